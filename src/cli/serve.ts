@@ -1,0 +1,63 @@
+// `servebench serve`: resolve settings (flags > env > file > defaults), print them, start the
+// embedded server, and turn SIGTERM/SIGINT into a drain (a second signal forces exit).
+import { readConfigFile } from '../server/config/file.ts';
+import { resolveConfig, type ResolvedConfig } from '../server/config/resolve.ts';
+import { SETTINGS, envName, flagName } from '../server/config/settings.ts';
+import { startServer } from '../server/server.ts';
+import { parseArgs } from './args.ts';
+
+export const SERVE_HELP = `Usage: servebench serve [--config FILE] [--SETTING VALUE ...]
+
+Starts the embedded reference inference server (KServe v2, TorchServe-style, management, /metrics).
+Settings come from flags > SERVEBENCH_* environment variables > --config file (YAML or JSON) > defaults.
+
+Settings:
+${SETTINGS.map((s) => `  ${flagName(s.key).padEnd(32)} ${s.description} [default: ${JSON.stringify(s.default) ?? 'unset'}; env ${envName(s.key)}]`).join('\n')}
+`;
+
+export function describeEffectiveConfig(resolved: ResolvedConfig): string {
+  const lines = SETTINGS.map((s) => {
+    const value = s.secret && resolved.values[s.key] !== undefined ? '<set>' : JSON.stringify(resolved.values[s.key]) ?? 'unset';
+    return `  ${s.key.padEnd(30)} ${value.padEnd(16)} (${resolved.sources[s.key]})`;
+  });
+  return `servebench: effective config\n${lines.join('\n')}`;
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const settingFlags = SETTINGS.map((s) => flagName(s.key).slice(2));
+  const args = parseArgs(argv, { values: [...settingFlags, 'config'], booleans: ['help'] });
+  if (args.booleans.has('help')) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  const flags: Record<string, string> = {};
+  for (const [name, value] of Object.entries(args.values)) if (name !== 'config') flags[name.replaceAll('-', '_')] = value;
+  const file = args.values.config ? await readConfigFile(args.values.config) : undefined;
+  const resolved = resolveConfig({ file, env: process.env, flags });
+  process.stdout.write(`${describeEffectiveConfig(resolved)}\n`);
+
+  const server = await startServer(resolved);
+  const models = server.registry.list().map((m) => `${m.name}@${m.version}`).join(', ');
+  process.stdout.write(`servebench: serving ${models || 'no models'}\nservebench: listening on ${server.url}\n`);
+
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        process.stderr.write(`servebench: second ${signal}: exiting now without draining\n`);
+        process.exit(130);
+      }
+      process.stdout.write(`servebench: ${signal} received: draining (up to ${server.config.drainTimeoutMs} ms); send again to force exit\n`);
+      server.shutdown(signal).then(
+        (drained) => resolve(drained ? 0 : 1),
+        (err) => {
+          process.stderr.write(`servebench: error while draining: ${(err as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
