@@ -20,7 +20,7 @@ export interface PreprocessSpec {
 /** How the TorchServe-style endpoint shapes its answer from the model's first output. */
 export interface PostprocessSpec {
   softmax?: boolean;
-  /** Answer the k best classes as {class, index, probability}; omitted = the raw output row. */
+  /** Answer the k best classes as {label, index, probability}; omitted = the raw output row. */
   top_k?: number;
   labels?: string[];
 }
