@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark, each printing ratios measured side by side in this one run.
+// BENCH_ONLY=server picks one; BENCH_SECONDS sets the length of each measurement.
+import { benchServer } from './server.bench.ts';
+
+const BENCHES: Record<string, () => Promise<boolean>> = { server: benchServer };
+const only = process.env.BENCH_ONLY?.split(',');
+let allOk = true;
+for (const [name, bench] of Object.entries(BENCHES)) {
+  if (only && !only.includes(name)) continue;
+  allOk = (await bench()) && allOk;
+}
+console.log(allOk ? '\nAll benchmark floors met.' : '\nSome benchmark floors were missed (see above).');
+process.exitCode = allOk ? 0 : 1;

@@ -1,0 +1,78 @@
+// Builds the fastify app: raw-body parsing (the codecs parse, so errors can name fields), request
+// ids, the drain gate, metrics labels, and the protocol plugins.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { HttpContext } from './context.ts';
+import { sendError, toServeError } from './errors.ts';
+import { serveError } from '../errors.ts';
+import { inferenceRoutes } from './inference.ts';
+import { metadataRoutes } from './kserveMetadata.ts';
+import { managementRoutes } from './management.ts';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
+  let requestCounter = 0;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: !ctx.config.accessLog }),
+    bodyLimit: ctx.config.bodyLimitBytes,
+    // A client-supplied id is kept when it is harmless, so callers can correlate logs.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : `r${(++requestCounter).toString(36)}`;
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  // The codecs read raw bytes themselves: one parser for every content type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const routeConfig = request.routeOptions.config;
+    if (ctx.lifecycle.draining()) {
+      reply.header('connection', 'close');
+      if (!routeConfig.answersWhileDraining) {
+        throw serveError('SB_ERR_SHUTTING_DOWN', 'server is shutting down and accepts no new requests');
+      }
+    }
+    if (routeConfig.protocol) ctx.inflight.enter(request);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const protocol = request.routeOptions.config.protocol;
+    if (!protocol) return;
+    ctx.inflight.leave(request);
+    const model = request.servedModel;
+    ctx.metrics.requests.inc({ model: model?.name ?? 'unknown', version: model?.version ?? '', protocol, code: String(reply.statusCode) });
+  });
+
+  // A client that hangs up mid-request never gets onResponse; the scheduler drain still covers its work.
+  app.addHook('onRequestAbort', async (request) => {
+    if (!request.routeOptions.config.protocol) return;
+    ctx.inflight.leave(request);
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const error = toServeError(err, ctx.config.bodyLimitBytes);
+    if (error.status >= 500 && error.code !== 'SB_ERR_QUEUE_FULL' && error.code !== 'SB_ERR_SHUTTING_DOWN') {
+      request.log.error({ err, code: error.code }, 'request failed');
+    }
+    return sendError(reply, request, error);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, request, serveError('SB_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  app.register(metadataRoutes(ctx));
+  app.register(inferenceRoutes(ctx));
+  if (ctx.config.management) app.register(managementRoutes(ctx));
+  app.get('/metrics', { config: { answersWhileDraining: true } }, async (_request, reply) => {
+    const text = await ctx.metrics.registry.metrics();
+    return reply.type(ctx.metrics.registry.contentType).send(text);
+  });
+  return app;
+}

@@ -1,0 +1,30 @@
+// Maps every failure to the one JSON error shape `{"error": "...", "code": "SB_ERR_..."}`
+// (KServe's `error` field plus our stable code). Bad input is never a 5xx.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isServeError, serveError, type ServeError } from '../errors.ts';
+
+const FASTIFY_CODE_MAP: Record<string, (err: FastifyError, bodyLimit: number) => ServeError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: (_err, limit) => serveError('SB_ERR_BODY_TOO_LARGE', `request body is larger than the limit of ${limit} bytes (body_limit_bytes)`),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (err) => serveError('SB_ERR_CONTENT_TYPE', err.message),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: (err) => serveError('SB_ERR_BAD_REQUEST', err.message),
+  FST_ERR_CTP_EMPTY_JSON_BODY: (err) => serveError('SB_ERR_INVALID_JSON', err.message),
+  FST_ERR_CTP_INVALID_JSON_BODY: (err) => serveError('SB_ERR_INVALID_JSON', err.message),
+};
+
+export function toServeError(err: unknown, bodyLimit: number): ServeError {
+  if (isServeError(err)) return err;
+  const fastifyError = err as FastifyError;
+  const mapped = fastifyError?.code ? FASTIFY_CODE_MAP[fastifyError.code] : undefined;
+  if (mapped) return mapped(fastifyError, bodyLimit);
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return serveError('SB_ERR_BAD_REQUEST', fastifyError.message);
+  }
+  return serveError('SB_ERR_INTERNAL', 'internal server error (see the server log for this request id)');
+}
+
+export function sendError(reply: FastifyReply, request: FastifyRequest, error: ServeError): FastifyReply {
+  if (error.code === 'SB_ERR_QUEUE_FULL' || error.code === 'SB_ERR_SHUTTING_DOWN' || error.code === 'SB_ERR_MODEL_NOT_READY') {
+    reply.header('retry-after', '1');
+  }
+  return reply.code(error.status).type('application/json').send({ error: error.message, code: error.code, request_id: request.id });
+}

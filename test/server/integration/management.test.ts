@@ -1,0 +1,59 @@
+// The management API re-configures a model without restarting the process; it can be locked or off.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../../src/server/server.ts';
+import { startTestServer } from '../../helpers/servers.ts';
+
+let server: RunningServer | undefined;
+afterEach(async () => {
+  await server?.shutdown('test done');
+  server = undefined;
+});
+
+const post = (url: string, body?: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+describe('model repository management', () => {
+  it('reloads a model with new serving settings, unloads and loads it again', async () => {
+    server = await startTestServer({ load_models: 'mlp' });
+    const index = await (await fetch(`${server.url}/v2/repository/index`)).json();
+    expect(index).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'mlp', state: 'READY' }), expect.objectContaining({ name: 'cnn', state: 'UNAVAILABLE' })]));
+
+    const load = await post(`${server.url}/v2/repository/models/mlp/load`, { parameters: { config: JSON.stringify({ workers: 2, max_batch_size: 16, max_batch_delay_us: 500 }) } });
+    expect(load.status).toBe(200);
+    const config = await (await fetch(`${server.url}/v2/models/mlp/config`)).json();
+    expect(config.effective_serving).toMatchObject({ workers: 2, max_batch_size: 16, max_batch_delay_us: 500 });
+
+    expect((await post(`${server.url}/v2/repository/models/mlp/unload`)).status).toBe(200);
+    const gone = await fetch(`${server.url}/v2/models/mlp`);
+    expect(gone.status).toBe(404);
+    expect((await gone.json()).code).toBe('SB_ERR_MODEL_NOT_FOUND');
+    expect((await post(`${server.url}/v2/repository/models/mlp/load`)).status).toBe(200);
+    expect((await fetch(`${server.url}/v2/models/mlp/ready`)).status).toBe(200);
+  });
+
+  it('refuses an override naming a setting that does not exist', async () => {
+    server = await startTestServer({ load_models: 'mlp' });
+    const res = await post(`${server.url}/v2/repository/models/mlp/load`, { config: { wokers: 2 } });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect((await res.json()).error).toContain('wokers');
+  });
+
+  it('refuses path tricks in model names', async () => {
+    server = await startTestServer({ load_models: 'mlp' });
+    const res = await post(`${server.url}/v2/repository/models/..%2F..%2Fetc/load`);
+    expect(res.status).toBe(400);
+  });
+
+  it('requires the bearer token when one is set', async () => {
+    server = await startTestServer({ load_models: 'mlp', management_token: 'sekrit' });
+    expect((await post(`${server.url}/v2/repository/models/mlp/unload`)).status).toBe(401);
+    expect((await post(`${server.url}/v2/repository/models/mlp/unload`, undefined, { authorization: 'Bearer wrong!' })).status).toBe(401);
+    expect((await post(`${server.url}/v2/repository/models/mlp/unload`, undefined, { authorization: 'Bearer sekrit' })).status).toBe(200);
+  });
+
+  it('serves no management routes when switched off', async () => {
+    server = await startTestServer({ load_models: 'mlp', management: 'false' });
+    expect((await post(`${server.url}/v2/repository/models/mlp/unload`)).status).toBe(404);
+    expect((await fetch(`${server.url}/v2/models/mlp/ready`)).status).toBe(200);
+  });
+});
