@@ -1,0 +1,143 @@
+// results.json: the one shared contract between a run and everything that reads it afterwards
+// (reports, gates, soaks, comparisons). Versioned: add fields freely, never change a meaning.
+import type { Scenario } from '../scenario/types.ts';
+
+export const RESULTS_SCHEMA = 'servebench.results/v1';
+
+export interface LatencySummary {
+  count: number;
+  /** Microseconds. */
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** One row per second of the run (timeseries.csv). */
+export interface SecondRow {
+  /** Seconds since the run started (integer, the second this row covers). */
+  t: number;
+  phase: string;
+  requests: number;
+  ok: number;
+  /** Count per outcome other than ok (status_503, timeout, reset, refused...). */
+  errors: Record<string, number>;
+  /** Latency of requests that completed in this second, microseconds (0 when none). */
+  p50_us: number;
+  p90_us: number;
+  p99_us: number;
+  max_us: number;
+}
+
+export interface SystemSample {
+  /** Seconds since the run started. */
+  t: number;
+  machine_cpu_percent?: number;
+  server_cpu_percent?: number;
+  server_rss_bytes?: number;
+  loadgen_cpu_percent?: number;
+  loadgen_rss_bytes?: number;
+  /** From the server's /metrics when exposed. */
+  server_heap_used_bytes?: number;
+  server_external_bytes?: number;
+  gpus?: GpuSample[];
+}
+
+export interface GpuSample {
+  index: number;
+  name?: string;
+  utilization_percent?: number;
+  memory_used_mib?: number;
+  memory_total_mib?: number;
+  power_watts?: number;
+  temperature_c?: number;
+}
+
+/** Server-side numbers scraped from /metrics over a phase (deltas of its histograms). */
+export interface ServerSideSummary {
+  queue_mean_us?: number;
+  compute_mean_us?: number;
+  batch_size_mean?: number;
+  requests_by_code?: Record<string, number>;
+}
+
+export interface Verdict {
+  /** What was checked: malformed, shutdown, flap, aborts, overload, generator, leak... */
+  kind: string;
+  passed: boolean;
+  /** One line a person reads first. */
+  summary: string;
+  /** The numbers behind it. */
+  details: Record<string, unknown>;
+}
+
+export interface ThresholdResult {
+  /** As written: `p99 < 50ms`. */
+  expression: string;
+  /** Phase name, or `*` for all counted phases. */
+  scope: string;
+  actual: number | null;
+  /** Unit of actual: us, ratio, rps. */
+  unit: string;
+  passed: boolean;
+  message: string;
+}
+
+export interface PhaseResult {
+  name: string;
+  kind: string;
+  /** Warm-up phases are measured but not counted in the totals or thresholds. */
+  counted: boolean;
+  started_s: number;
+  duration_s: number;
+  load: { mode: 'open' | 'closed'; rate?: number; connections?: number };
+  requests: { sent: number; completed: number; ok: number; outcomes: Record<string, number>; by_class?: Record<string, Record<string, number>> };
+  throughput_rps: number;
+  latency_us: LatencySummary;
+  /** HdrHistogram encoded (compressed, base64) of every completed request's latency in microseconds. */
+  histogram: string;
+  server?: ServerSideSummary;
+  verdict?: Verdict;
+  saturation?: { reason: string; maxLagMs: number; cpuPercent: number };
+}
+
+export interface EnvironmentInfo {
+  hostname: string;
+  os: string;
+  cpu_model: string;
+  cores: number;
+  memory_bytes: number;
+  node: string;
+  onnxruntime: string;
+  servebench: string;
+  git_commit?: string;
+  gpus: { index: number; name: string; memory_total_mib?: number }[];
+}
+
+export interface RunResults {
+  schema: typeof RESULTS_SCHEMA;
+  run_id: string;
+  started_at: string;
+  finished_at: string;
+  scenario_file?: string;
+  scenario: Scenario;
+  target: { kind: 'embedded' | 'url'; url: string; protocol: 'kserve-v2' | 'torchserve'; model: string; version?: string };
+  /** The effective serving settings reported by the server (embedded: /v2/models/m/config). */
+  server_config?: Record<string, unknown>;
+  environment: EnvironmentInfo;
+  phases: PhaseResult[];
+  /** Over every counted phase. */
+  totals: { requests: number; ok: number; error_rate: number; throughput_rps: number; latency_us: LatencySummary; histogram: string };
+  timeseries: SecondRow[];
+  system: SystemSample[];
+  verdicts: Verdict[];
+  thresholds: ThresholdResult[];
+  warnings: string[];
+  /** 0 all passed, 1 a threshold or verdict failed, 2 the run could not be done. */
+  exit_code: 0 | 1 | 2;
+  /** Set when exit_code is 2. */
+  error?: string;
+}
