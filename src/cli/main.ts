@@ -2,9 +2,12 @@
 import { isServeError } from '../server/errors.ts';
 import { UsageError } from './args.ts';
 import { PACK_HELP, packCommand } from './pack.ts';
+import { RUN_HELP, runCommand } from './run.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
+import { isScenarioError } from '../scenario/errors.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string; help: string }> = {
+  run: { run: runCommand, summary: 'run a scenario against a server and write its results', help: RUN_HELP },
   serve: { run: serveCommand, summary: 'start the embedded reference inference server', help: SERVE_HELP },
   pack: { run: packCommand, summary: 'bind a model version\'s files with a manifest', help: PACK_HELP },
 };
@@ -33,6 +36,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`servebench ${name}: ${err.message}\n\n${command.help}`);
+      return 2;
+    }
+    if (isScenarioError(err)) {
+      process.stderr.write(`servebench ${name}: ${err.message}\n`);
       return 2;
     }
     if (isServeError(err)) {

@@ -136,6 +136,8 @@ export interface RunResults {
   verdicts: Verdict[];
   thresholds: ThresholdResult[];
   warnings: string[];
+  /** Facts worth knowing that are not problems (no GPU on this machine, a PID that vanished...). */
+  notes: string[];
   /** 0 all passed, 1 a threshold or verdict failed, 2 the run could not be done. */
   exit_code: 0 | 1 | 2;
   /** Set when exit_code is 2. */

@@ -1,0 +1,112 @@
+// Runs one phase: pick its requests, plug in its fault driver, drive the load (steps of a ramp
+// one after another), and measure it: client-side histograms, server-side /metrics, the verdict.
+import { runLoad } from '../load/engine.ts';
+import { createMalformedMix } from '../load/malformed.ts';
+import { loadMalformedCorpus } from '../load/malformedCorpus.ts';
+import type { RequestTemplate } from '../load/types.ts';
+import type { LoadRunSummary } from '../load/types.ts';
+import { LatencyRecorder } from '../measure/latencyRecorder.ts';
+import { scrapeMetrics, summarizeServerSide } from '../measure/serverMetrics.ts';
+import type { PhaseResult, SecondRow } from '../report/results.ts';
+import type { LoadSpec, Phase, PhaseExtent, Scenario } from '../scenario/types.ts';
+import { faultDriverFor, type FaultContext } from './phaseFaults.ts';
+import { fanOut } from './timeline.ts';
+
+export interface PhaseRunContext extends FaultContext {
+  scenario: Scenario;
+  validRequest: () => RequestTemplate;
+  signal: AbortSignal;
+}
+
+export interface PhaseOutcome {
+  result: PhaseResult;
+  rows: SecondRow[];
+}
+
+/** One load step: a ramp has several, every other phase one. */
+interface LoadStep {
+  load: LoadSpec;
+  extent: PhaseExtent;
+}
+
+function stepsOf(phase: Phase): LoadStep[] {
+  if (phase.kind === 'ramp') {
+    return phase.steps.map((step) => ({
+      load: phase.mode === 'open' ? { mode: 'open', rate: step.rate!, max_in_flight: phase.max_in_flight } : { mode: 'closed', connections: step.connections!, pipelining: 1 },
+      extent: { duration_s: step.duration_s },
+    }));
+  }
+  return [{ load: phase.load, extent: { duration_s: phase.duration_s, requests: phase.requests } }];
+}
+
+export function plannedSeconds(phase: Phase): number | undefined {
+  if (phase.kind === 'ramp') return phase.steps.reduce((a, s) => a + s.duration_s, 0);
+  return phase.duration_s;
+}
+
+function requestPicker(ctx: PhaseRunContext, phase: Phase): () => RequestTemplate {
+  if (phase.kind !== 'malformed') return ctx.validRequest;
+  return createMalformedMix({ cases: loadMalformedCorpus('mlp'), mix: phase.mix, model: ctx.scenario.model.name, valid: ctx.validRequest, seed: ctx.scenario.payload.seed });
+}
+
+export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: number): Promise<PhaseOutcome> {
+  const startedUs = performance.now() * 1000;
+  const startedS = (startedUs - ctx.runStartUs) / 1e6;
+  ctx.emit({ type: 'phase-start', index, total: ctx.scenario.phases.length, phase, plannedSeconds: plannedSeconds(phase), atS: startedS });
+  const recorder = new LatencyRecorder({ phase: phase.name, runStartUs: ctx.runStartUs, phaseStartUs: startedUs });
+  const driver = await faultDriverFor(ctx, phase);
+  const metricsBefore = await scrapeMetrics(ctx.target.origin);
+
+  // The live view: one snapshot a second for the watchers.
+  const ticker = setInterval(() => {
+    const snap = recorder.snapshot();
+    if (!snap.last) return;
+    ctx.emit({ type: 'second', atS: (performance.now() * 1000 - ctx.runStartUs) / 1e6, phase: phase.name, row: snap.last, phaseLatency: snap.latency_us, phaseOk: snap.ok, phaseRequests: snap.sent });
+  }, 1000);
+
+  const summaries: LoadRunSummary[] = [];
+  const nextRequest = requestPicker(ctx, phase);
+  const misbehaviour = phase.kind === 'aborts' ? { abortShare: phase.abort_share, slowShare: phase.slow_share, slowBytesPerSecond: phase.slow_bytes_per_s, seed: ctx.scenario.payload.seed } : undefined;
+  try {
+    driver.begin(startedUs);
+    for (const step of stepsOf(phase)) {
+      if (ctx.signal.aborted) break;
+      summaries.push(
+        await runLoad({
+          origin: driver.origin,
+          load: step.load,
+          extent: step.extent,
+          nextRequest,
+          timeoutMs: ctx.scenario.request_timeout_ms,
+          sink: fanOut(recorder, ...driver.sinks),
+          signal: ctx.signal,
+          misbehaviour,
+        }),
+      );
+    }
+  } finally {
+    clearInterval(ticker);
+  }
+
+  const durationS = (performance.now() * 1000 - startedUs) / 1e6;
+  const measured = recorder.phaseSummary();
+  const verdict = await driver.finish({ ...measured, started_s: startedS, duration_s: durationS });
+  const metricsAfter = metricsBefore ? await scrapeMetrics(ctx.target.origin) : null;
+  const saturation = summaries.find((s) => s.saturation)?.saturation;
+  const lastLoad = stepsOf(phase).at(-1)!.load;
+  const result: PhaseResult = {
+    name: phase.name,
+    kind: phase.kind,
+    counted: phase.kind !== 'warmup',
+    started_s: startedS,
+    duration_s: durationS,
+    load: lastLoad.mode === 'open' ? { mode: 'open', rate: lastLoad.rate } : { mode: 'closed', connections: lastLoad.connections },
+    ...measured,
+    throughput_rps: durationS > 0 ? measured.requests.ok / durationS : 0,
+    ...(metricsBefore && metricsAfter ? { server: summarizeServerSide(metricsBefore, metricsAfter, { model: ctx.scenario.model.name }) } : {}),
+    ...(verdict ? { verdict } : {}),
+    ...(saturation ? { saturation } : {}),
+  };
+  ctx.emit({ type: 'phase-end', atS: (performance.now() * 1000 - ctx.runStartUs) / 1e6, result });
+  return { result, rows: recorder.secondRows(phase.name, performance.now() * 1000) };
+}

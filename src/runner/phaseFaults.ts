@@ -1,0 +1,132 @@
+// The fault drivers of the fault phases, each a small object the phase executor plugs in:
+// what origin to send to, extra sinks, what to do during the phase, and the verdict after.
+import { abortsVerdict, flapRecoveries, flapVerdict, malformedVerdict, overloadVerdict, shutdownVerdict, type ShutdownTally } from '../analyze/faultVerdicts.ts';
+import { FlapProxy } from '../load/flapProxy.ts';
+import type { RequestSample, SampleSink } from '../load/types.ts';
+import type { PhaseResult, SystemSample, Verdict } from '../report/results.ts';
+import type { FlapPhase, Phase, ShutdownPhase } from '../scenario/types.ts';
+import type { RunEvent } from './events.ts';
+import { probeReady } from './readiness.ts';
+import type { RunningTarget } from './target.ts';
+import { BUCKET_US, OutcomeTimeline } from './timeline.ts';
+
+export interface FaultContext {
+  target: RunningTarget;
+  runStartUs: number;
+  emit: (event: RunEvent) => void;
+  /** System samples taken so far (for RSS before/after). */
+  systemSamples: () => SystemSample[];
+}
+
+export interface FaultDriver {
+  /** Where the load goes (the flap proxy's address, or the target). */
+  origin: string;
+  sinks: SampleSink[];
+  /** Called when the load starts (µs on the run clock). */
+  begin(startUs: number): void;
+  /** Called when the load is over; returns the phase verdict. */
+  finish(measured: Pick<PhaseResult, 'requests' | 'latency_us' | 'started_s' | 'duration_s'>): Promise<Verdict | undefined>;
+}
+
+const atS = (ctx: FaultContext, us = performance.now() * 1000) => (us - ctx.runStartUs) / 1e6;
+
+function rssWithin(samples: SystemSample[], fromS: number, toS: number): number[] {
+  return samples.filter((s) => s.t >= fromS && s.t <= toS && s.server_rss_bytes !== undefined).map((s) => s.server_rss_bytes!);
+}
+
+/** Requests sent this close before the signal may reach the server after it; 503 is fair for them. */
+const SHUTDOWN_EDGE_US = 100_000;
+
+function shutdownDriver(ctx: FaultContext, phase: ShutdownPhase): FaultDriver {
+  const server = ctx.target.server;
+  if (!server) throw new Error('shutdown phase needs a server process the runner can signal (embedded target)');
+  const tally: ShutdownTally = { before: {}, after: {}, edge: {} };
+  let signalUs = Number.POSITIVE_INFINITY;
+  let timer: NodeJS.Timeout | undefined;
+  const counter: SampleSink = {
+    record(sample: RequestSample) {
+      const side = sample.intendedUs >= signalUs ? tally.after : sample.intendedUs >= signalUs - SHUTDOWN_EDGE_US ? tally.edge : tally.before;
+      side[sample.outcome] = (side[sample.outcome] ?? 0) + 1;
+    },
+  };
+  return {
+    origin: ctx.target.origin,
+    sinks: [counter],
+    begin(startUs) {
+      const delayMs = Math.max(0, startUs / 1000 + phase.signal_at_s * 1000 - performance.now());
+      timer = setTimeout(() => {
+        signalUs = performance.now() * 1000;
+        server.signal(phase.signal);
+        ctx.emit({ type: 'marker', atS: atS(ctx, signalUs), kind: 'shutdown-sent', detail: phase.signal });
+      }, delayMs);
+      server.exited.then((exit) => ctx.emit({ type: 'marker', atS: atS(ctx, exit.atMs * 1000), kind: 'server-exited', detail: `code ${exit.code}` }));
+    },
+    async finish() {
+      clearTimeout(timer);
+      if (!Number.isFinite(signalUs)) return shutdownVerdict(tally, { code: null, afterSignalMs: null }, phase.drain_deadline_ms);
+      // Wait for the exit at most until the deadline (plus a margin to tell "late" from "never").
+      const leftMs = signalUs / 1000 + phase.drain_deadline_ms + 1000 - performance.now();
+      const exit = await Promise.race([server.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), Math.max(0, leftMs)).unref())]);
+      return shutdownVerdict(tally, exit ? { code: exit.code, afterSignalMs: exit.atMs - signalUs / 1000 } : { code: null, afterSignalMs: null }, phase.drain_deadline_ms);
+    },
+  };
+}
+
+async function flapDriver(ctx: FaultContext, phase: FlapPhase): Promise<FaultDriver> {
+  const proxy = new FlapProxy({ target: ctx.target.origin, everyS: phase.every_s, downMs: phase.down_ms });
+  const origin = await proxy.start();
+  const timeline = new OutcomeTimeline();
+  const cuts: { cutUs: number; restoredUs: number }[] = [];
+  proxy.on('cut', (e) => {
+    cuts.push({ cutUs: e.atUs - ctx.runStartUs, restoredUs: Number.POSITIVE_INFINITY });
+    ctx.emit({ type: 'marker', atS: atS(ctx, e.atUs), kind: 'proxy-cut', detail: `${e.connections} connections cut for ${phase.down_ms} ms` });
+  });
+  proxy.on('restored', (e) => {
+    const open = cuts[cuts.length - 1];
+    if (open) open.restoredUs = e.atUs - ctx.runStartUs;
+    ctx.emit({ type: 'marker', atS: atS(ctx, e.atUs), kind: 'proxy-restored' });
+  });
+  const relative: SampleSink = { record: (s) => timeline.record({ ...s, intendedUs: s.intendedUs - ctx.runStartUs, endUs: s.endUs - ctx.runStartUs }) };
+  return {
+    origin,
+    sinks: [relative],
+    begin() {},
+    async finish() {
+      await proxy.stop();
+      const complete = cuts.filter((c) => Number.isFinite(c.restoredUs));
+      const recoveries = flapRecoveries(timeline.series(), complete, BUCKET_US);
+      return flapVerdict(recoveries, phase.every_s - phase.down_ms / 1000);
+    },
+  };
+}
+
+function passiveDriver(ctx: FaultContext, phase: Phase): FaultDriver {
+  return {
+    origin: ctx.target.origin,
+    sinks: [],
+    begin() {},
+    async finish(measured) {
+      const rss = () => rssWithin(ctx.systemSamples(), measured.started_s - 1.5, measured.started_s + measured.duration_s + 1.5);
+      switch (phase.kind) {
+        case 'malformed':
+          return malformedVerdict(measured.requests.by_class ?? {}, await probeReady(ctx.target.origin, ctx.target.protocol));
+        case 'overload': {
+          const values = rss();
+          return overloadVerdict({ outcomes: measured.requests.outcomes, admittedP99Us: measured.latency_us.p99, rssStartBytes: values[0], rssMaxBytes: values.length ? Math.max(...values) : undefined, askedRate: phase.load.rate, durationS: measured.duration_s });
+        }
+        case 'aborts': {
+          const values = rss();
+          return abortsVerdict({ outcomes: measured.requests.outcomes, readyAfter: await probeReady(ctx.target.origin, ctx.target.protocol), rssStartBytes: values[0], rssEndBytes: values[values.length - 1] });
+        }
+        default:
+          return undefined;
+      }
+    },
+  };
+}
+
+export async function faultDriverFor(ctx: FaultContext, phase: Phase): Promise<FaultDriver> {
+  if (phase.kind === 'shutdown') return shutdownDriver(ctx, phase);
+  if (phase.kind === 'flap') return flapDriver(ctx, phase);
+  return passiveDriver(ctx, phase);
+}

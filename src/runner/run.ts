@@ -1,0 +1,122 @@
+// A run, as its steps: start the target, learn the model, sample the system, run the phases,
+// stop the target, assemble and write the results. Whatever happens, the server is stopped.
+import { buildPayloads, cycleRequests } from '../load/payload.ts';
+import { collectEnvironment } from '../measure/environment.ts';
+import { SystemSampler } from '../measure/systemSampler.ts';
+import type { PhaseResult, RunResults, SecondRow, Verdict } from '../report/results.ts';
+import { RESULTS_SCHEMA } from '../report/results.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { evaluateThresholds, exitCodeOf, totalsOf } from './assemble.ts';
+import type { RunEvent, RunEventListener } from './events.ts';
+import { executePhase, plannedSeconds } from './phase.ts';
+import { startTarget, type RunningTarget } from './target.ts';
+
+export interface RunOptions {
+  scenarioFile?: string;
+  runId: string;
+  /** Stops the run gracefully: the current phase ends, results are written, the server stopped. */
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+}
+
+async function effectiveServerConfig(target: RunningTarget, scenario: Scenario): Promise<Record<string, unknown> | undefined> {
+  if (target.protocol !== 'kserve-v2') return undefined;
+  try {
+    const res = await fetch(`${target.origin}/v2/models/${encodeURIComponent(scenario.model.name)}/config`, { signal: AbortSignal.timeout(5000) });
+    return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Phases after a shutdown need a server again: the embedded one is restarted. */
+async function ensureTarget(target: RunningTarget, scenario: Scenario): Promise<RunningTarget> {
+  if (!target.server || target.server.pid === undefined) return target;
+  const alive = await Promise.race([target.server.exited.then(() => false), Promise.resolve(true)]);
+  return alive ? target : startTarget(scenario);
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResults> {
+  const emit = (event: RunEvent) => options.onEvent?.(event);
+  const signal = options.signal ?? new AbortController().signal;
+  const runStartUs = performance.now() * 1000;
+  const startedAt = new Date();
+  const atS = () => (performance.now() * 1000 - runStartUs) / 1e6;
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const phases: PhaseResult[] = [];
+  const rows: SecondRow[] = [];
+  const environmentPending = collectEnvironment();
+
+  let target: RunningTarget | undefined;
+  let sampler: SystemSampler | undefined;
+  let error: unknown;
+  let serverConfig: Record<string, unknown> | undefined;
+  try {
+    target = await startTarget(scenario);
+    emit({ type: 'run-start', scenario: scenario.name, target: target.origin, model: scenario.model.name, phases: scenario.phases.map((p) => ({ name: p.name, kind: p.kind, plannedSeconds: plannedSeconds(p) })) });
+    serverConfig = await effectiveServerConfig(target, scenario);
+    const requests = await buildPayloads({ origin: target.origin, target: { protocol: target.protocol, model: scenario.model.name, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
+    const validRequest = cycleRequests(requests);
+    sampler = new SystemSampler({ runStartUs, intervalMs: scenario.sampling.interval_ms, serverPid: target.pid, metricsOrigin: target.origin, gpu: true, onNote: (note) => notes.push(note) });
+    await sampler.start();
+
+    for (const [index, phase] of scenario.phases.entries()) {
+      if (signal.aborted) break;
+      target = await ensureTarget(target, scenario);
+      const currentSampler = sampler;
+      const { result, rows: phaseRows } = await executePhase(
+        { scenario, target, runStartUs, emit, signal, validRequest, systemSamples: () => currentSampler.samples() },
+        phase,
+        index,
+      );
+      phases.push(result);
+      rows.push(...phaseRows);
+      if (result.saturation && result.counted) {
+        const message = `generator saturated in phase ${phase.name}: results describe the client, not the server (${result.saturation.reason})`;
+        warnings.push(message);
+        emit({ type: 'warning', atS: atS(), message });
+      }
+    }
+    if (signal.aborted) warnings.push('interrupted: the run was stopped before all phases ran');
+  } catch (err) {
+    error = err;
+  }
+  // Every path reaches here: the server is stopped and the results assembled whatever happened.
+  {
+    const system = (await sampler?.stop()) ?? [];
+    await target?.stop();
+    const environment = await environmentPending;
+    const verdicts: Verdict[] = phases.flatMap((p) => (p.verdict ? [p.verdict] : []));
+    let thresholds: RunResults['thresholds'] = [];
+    try {
+      thresholds = evaluateThresholds(scenario, phases);
+    } catch (err) {
+      error ??= err;
+    }
+    const failed = error !== undefined || signal.aborted;
+    const results: RunResults = {
+      schema: RESULTS_SCHEMA,
+      run_id: options.runId,
+      started_at: startedAt.toISOString(),
+      finished_at: new Date().toISOString(),
+      ...(options.scenarioFile ? { scenario_file: options.scenarioFile } : {}),
+      scenario,
+      target: { kind: scenario.target.kind, url: target?.origin ?? (scenario.target.kind === 'url' ? scenario.target.url : ''), protocol: target?.protocol ?? (scenario.target.kind === 'url' ? scenario.target.protocol : 'kserve-v2'), model: scenario.model.name, ...(scenario.model.version ? { version: scenario.model.version } : {}) },
+      ...(serverConfig ? { server_config: serverConfig } : {}),
+      environment,
+      phases,
+      totals: totalsOf(phases),
+      timeseries: rows,
+      system,
+      verdicts,
+      thresholds,
+      warnings,
+      notes,
+      exit_code: failed ? 2 : exitCodeOf(thresholds, verdicts),
+      ...(error !== undefined ? { error: (error as Error).message ?? String(error) } : signal.aborted ? { error: 'interrupted before the last phase finished' } : {}),
+    };
+    emit({ type: 'run-end', results });
+    return results;
+  }
+}
