@@ -1,0 +1,75 @@
+// The scenario as a person writes it, once it has passed the JSON Schema (schema.ts): the shapes
+// resolve.ts turns into the runner's Scenario (types.ts). Duration fields come in pairs: a
+// unit-less name (`30s` or seconds) and the resolved scenario's own name (a number in its unit).
+import type { PhaseKind } from './types.ts';
+
+export type DurationInput = string | number;
+
+export interface LoadInput {
+  mode?: 'open' | 'closed';
+  rate?: number;
+  connections?: number;
+  pipelining?: number;
+  max_in_flight?: number;
+}
+
+export interface RampStepInput {
+  rate?: number;
+  connections?: number;
+  duration?: DurationInput;
+  duration_s?: DurationInput;
+}
+
+/** Every field any phase kind accepts; the schema has already refused those a kind does not. */
+export interface PhaseInput extends LoadInput {
+  kind: PhaseKind;
+  name?: string;
+  duration?: DurationInput;
+  duration_s?: DurationInput;
+  requests?: number;
+  thresholds?: string | string[];
+  load?: LoadInput;
+  steps?: RampStepInput[];
+  mix?: Record<string, number | string>;
+  signal_at?: DurationInput;
+  signal_at_s?: DurationInput;
+  signal?: 'SIGTERM' | 'SIGINT';
+  drain_deadline?: DurationInput;
+  drain_deadline_ms?: DurationInput;
+  down?: DurationInput;
+  down_ms?: DurationInput;
+  every?: DurationInput;
+  every_s?: DurationInput;
+  abort_share?: number | string;
+  slow_share?: number | string;
+  slow_bytes_per_s?: number | string;
+}
+
+export interface TargetInput {
+  kind?: 'embedded' | 'url';
+  models_dir?: string;
+  server?: Record<string, string | number | boolean | number[]>;
+  url?: string;
+  protocol?: 'kserve-v2' | 'torchserve';
+  pid?: number;
+  ready_timeout?: DurationInput;
+  ready_timeout_ms?: DurationInput;
+}
+
+export interface ScenarioInput {
+  $schema?: string;
+  schema?: string;
+  name?: string;
+  description?: string;
+  target?: TargetInput;
+  model: string | { name: string; version?: string | number };
+  payload?: { encoding?: 'json' | 'binary'; batch?: number; seed?: number; variants?: number; fixture?: string };
+  phases: PhaseInput[];
+  thresholds?: string | string[];
+  sampling?: { interval?: DurationInput; interval_ms?: DurationInput };
+  request_timeout?: DurationInput;
+  request_timeout_ms?: DurationInput;
+  sweep?: unknown;
+  soak?: unknown;
+  gate?: unknown;
+}

@@ -1,0 +1,105 @@
+// JSON Schema validation of a scenario (ajv), with ajv's errors rewritten into
+// `path: expected X, got Y` and unknown fields answered with "did you mean".
+import { Ajv, type ErrorObject } from 'ajv';
+import { closest, describeValue, type FieldPath, Problems } from './errors.ts';
+import { PHASE_FIELDS, SCENARIO_SCHEMA, type JsonSchema } from './schema.ts';
+
+const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+// VS Code's schema extensions: annotations to ajv, the text of our messages.
+ajv.addVocabulary(['errorMessage', 'patternErrorMessage']);
+const validateScenario = ajv.compile(SCENARIO_SCHEMA);
+
+function pathOf(instancePath: string): (string | number)[] {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function valueAt(data: unknown, path: FieldPath): unknown {
+  let node = data;
+  for (const part of path) node = (node as Record<string | number, unknown> | undefined)?.[part];
+  return node;
+}
+
+/** What a schema expects, in words, when it does not say so itself. */
+function fallbackExpected(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type':
+      return `expected ${/^[aeiou]/.test(String(p.type)) ? 'an' : 'a'} ${String(p.type).replaceAll(',', ' or ')}`;
+    case 'enum':
+      return `expected one of ${(p.allowedValues as unknown[]).join(', ')}`;
+    case 'const':
+      return `expected ${describeValue(p.allowedValue)}`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `expected a number ${String(p.comparison)} ${String(p.limit)}`;
+    default:
+      return `expected a valid value (${error.message ?? error.keyword})`;
+  }
+}
+
+function expectedOf(schema: unknown): string | undefined {
+  const s = schema as JsonSchema | undefined;
+  return typeof s?.errorMessage === 'string' ? s.errorMessage : undefined;
+}
+
+/** "unknown field": a typo gets "did you mean", a phase field of another kind gets where it belongs. */
+function unknownField(data: unknown, objectPath: FieldPath, field: string, known: string[]): string {
+  const phase = objectPath.length === 2 && objectPath[0] === 'phases' ? (valueAt(data, objectPath) as { kind?: string }) : undefined;
+  if (phase?.kind) {
+    const owners = Object.keys(PHASE_FIELDS).filter((kind) => PHASE_FIELDS[kind].includes(field));
+    if (owners.length > 0) return `unknown field for a ${phase.kind} phase (${field} belongs to ${owners.join(', ')} phases)`;
+  }
+  const guess = closest(field, known);
+  return guess ? `unknown field, did you mean "${guess}"?` : `unknown field (expected one of ${known.join(', ')})`;
+}
+
+function rewrite(error: ErrorObject, data: unknown): { path: FieldPath; message: string } | undefined {
+  const path = pathOf(error.instancePath);
+  const parent = error.parentSchema as JsonSchema | undefined;
+  switch (error.keyword) {
+    case 'if':
+      return undefined; // the `then` branch reports the actual problem
+    case 'additionalProperties': {
+      const field = String((error.params as { additionalProperty: string }).additionalProperty);
+      const properties = parent?.properties as JsonSchema | undefined;
+      if (!properties) {
+        return { path: [...path, field], message: `${expectedOf(parent?.additionalProperties) ?? 'unknown field'}, got ${describeValue(valueAt(data, [...path, field]))}` };
+      }
+      return { path: [...path, field], message: unknownField(data, path, field, Object.keys(properties)) };
+    }
+    case 'required': {
+      const field = String((error.params as { missingProperty: string }).missingProperty);
+      const property = (parent?.properties as JsonSchema | undefined)?.[field];
+      return { path: [...path, field], message: `${expectedOf(property) ?? 'expected a value'}, got nothing` };
+    }
+    case 'minProperties':
+      return { path, message: `${expectedOf(parent) ?? 'expected at least one entry'}, got an empty map` };
+    case 'minItems':
+      return { path, message: `${expectedOf(parent) ?? 'expected at least one item'}, got an empty list` };
+    default:
+      return { path, message: `${expectedOf(parent) ?? fallbackExpected(error)}, got ${describeValue(error.data)}` };
+  }
+}
+
+/** Schema problems of raw scenario data (empty when valid). */
+export function schemaProblems(data: unknown): Problems {
+  const problems = new Problems();
+  if (validateScenario(data)) return problems;
+  const seen = new Set<string>();
+  for (const error of validateScenario.errors ?? []) {
+    const problem = rewrite(error, data);
+    if (!problem) continue;
+    const key = `${JSON.stringify(problem.path)} ${problem.message}`;
+    if (seen.has(key)) continue; // one value can break several keywords with the same meaning
+    seen.add(key);
+    problems.add(problem.path, problem.message);
+  }
+  return problems;
+}
