@@ -1,0 +1,35 @@
+// The open loop is honest: a periodic server stall shows up in its p99, because latency counts
+// from the intended send time; a closed loop on the same server hides it (coordinated omission).
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/runner/run.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+
+const STALL_MS = 300;
+
+function stalledScenario(phase: Record<string, unknown>) {
+  return parseScenario(
+    {
+      name: 'stall',
+      target: { kind: 'embedded', server: { workers: 1, fault_stall_ms: STALL_MS, fault_stall_every_s: 1 } },
+      model: 'mlp',
+      phases: [{ kind: 'steady', duration: '5s', ...phase }],
+    },
+    'inline stall scenario',
+  );
+}
+
+describe('coordinated omission', () => {
+  it('the open loop reports a p99 of at least the stall; the closed loop of the same server does not', async () => {
+    const open = await runScenario(stalledScenario({ rate: 400 }), { runId: 'co-open' });
+    const closed = await runScenario(stalledScenario({ connections: 4 }), { runId: 'co-closed' });
+    const openPhase = open.phases[0];
+    const closedPhase = closed.phases[0];
+    expect(openPhase.load.mode).toBe('open');
+    expect(closedPhase.load.mode).toBe('closed');
+    expect(openPhase.requests.ok).toBeGreaterThan(1500);
+    expect(openPhase.latency_us.p99).toBeGreaterThanOrEqual(STALL_MS * 1000);
+    // The closed loop sends nothing while stalled, so only a handful of its samples carry the stall.
+    expect(closedPhase.latency_us.max).toBeGreaterThanOrEqual(STALL_MS * 1000 * 0.5);
+    expect(closedPhase.latency_us.p99).toBeLessThan(openPhase.latency_us.p99 / 2);
+  });
+});
