@@ -1,15 +1,22 @@
 // servebench's entry point: dispatch to a command; every error ends as one clear line, no stack.
+// Commands load lazily so `servebench serve` does not pay for the dashboard or the report renderer.
 import { isServeError } from '../server/errors.ts';
-import { UsageError } from './args.ts';
-import { PACK_HELP, packCommand } from './pack.ts';
-import { RUN_HELP, runCommand } from './run.ts';
-import { SERVE_HELP, serveCommand } from './serve.ts';
 import { isScenarioError } from '../scenario/errors.ts';
+import { UsageError } from './args.ts';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; summary: string; help: string }> = {
-  run: { run: runCommand, summary: 'run a scenario against a server and write its results', help: RUN_HELP },
-  serve: { run: serveCommand, summary: 'start the embedded reference inference server', help: SERVE_HELP },
-  pack: { run: packCommand, summary: 'bind a model version\'s files with a manifest', help: PACK_HELP },
+export interface CommandModule {
+  HELP: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  run: { summary: 'run a scenario against a server and write its results', load: () => import('./run.ts') },
+  tune: { summary: 'sweep server settings and recommend a configuration', load: () => import('./tune.ts') },
+  gate: { summary: 'fail CI when p99 (or another rule) regresses against a baseline', load: () => import('./gate.ts') },
+  soak: { summary: 'hold a steady load for hours and detect memory leaks', load: () => import('./soak.ts') },
+  report: { summary: 'render HTML/CSV reports from results.json (two runs side by side)', load: () => import('./report.ts') },
+  serve: { summary: 'start the embedded reference inference server', load: () => import('./serve.ts') },
+  pack: { summary: 'bind a model version\'s files with a manifest', load: () => import('./pack.ts') },
 };
 
 const USAGE = `Usage: servebench <command> [options]
@@ -20,30 +27,37 @@ ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}
 Run 'servebench <command> --help' for a command's options.
 `;
 
+/** Errors that carry their own user-facing message: printed as one line, exit 2. */
+function userFacing(err: unknown): string | undefined {
+  if (isScenarioError(err)) return err.message;
+  if (isServeError(err)) return `${err.code}: ${err.message}`;
+  const code = (err as { code?: unknown })?.code;
+  if (err instanceof Error && typeof code === 'string' && code.startsWith('SB_ERR_')) return `${code}: ${err.message}`;
+  return undefined;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === 'help') {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     process.stderr.write(`servebench: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`servebench ${name}: ${err.message}\n\n${command.help}`);
+      process.stderr.write(`servebench ${name}: ${err.message}\n\n${command.HELP}`);
       return 2;
     }
-    if (isScenarioError(err)) {
-      process.stderr.write(`servebench ${name}: ${err.message}\n`);
-      return 2;
-    }
-    if (isServeError(err)) {
-      process.stderr.write(`servebench ${name}: ${err.code}: ${err.message}\n`);
+    const message = userFacing(err);
+    if (message !== undefined) {
+      process.stderr.write(`servebench ${name}: ${message}\n`);
       return 2;
     }
     throw err;

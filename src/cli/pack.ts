@@ -3,16 +3,16 @@
 import { packModelVersion } from '../server/repository/manifest.ts';
 import { UsageError, parseArgs } from './args.ts';
 
-export const PACK_HELP = `Usage: servebench pack <models/NAME/VERSION> [...]
+export const HELP = `Usage: servebench pack <models/NAME/VERSION> [...]
 
 Writes MANIFEST.json in each version folder: the sha256 and size of every file beside it, so the
 server refuses to serve the model with any other version's config or pre-processing.
 `;
 
-export async function packCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: [], booleans: ['help'] });
   if (args.booleans.has('help')) {
-    process.stdout.write(PACK_HELP);
+    process.stdout.write(HELP);
     return 0;
   }
   if (args.positionals.length === 0) throw new UsageError('pack needs a version folder, e.g. servebench pack models/mlp/1');

@@ -10,7 +10,7 @@ import { plainProgress } from '../ui/plainProgress.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { onInterrupt } from './interrupt.ts';
 
-export const RUN_HELP = `Usage: servebench run <scenario.yaml|json> [--out DIR] [--json] [--quiet]
+export const HELP = `Usage: servebench run <scenario.yaml|json> [--out DIR] [--json] [--quiet]
 
 Runs a scenario (see scenarios/README.md) against its target and writes the run into DIR
 (default reports/<run-id>/): results.json, summary.csv, timeseries.csv.
@@ -21,10 +21,10 @@ Ctrl-C ends the current phase, writes the results and stops the server; a second
 Exit code: 0 all thresholds and verdicts passed, 1 one failed, 2 the run could not be done.
 `;
 
-export async function runCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['out'], booleans: ['help', 'json', 'quiet', 'no-dashboard'] });
   if (args.booleans.has('help')) {
-    process.stdout.write(RUN_HELP);
+    process.stdout.write(HELP);
     return 0;
   }
   const [file, ...extra] = args.positionals;

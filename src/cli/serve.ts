@@ -6,7 +6,7 @@ import { SETTINGS, envName, flagName } from '../server/config/settings.ts';
 import { startServer } from '../server/server.ts';
 import { parseArgs } from './args.ts';
 
-export const SERVE_HELP = `Usage: servebench serve [--config FILE] [--SETTING VALUE ...]
+export const HELP = `Usage: servebench serve [--config FILE] [--SETTING VALUE ...]
 
 Starts the embedded reference inference server (KServe v2, TorchServe-style, management, /metrics).
 Settings come from flags > SERVEBENCH_* environment variables > --config file (YAML or JSON) > defaults.
@@ -23,11 +23,11 @@ export function describeEffectiveConfig(resolved: ResolvedConfig): string {
   return `servebench: effective config\n${lines.join('\n')}`;
 }
 
-export async function serveCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const settingFlags = SETTINGS.map((s) => flagName(s.key).slice(2));
   const args = parseArgs(argv, { values: [...settingFlags, 'config'], booleans: ['help'] });
   if (args.booleans.has('help')) {
-    process.stdout.write(SERVE_HELP);
+    process.stdout.write(HELP);
     return 0;
   }
   const flags: Record<string, string> = {};
