@@ -142,4 +142,100 @@ export interface RunResults {
   exit_code: 0 | 1 | 2;
   /** Set when exit_code is 2. */
   error?: string;
+  /** Set by `servebench tune`. */
+  sweep?: SweepResults;
+  /** Set by `servebench soak`. */
+  soak?: SoakResults;
+}
+
+/** One measured point of a capacity search: an open-loop rate and what it gave. */
+export interface CapacityPoint {
+  rate: number;
+  throughput_rps: number;
+  p50_us: number;
+  p99_us: number;
+  error_rate: number;
+  /** Met the SLO (p99 and error rate). */
+  passed: boolean;
+}
+
+export interface TrialResult {
+  index: number;
+  /** Server knobs by setting name (workers, max_batch_size, max_batch_delay_us...). */
+  config: Record<string, number | number[]>;
+  /** Highest rate meeting the SLO; null when even the lowest rate tried failed. */
+  capacity_rps: number | null;
+  /** When the trial was repeated (noise): each repeat's capacity. */
+  repeats?: number[];
+  /** The latency-throughput points measured on the way. */
+  points: CapacityPoint[];
+  server_rss_bytes?: number;
+  server_cpu_percent?: number;
+  gpu_utilization_percent?: number;
+  duration_s: number;
+}
+
+export interface Recommendation {
+  config: Record<string, number | number[]>;
+  capacity_rps: number;
+  /** p50/p99 at 50%, 80% and 100% of capacity. */
+  at_load: { share: number; rate: number; p50_us: number; p99_us: number }[];
+  server_rss_bytes?: number;
+  server_cpu_percent?: number;
+  runner_up?: { config: Record<string, number | number[]>; capacity_rps: number };
+  /** The top two overlap within noise (the cheaper one was preferred). */
+  overlap: boolean;
+  /** Plain-language why. */
+  reason: string;
+  /** Capacity planning for --target-rps. */
+  replicas?: { target_rps: number; headroom: number; replicas: number; utilisation: number; note: string };
+}
+
+export interface SweepResults {
+  strategy: string;
+  objective: string;
+  slo: { p99_us: number; error_rate: number };
+  knobs: Record<string, (number | number[])[]>;
+  trials: TrialResult[];
+  default_capacity_rps?: number;
+  recommendation?: Recommendation;
+}
+
+/** One soak sampling interval. */
+export interface SoakSample {
+  /** Seconds since the soak started. */
+  t: number;
+  rss_bytes?: number;
+  heap_used_bytes?: number;
+  external_bytes?: number;
+  cpu_percent?: number;
+  gpu_memory_used_mib?: number;
+  requests: number;
+  errors: number;
+  p50_us: number;
+  p99_us: number;
+  /** The harness's own RSS: it must stay bounded too. */
+  harness_rss_bytes?: number;
+}
+
+export interface TrendVerdict {
+  verdict: string;
+  /** MB/hour for memory, percent/hour for p99 drift. */
+  slope_per_hour: number;
+  ci: [number, number];
+  summary: string;
+}
+
+export interface SoakResults {
+  planned_duration_s: number;
+  duration_s: number;
+  /** False when the soak was killed and this was rebuilt from its partial data. */
+  completed: boolean;
+  rate: number;
+  interval_s: number;
+  warmup_s: number;
+  samples: SoakSample[];
+  leak: TrendVerdict & { projected_hours_to_limit?: number; limit_bytes?: number };
+  drift: TrendVerdict;
+  harness_rss_growth_bytes?: number;
 }
