@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { isAnalysisError } from '../../src/analyze/errors.ts';
+import { pickRecommendation } from '../../src/tune/search/noise.ts';
+import { allCombinations, configKey, gridConfigs, validateSpace, type ServingConfig } from '../../src/tune/search/space.ts';
+import { adaptiveStrategy, createStrategy, gridStrategy, runStrategy } from '../../src/tune/search/strategies.ts';
+import { cnnSurface, mlpSurface, noisyMeasure, REALISTIC_SPACE } from './surfaces.ts';
+
+function spaceError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isAnalysisError(err) && err.code === 'SB_ERR_SEARCH_SPACE') return err.message;
+    throw err;
+  }
+  throw new Error('accepted');
+}
+
+const trueMax = Math.max(...gridConfigs(REALISTIC_SPACE).map((c) => mlpSurface(c).capacityRps));
+
+describe('search space', () => {
+  it('enumerates every combination, cheapest first, and merges a delay without batching into its delay-0 twin', () => {
+    expect(allCombinations(REALISTIC_SPACE)).toHaveLength(60);
+    const configs = gridConfigs(REALISTIC_SPACE);
+    expect(configs).toHaveLength(60 - 3 * 3); // batch 1 with delays 500/2000/5000, for each worker count
+    expect(new Set(configs.map(configKey)).size).toBe(configs.length);
+    expect(configs[0]).toMatchObject({ workers: 1, max_batch_size: 1, max_batch_delay_us: 0 });
+    expect(configs.at(-1)).toMatchObject({ workers: 4, max_batch_size: 32, max_batch_delay_us: 5000 });
+    // Cheap first: workers never decrease along the order.
+    expect(configs.every((c, i) => i === 0 || configs[i - 1].workers <= c.workers)).toBe(true);
+    expect(configKey({ ...configs[0], max_batch_delay_us: 2000, preferred_batch_sizes: [4] })).toBe(configKey(configs[0]));
+  });
+
+  it('names what is wrong with a space', () => {
+    expect(spaceError(() => validateSpace({ knobs: { batch: [1] } as never }))).toMatch(/knob "batch": unknown; expected one of workers, max_batch_size/);
+    expect(spaceError(() => validateSpace({ knobs: { workers: [] } }))).toMatch(/workers: has no values/);
+    expect(spaceError(() => validateSpace({ knobs: { workers: [0, 1] } }))).toMatch(/workers: value 0 is not an integer >= 1/);
+    expect(spaceError(() => validateSpace({ knobs: { max_batch_size: [4, 4] } }))).toMatch(/lists a value twice/);
+    expect(spaceError(() => createStrategy('random', REALISTIC_SPACE))).toMatch(/unknown search strategy "random"; expected grid or adaptive/);
+  });
+});
+
+describe('grid strategy', () => {
+  it('measures each distinct configuration once, then the contenders until each has 3 runs, and is stateless', () => {
+    const grid = gridStrategy(REALISTIC_SPACE);
+    const history = runStrategy(grid, noisyMeasure(mlpSurface, 0.03, 1));
+    const counts = new Map<string, number>();
+    for (const t of history) counts.set(configKey(t.config), (counts.get(configKey(t.config)) ?? 0) + 1);
+    expect(counts.size).toBe(51);
+    expect(history.length).toBeGreaterThanOrEqual(51 + 3 * 2);
+    const top3 = pickRecommendation(history);
+    expect(counts.get(top3.chosen.key)).toBe(3);
+    expect(grid.propose(history)).toMatchObject({ done: true });
+    expect(grid.propose(history.slice(0, 10))).toEqual(grid.propose(history.slice(0, 10)));
+  });
+});
+
+describe('adaptive strategy on a synthetic capacity surface (3% noise)', () => {
+  it('finds a configuration within 5% of the grid\'s best with at most 40% of its trials', () => {
+    const runs = [];
+    for (let seed = 1; seed <= 10; seed++) {
+      const grid = runStrategy(gridStrategy(REALISTIC_SPACE), noisyMeasure(mlpSurface, 0.03, seed));
+      const adaptive = runStrategy(adaptiveStrategy(REALISTIC_SPACE), noisyMeasure(mlpSurface, 0.03, 1000 + seed));
+      const gridBest = mlpSurface(pickRecommendation(grid).chosen.config).capacityRps;
+      const found = mlpSurface(pickRecommendation(adaptive).chosen.config).capacityRps;
+      runs.push({ seed, gridTrials: grid.length, trials: adaptive.length, gap: 1 - found / gridBest, toTrueMax: 1 - found / trueMax });
+    }
+    for (const r of runs) {
+      expect(r.trials, `seed ${r.seed}`).toBeLessThanOrEqual(0.4 * r.gridTrials);
+      expect(r.trials, `seed ${r.seed}`).toBeLessThanOrEqual(0.4 * 60); // the 60 combinations of the issue's grid
+      expect(r.gap, `seed ${r.seed}`).toBeLessThanOrEqual(0.05);
+      expect(r.toTrueMax, `seed ${r.seed}`).toBeLessThanOrEqual(0.05);
+    }
+  });
+
+  it('on a cnn-like surface (batching does not help, p99 rises with delay) recommends no batch delay', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      for (const strategy of [gridStrategy(REALISTIC_SPACE), adaptiveStrategy(REALISTIC_SPACE)]) {
+        const chosen = pickRecommendation(runStrategy(strategy, noisyMeasure(cnnSurface, 0.03, seed))).chosen.config;
+        expect(chosen.max_batch_delay_us, `${strategy.name} seed ${seed}`).toBe(0);
+        expect(chosen.workers, `${strategy.name} seed ${seed}`).toBe(2); // 4 contend for 2 cores
+      }
+    }
+  });
+
+  it('replays from its history: the same trials give the same proposal, and the budget holds', () => {
+    const adaptive = adaptiveStrategy(REALISTIC_SPACE);
+    const history = runStrategy(adaptive, noisyMeasure(mlpSurface, 0.03, 5));
+    for (const n of [0, 3, 9, history.length - 1]) expect(adaptive.propose(history.slice(0, n))).toEqual(adaptive.propose(history.slice(0, n)));
+    const first = adaptive.propose([]);
+    expect(first).toMatchObject({ done: false, config: { workers: 1, max_batch_size: 1, max_batch_delay_us: 0 } });
+    expect(first.done ? '' : first.reason).toMatch(/start at the base configuration/);
+    const tight = adaptiveStrategy(REALISTIC_SPACE, { maxTrials: 6 });
+    const small = runStrategy(tight, noisyMeasure(mlpSurface, 0.03, 5));
+    expect(small.length).toBeGreaterThanOrEqual(4); // still searches, and keeps some trials to re-measure
+    expect(small.length).toBeLessThanOrEqual(6);
+    expect(tight.propose(small)).toMatchObject({ done: true, reason: expect.stringMatching(/cut short by the budget|budget of 6/) });
+  });
+
+  it('never spends a trial on a batch delay without batching', () => {
+    const history = runStrategy(adaptiveStrategy(REALISTIC_SPACE), noisyMeasure(cnnSurface, 0.03, 2));
+    const pointless = (c: ServingConfig): boolean => c.max_batch_size <= 1 && c.max_batch_delay_us > 0;
+    expect(history.some((t) => pointless(t.config))).toBe(false);
+  });
+});
