@@ -38,11 +38,16 @@ export interface ShutdownTally {
 }
 
 const AFTER_SIGNAL_ACCEPTABLE = new Set(['status_503', 'refused', 'reset', 'ok', 'dropped']);
+/** Answers that mean the server did not accept the request (it may be retried): not a loss. */
+const NOT_ACCEPTED = new Set(['status_503', 'refused', 'dropped']);
 
 /** shutdown: nothing accepted before the signal was lost, nothing hung, the process exited 0 within its deadline. */
 export function shutdownVerdict(tally: ShutdownTally, exit: { code: number | null; afterSignalMs: number | null }, drainDeadlineMs: number): Verdict {
-  const lostBefore = sum(tally.before) - (tally.before.ok ?? 0) - (tally.before.dropped ?? 0);
-  const edgeLost = Object.entries(tally.edge).filter(([o]) => o !== 'ok' && o !== 'status_503' && o !== 'dropped').reduce((a, [, n]) => a + n, 0);
+  // A request sent before the signal is lost when it neither succeeded nor was refused outright
+  // (a reset, a timeout, a 5xx other than 503): the server took it and dropped it.
+  const lost = (side: Record<string, number>) => Object.entries(side).filter(([o]) => o !== 'ok' && !NOT_ACCEPTED.has(o)).reduce((a, [, n]) => a + n, 0);
+  const lostBefore = lost(tally.before);
+  const edgeLost = Object.entries(tally.edge).filter(([o]) => o !== 'ok' && !NOT_ACCEPTED.has(o) && o !== 'reset').reduce((a, [, n]) => a + n, 0);
   const hung = (tally.after.timeout ?? 0) + (tally.before.timeout ?? 0) + (tally.edge.timeout ?? 0);
   const unexpectedAfter = Object.entries(tally.after).filter(([o]) => !AFTER_SIGNAL_ACCEPTABLE.has(o)).reduce((a, [, n]) => a + n, 0);
   const exitedInTime = exit.code === 0 && exit.afterSignalMs !== null && exit.afterSignalMs <= drainDeadlineMs;
@@ -51,7 +56,7 @@ export function shutdownVerdict(tally: ShutdownTally, exit: { code: number | nul
   return {
     kind: 'shutdown',
     passed,
-    summary: `${tally.before.ok ?? 0} requests sent before the signal completed, ${lostBefore + edgeLost} lost, ${hung} hung; after it: ${tally.after.status_503 ?? 0} got 503, ${(tally.after.refused ?? 0) + (tally.after.reset ?? 0)} refused/reset; server ${exitText}`,
+    summary: `${tally.before.ok ?? 0} requests sent before the signal completed, ${(tally.before.status_503 ?? 0) + (tally.before.refused ?? 0)} refused, ${lostBefore + edgeLost} lost, ${hung} hung; after it: ${tally.after.status_503 ?? 0} got 503, ${(tally.after.refused ?? 0) + (tally.after.reset ?? 0)} refused/reset; server ${exitText}`,
     details: { before: tally.before, edge: tally.edge, after: tally.after, lost_before: lostBefore + edgeLost, hung, unexpected_after: unexpectedAfter, exit_code: exit.code, exit_after_signal_ms: exit.afterSignalMs, drain_deadline_ms: drainDeadlineMs },
   };
 }

@@ -45,7 +45,8 @@ function shutdownDriver(ctx: FaultContext, phase: ShutdownPhase): FaultDriver {
   let timer: NodeJS.Timeout | undefined;
   const counter: SampleSink = {
     record(sample: RequestSample) {
-      const side = sample.intendedUs >= signalUs ? tally.after : sample.intendedUs >= signalUs - SHUTDOWN_EDGE_US ? tally.edge : tally.before;
+      // By actual send time: under load the generator may send later than intended.
+      const side = sample.sentUs >= signalUs ? tally.after : sample.sentUs >= signalUs - SHUTDOWN_EDGE_US ? tally.edge : tally.before;
       side[sample.outcome] = (side[sample.outcome] ?? 0) + 1;
     },
   };

@@ -10,7 +10,7 @@ async function run(name: string) {
   return runScenario(scenario, { runId: `test-${name}` });
 }
 
-describe('example scenarios', () => {
+describe('example scenarios', { timeout: 180_000 }, () => {
   it('malformed: every malformed request gets a 4xx, valid traffic keeps succeeding', async () => {
     const results = await run('malformed');
     expect(results.error).toBeUndefined();
