@@ -1,8 +1,44 @@
-// `servebench report`: being built (see the open issue); refuses clearly until then.
-import { UsageError } from './args.ts';
+// `servebench report <run> [B] [--out DIR]`: re-render a run's HTML and CSVs from its results.json
+// alone, or put two runs side by side.
+import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic, writeDerivedFiles } from '../report/writeRun.ts';
+import { loadRun } from '../report/readResults.ts';
+import { UsageError, parseArgs } from './args.ts';
 
-export const HELP = 'Usage: servebench report ... (not available yet in this build)\n';
+export const HELP = `Usage: servebench report <run-dir|results.json> [B] [--out DIR]
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UsageError('report is not available in this build yet');
+One run: writes report.html, summary.csv, timeseries.csv (and trials.csv for a sweep) from its
+results.json alone, into DIR (default: the run's own folder). A soak folder without results.json
+(a killed soak) is rebuilt from its soak.jsonl.
+Two runs (A then B): writes a comparison report.html into DIR (default reports/compare-<A>-vs-<B>/):
+both runs' key numbers with the change from A to B, and their latency distributions overlaid.
+  --out DIR    where to write
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['out'], booleans: ['help'] });
+  if (args.booleans.has('help')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const [first, second, ...extra] = args.positionals;
+  if (!first) throw new UsageError('report needs a run folder or a results.json, e.g. servebench report reports/<run-id>');
+  if (extra.length > 0) throw new UsageError(`report takes one or two runs, got also: ${extra.join(' ')}`);
+
+  const a = await loadRun(first);
+  if (second === undefined) {
+    const out = resolve(args.values.out ?? a.dir);
+    const files = await writeDerivedFiles(out, a.results);
+    process.stdout.write(`servebench: wrote ${files.join(', ')}\n`);
+    return 0;
+  }
+  const b = await loadRun(second);
+  const out = resolve(args.values.out ?? join('reports', `compare-${a.results.run_id}-vs-${b.results.run_id}`.replace(/[^A-Za-z0-9_.-]+/g, '-')));
+  const { renderComparisonReport } = await import('../report/html/report.ts');
+  await mkdir(out, { recursive: true });
+  const file = join(out, 'report.html');
+  await writeFileAtomic(file, await renderComparisonReport(a.results, b.results));
+  process.stdout.write(`servebench: wrote ${file}\n`);
+  return 0;
 }

@@ -1,7 +1,7 @@
-// summary.csv and timeseries.csv from results.json alone. Column names are an interface
+// summary.csv, timeseries.csv and trials.csv (sweeps) from results.json alone. Column names are an interface
 // (documented in the README, pinned by a test): add columns at the end, never rename.
 import { stringify } from 'csv-stringify/sync';
-import type { RunResults, SecondRow, SystemSample } from './results.ts';
+import type { RunResults, SecondRow, SweepResults, SystemSample, TrialResult } from './results.ts';
 
 const ms = (us: number | undefined) => (us === undefined ? '' : (us / 1000).toFixed(3));
 
@@ -48,4 +48,48 @@ export function timeseriesCsv(results: RunResults): string {
     ];
   });
   return stringify([[...TIMESERIES_COLUMNS], ...rows]);
+}
+
+/** p99 of the highest-rate point that met the SLO: the latency a trial's capacity comes with. */
+export function p99AtCapacity(trial: TrialResult): number | undefined {
+  if (trial.capacity_rps === null) return undefined;
+  const passed = trial.points.filter((p) => p.passed).sort((a, b) => a.rate - b.rate);
+  return passed.length > 0 ? passed[passed.length - 1].p99_us : undefined;
+}
+
+/** trials.csv: the fixed columns; the swept knobs' columns sit between index and capacity_rps. */
+export const TRIALS_COLUMNS = ['index', 'capacity_rps', 'repeats', 'p99_ms_at_capacity', 'server_rss_mib', 'server_cpu_percent', 'gpu_utilization_percent', 'points', 'duration_s', 'recommended'] as const;
+
+/** Knob columns: the sweep's knobs in their declared order, then any other setting a trial carried. */
+export function trialKnobColumns(sweep: SweepResults): string[] {
+  return [...new Set([...Object.keys(sweep.knobs), ...sweep.trials.flatMap((t) => Object.keys(t.config))])];
+}
+
+const sameConfig = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+
+/** The trial whose configuration the sweep recommended. */
+export function isRecommendedTrial(sweep: SweepResults, trial: TrialResult): boolean {
+  return sweep.recommendation !== undefined && sameConfig(sweep.recommendation.config, trial.config);
+}
+
+/** One row per sweep trial; empty string when the run has no sweep (not written then). */
+export function trialsCsv(results: RunResults): string {
+  const sweep = results.sweep;
+  if (!sweep) return '';
+  const knobs = trialKnobColumns(sweep);
+  const fixed = (n: number | undefined, digits = 1) => (n === undefined ? '' : n.toFixed(digits));
+  const rows = sweep.trials.map((t) => {
+    const knobValues = knobs.map((k) => {
+      const v = t.config[k];
+      return v === undefined ? '' : Array.isArray(v) ? v.join(';') : v;
+    });
+    return [
+      t.index, ...knobValues, t.capacity_rps === null ? '' : t.capacity_rps.toFixed(2), (t.repeats ?? []).map((r) => r.toFixed(2)).join(';'),
+      ms(p99AtCapacity(t)), t.server_rss_bytes === undefined ? '' : (t.server_rss_bytes / 2 ** 20).toFixed(1), fixed(t.server_cpu_percent),
+      fixed(t.gpu_utilization_percent), t.points.length, t.duration_s.toFixed(1), isRecommendedTrial(sweep, t),
+    ];
+  });
+  const [first, ...rest] = TRIALS_COLUMNS;
+  return stringify([[first, ...knobs, ...rest], ...rows]);
 }

@@ -117,6 +117,13 @@ export interface EnvironmentInfo {
   gpus: { index: number; name: string; memory_total_mib?: number }[];
 }
 
+export interface RunMarker {
+  /** Seconds since the run started. */
+  t: number;
+  kind: string;
+  detail?: string;
+}
+
 export interface RunResults {
   schema: typeof RESULTS_SCHEMA;
   run_id: string;
@@ -135,6 +142,8 @@ export interface RunResults {
   system: SystemSample[];
   verdicts: Verdict[];
   thresholds: ThresholdResult[];
+  /** Fault events on the run's clock (shutdown-sent, server-exited, proxy-cut, proxy-restored): chart markers. */
+  markers?: RunMarker[];
   warnings: string[];
   /** Facts worth knowing that are not problems (no GPU on this machine, a PID that vanished...). */
   notes: string[];

@@ -7,7 +7,7 @@ import type { RequestTemplate } from '../load/types.ts';
 import type { LoadRunSummary } from '../load/types.ts';
 import { LatencyRecorder } from '../measure/latencyRecorder.ts';
 import { scrapeMetrics, summarizeServerSide } from '../measure/serverMetrics.ts';
-import type { PhaseResult, SecondRow } from '../report/results.ts';
+import type { PhaseResult, SecondRow, SystemSample } from '../report/results.ts';
 import type { LoadSpec, Phase, PhaseExtent, Scenario } from '../scenario/types.ts';
 import { faultDriverFor, type FaultContext } from './phaseFaults.ts';
 import { fanOut } from './timeline.ts';
@@ -16,6 +16,8 @@ export interface PhaseRunContext extends FaultContext {
   scenario: Scenario;
   validRequest: () => RequestTemplate;
   signal: AbortSignal;
+  /** The newest system sample (server CPU/RSS, GPU), attached to each `second` event for the dashboard. */
+  latestSystem?: () => SystemSample | undefined;
 }
 
 export interface PhaseOutcome {
@@ -61,7 +63,8 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
   const ticker = setInterval(() => {
     const snap = recorder.snapshot();
     if (!snap.last) return;
-    ctx.emit({ type: 'second', atS: (performance.now() * 1000 - ctx.runStartUs) / 1e6, phase: phase.name, row: snap.last, phaseLatency: snap.latency_us, phaseOk: snap.ok, phaseRequests: snap.sent });
+    const system = ctx.latestSystem?.();
+    ctx.emit({ type: 'second', atS: (performance.now() * 1000 - ctx.runStartUs) / 1e6, phase: phase.name, row: snap.last, phaseLatency: snap.latency_us, phaseOk: snap.ok, phaseRequests: snap.sent, ...(system ? { system } : {}) });
   }, 1000);
 
   const summaries: LoadRunSummary[] = [];

@@ -3,7 +3,7 @@
 import { buildPayloads, cycleRequests } from '../load/payload.ts';
 import { collectEnvironment } from '../measure/environment.ts';
 import { SystemSampler } from '../measure/systemSampler.ts';
-import type { PhaseResult, RunResults, SecondRow, Verdict } from '../report/results.ts';
+import type { PhaseResult, RunMarker, RunResults, SecondRow, Verdict } from '../report/results.ts';
 import { RESULTS_SCHEMA } from '../report/results.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { evaluateThresholds, exitCodeOf, totalsOf } from './assemble.ts';
@@ -37,7 +37,12 @@ async function ensureTarget(target: RunningTarget, scenario: Scenario): Promise<
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResults> {
-  const emit = (event: RunEvent) => options.onEvent?.(event);
+  const markers: RunMarker[] = [];
+  const emit = (event: RunEvent) => {
+    // Fault markers are kept in the results too, so a report can draw them after the fact.
+    if (event.type === 'marker') markers.push({ t: Math.round(event.atS * 1000) / 1000, kind: event.kind, ...(event.detail !== undefined ? { detail: event.detail } : {}) });
+    options.onEvent?.(event);
+  };
   const signal = options.signal ?? new AbortController().signal;
   const runStartUs = performance.now() * 1000;
   const startedAt = new Date();
@@ -66,7 +71,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       target = await ensureTarget(target, scenario);
       const currentSampler = sampler;
       const { result, rows: phaseRows } = await executePhase(
-        { scenario, target, runStartUs, emit, signal, validRequest, systemSamples: () => currentSampler.samples() },
+        { scenario, target, runStartUs, emit, signal, validRequest, systemSamples: () => currentSampler.samples(), latestSystem: () => currentSampler.latest() },
         phase,
         index,
       );
@@ -111,6 +116,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       system,
       verdicts,
       thresholds,
+      ...(markers.length > 0 ? { markers: [...markers].sort((a, b) => a.t - b.t) } : {}),
       warnings,
       notes,
       exit_code: failed ? 2 : exitCodeOf(thresholds, verdicts),
