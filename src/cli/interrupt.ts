@@ -1,20 +1,15 @@
-// Ctrl-C handling for long commands: the first SIGINT/SIGTERM asks for a graceful stop, the
-// second exits at once (the runner's children are ended by their own process handling).
+// Ctrl-C for commands without a live view: the first SIGINT/SIGTERM asks for a graceful stop, the
+// second exits at once. Commands with a live view get the same through startLiveView (src/ui/liveView.ts).
+import { createStopControl } from '../ui/stopControl.ts';
+
+/** Signals only (commands without a live view): graceful first, exit 130 on the second. */
 export function onInterrupt(graceful: () => void): () => void {
-  let count = 0;
-  const handler = (signal: NodeJS.Signals) => {
-    count += 1;
-    if (count === 1) {
-      graceful();
-      return;
-    }
-    process.stderr.write(`servebench: second ${signal}: exiting now\n`);
-    process.exit(130);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
+  const control = createStopControl({
+    graceful: () => graceful(),
+    force: (source) => {
+      process.stderr.write(`servebench: second ${source}: exiting now\n`);
+      process.exit(130);
+    },
+  });
+  return () => control.dispose();
 }
