@@ -13,7 +13,7 @@ import { UsageError, parseArgs } from './args.ts';
 export const HELP = `Usage: servebench run <scenario.yaml|json> [--out DIR] [--json] [--no-dashboard] [--quiet]
 
 Runs a scenario (see scenarios/README.md) against its target and writes the run into DIR
-(default reports/<run-id>/): results.json, summary.csv, timeseries.csv. On a terminal a live
+(default reports/<run-id>/): results.json, summary.csv, timeseries.csv, report.html. On a terminal a live
 dashboard shows the run; elsewhere (pipes, CI logs) one progress line a second goes to stderr.
   --out DIR         where to write the run
   --json            print the final summary as JSON instead of a table

@@ -43,6 +43,12 @@ export async function startEmbeddedServer(target: EmbeddedTarget, extraFlags: st
   });
   const exited: Promise<ServerExit> = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null, atMs: performance.now() }));
   const running = () => child.exitCode === null && child.signalCode === null;
+  // However the harness ends (a forced second Ctrl-C, an uncaught error), its server goes with it.
+  const killOnExit = () => {
+    if (running()) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
 
   const stop = async (graceMs = 15_000): Promise<ServerExit> => {
     if (running()) {

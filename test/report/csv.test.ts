@@ -1,4 +1,4 @@
-// The CSV files' columns are an interface: pinned here, documented in src/report/README-section.md.
+// The CSV files' columns are an interface: pinned here, documented in README.md.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_COLUMNS, TIMESERIES_COLUMNS, TRIALS_COLUMNS, p99AtCapacity, summaryCsv, timeseriesCsv, trialsCsv } from '../../src/report/csv.ts';
@@ -19,7 +19,7 @@ describe('CSV columns', () => {
   });
 
   it('the column list in the README section names every column of the three files', () => {
-    const doc = readFileSync(new URL('../../src/report/README-section.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const column of [...SUMMARY_COLUMNS, ...TIMESERIES_COLUMNS, ...TRIALS_COLUMNS]) expect(doc, column).toContain(`\`${column}\``);
   });
 });
