@@ -1,0 +1,64 @@
+// One repeat of a gated scenario, reduced to what a gate compares and checks: the totals over the
+// counted phases (gateSampleOf), the runner's own threshold values, and the phases' verdicts.
+import { createHash } from 'node:crypto';
+import { gateSampleOf, type GateSample } from '../analyze/gate.ts';
+import type { RunResults } from '../report/results.ts';
+import type { Scenario } from '../scenario/types.ts';
+
+export interface RepeatThreshold {
+  expression: string;
+  /** Phase name, or `*` for all counted phases (as in results.json). */
+  scope: string;
+  unit: string;
+  /** The value the runner measured for this threshold; null when it could not be evaluated. */
+  actual: number | null;
+  passed: boolean;
+}
+
+export interface RepeatSample extends GateSample {
+  run_id: string;
+  started_at: string;
+  duration_s: number;
+  /** Valid requests over the counted phases. */
+  requests: number;
+  exit_code: 0 | 1 | 2;
+  thresholds: RepeatThreshold[];
+  verdicts: { kind: string; passed: boolean; summary: string }[];
+  warnings: string[];
+}
+
+export function repeatSampleOf(results: RunResults): RepeatSample {
+  const seconds = (Date.parse(results.finished_at) - Date.parse(results.started_at)) / 1000;
+  return {
+    ...gateSampleOf(results),
+    run_id: results.run_id,
+    started_at: results.started_at,
+    duration_s: Number.isFinite(seconds) ? Math.round(seconds * 1000) / 1000 : 0,
+    requests: results.totals.requests,
+    exit_code: results.exit_code,
+    thresholds: results.thresholds.map(({ expression, scope, unit, actual, passed }) => ({ expression, scope, unit, actual, passed })),
+    verdicts: results.verdicts.map(({ kind, passed, summary }) => ({ kind, passed, summary })),
+    warnings: [...results.warnings],
+  };
+}
+
+/** JSON with object keys sorted, so equal content always hashes the same. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * sha256 of what the scenario measures: target, model, payload, phases, thresholds. Left out: the
+ * name, description and gate section (they change no measurement) and the embedded models_dir,
+ * which is an absolute path that differs between checkouts (CI vs a laptop).
+ */
+export function scenarioHash(scenario: Scenario): string {
+  const { name: _name, description: _description, gate: _gate, ...measured } = scenario;
+  const target = measured.target.kind === 'embedded' ? { ...measured.target, models_dir: undefined } : measured.target;
+  return createHash('sha256').update(stableStringify({ ...measured, target })).digest('hex');
+}
