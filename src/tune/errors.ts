@@ -1,0 +1,17 @@
+// Errors that stop a tuning run (exit code 2): a stable code and a message that says what to do.
+export type TuneErrorCode =
+  | 'SB_ERR_TUNE_RESUME'
+  | 'SB_ERR_TUNE_OUTPUT'
+  | 'SB_ERR_KNOBS_NOT_SWEEPABLE'
+  | 'SB_ERR_KNOB_NOT_APPLIED'
+  | 'SB_ERR_MODEL_RELOAD';
+
+export class TuneError extends Error {
+  constructor(
+    readonly code: TuneErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TuneError';
+  }
+}

@@ -1,0 +1,69 @@
+// One open-loop rate step of a capacity search: the load engine at a fixed arrival rate for a few
+// seconds, latency from the intended send time (LatencyRecorder), and the server's CPU and RSS
+// over the step read from /proc by PID.
+import { runLoad } from '../load/engine.ts';
+import type { RequestTemplate } from '../load/types.ts';
+import { LatencyRecorder, type PhaseMeasurements } from '../measure/latencyRecorder.ts';
+import { readProcessUsage } from '../measure/processUsage.ts';
+import type { SecondRow } from '../report/results.ts';
+
+export interface StepContext {
+  origin: string;
+  nextRequest: () => RequestTemplate;
+  timeoutMs: number;
+  maxInFlight: number;
+  /** The server's PID, when local: CPU and RSS are read for it. */
+  serverPid?: number;
+  /** The run's clock origin (µs, performance.now()*1000), for per-second rows. */
+  runStartUs: number;
+  signal?: AbortSignal;
+}
+
+export interface StepMeasurement {
+  rateRps: number;
+  startedUs: number;
+  durationS: number;
+  measured: PhaseMeasurements;
+  /** Answered 2xx per second, over the scheduled span or to the last answer, whichever is longer. */
+  throughputRps: number;
+  /** Every request that did not end ok (dropped included) over every request due. */
+  errorRate: number;
+  serverCpuPercent?: number;
+  serverRssBytes?: number;
+  saturation?: { reason: string; maxLagMs: number; cpuPercent: number };
+  rows: SecondRow[];
+}
+
+export async function measureRate(ctx: StepContext, rateRps: number, seconds: number, name: string): Promise<StepMeasurement> {
+  const startedUs = performance.now() * 1000;
+  const recorder = new LatencyRecorder({ phase: name, runStartUs: ctx.runStartUs, phaseStartUs: startedUs });
+  const before = ctx.serverPid !== undefined ? await readProcessUsage(ctx.serverPid) : null;
+  const wallBefore = performance.now();
+  const summary = await runLoad({
+    origin: ctx.origin,
+    load: { mode: 'open', rate: rateRps, max_in_flight: ctx.maxInFlight },
+    extent: { duration_s: seconds },
+    nextRequest: ctx.nextRequest,
+    timeoutMs: ctx.timeoutMs,
+    sink: recorder,
+    signal: ctx.signal,
+  });
+  const after = ctx.serverPid !== undefined ? await readProcessUsage(ctx.serverPid) : null;
+  const wallMs = performance.now() - wallBefore;
+  const measured = recorder.phaseSummary();
+  const due = Object.values(measured.requests.outcomes).reduce((a, b) => a + b, 0);
+  // Over the span the schedule covered, or longer when answers trailed it (the server fell behind);
+  // not over the nominal step, which a low rate's whole number of requests never fills.
+  const elapsed = Math.max(summary.elapsedSeconds, due / rateRps);
+  return {
+    rateRps,
+    startedUs,
+    durationS: (performance.now() * 1000 - startedUs) / 1e6,
+    measured,
+    throughputRps: elapsed > 0 ? measured.requests.ok / elapsed : 0,
+    errorRate: due > 0 ? (due - measured.requests.ok) / due : 1,
+    ...(before && after ? { serverCpuPercent: ((after.cpuMs - before.cpuMs) / wallMs) * 100, serverRssBytes: after.rssBytes } : {}),
+    ...(summary.saturation ? { saturation: summary.saturation } : {}),
+    rows: recorder.secondRows(name, performance.now() * 1000),
+  };
+}

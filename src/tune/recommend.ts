@@ -1,0 +1,158 @@
+// From the trials to the recommendation: the configuration to serve with (noise-aware, cheaper
+// when within noise: search/noise.ts), its capacity and spread, latency at 50/80/100% of it, the
+// runner-up, a plain-language why (search/explain.ts), capacity planning for a target rate, and
+// the same choice as server config files (search/export.ts). Pure: the caller writes the files.
+import { median as statsMedian } from '../analyze/stats.ts';
+import type { Recommendation } from '../report/results.ts';
+import { explainRecommendation, replicasFor, tuningVsReplicas } from './search/explain.ts';
+import { toServebenchYaml, toTorchServeProperties, toTritonConfig } from './search/export.ts';
+import { pickRecommendation, summariseTrials, type ConfigSummary } from './search/noise.ts';
+import { configKey, describeConfig, type ServingConfig } from './search/space.ts';
+import type { Objective, SweepSpec } from './sweepSection.ts';
+import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';
+
+export const RECOMMENDATION_SCHEMA = 'servebench.recommendation/v1';
+
+/** One of the final measurements of the chosen configuration at a share of its capacity. */
+export interface LoadCheck {
+  share: number;
+  rate: number;
+  p50_us: number;
+  p99_us: number;
+  error_rate: number;
+  throughput_rps: number;
+  server_rss_bytes?: number;
+  server_cpu_percent?: number;
+}
+
+/** recommendation.json: the results.json recommendation plus what a person deciding needs next to it. */
+export interface RecommendationFile extends Recommendation {
+  schema: typeof RECOMMENDATION_SCHEMA;
+  run_id: string;
+  model: string;
+  objective: Objective;
+  slo: { p99_us: number; error_rate: number; expressions: string[] };
+  /** Capacity over the runs of the chosen configuration (requests/s). */
+  capacity_spread: { median: number; min: number; max: number; runs: number[] };
+  /** min-p99: median p99 of the chosen configuration at the objective's rate, microseconds. */
+  p99_at_rate_us?: number;
+  /** Relative noise of one capacity measurement, as the decision used it. */
+  noise: number;
+  /** Plain-language lines: the gain over the base configuration, and what each neighbouring knob value did. */
+  why: string[];
+  default_capacity_rps?: number;
+  trials: number;
+  configurations: number;
+  /** The exported server configs, by file name in the run folder. */
+  exports: Record<string, string>;
+}
+
+export interface RecommendInput {
+  runId: string;
+  records: readonly TrialRecord[];
+  spec: SweepSpec;
+  /** The "before tuning" configuration: the gain is measured against it. */
+  base: ServingConfig;
+  /** The base is the server's default configuration (not moved onto the sweep's values): its capacity is the default's. */
+  baseIsDefault?: boolean;
+  model: string;
+  /** The model version, for the TorchServe export (default 1.0). */
+  version?: string;
+  atLoad?: readonly LoadCheck[];
+  targetRps?: number;
+  headroom?: number;
+  /** Comment lines for the exported files (where and when this was measured). */
+  notes?: string[];
+}
+
+export const EXPORT_FILES = { servebench: 'servebench.yaml', torchserve: 'config.properties', triton: 'config.pbtxt' } as const;
+
+const ms = (us: number): string => `${+(us / 1000).toFixed(1)} ms`;
+const rps = (x: number): string => `${Math.round(x)} rps`;
+
+/** Capacity (rps) of a configuration's runs, whatever the objective scored. */
+function capacities(records: readonly TrialRecord[], config: ServingConfig): number[] {
+  return records.filter((r) => configKey(r.config) === configKey(config)).map((r) => r.capacity_rps);
+}
+
+const median = (xs: number[]): number => (xs.length === 0 ? 0 : statsMedian(xs));
+
+function minP99Why(summaries: readonly ConfigSummary[], chosen: ConfigSummary, base: ServingConfig, rate: number): string[] {
+  const baseSummary = summaries.find((s) => s.key === configKey(base));
+  const lines = [`p99 ${ms(chosen.p99Us)} at ${rps(rate)} with ${describeConfig(chosen.config)}`];
+  if (baseSummary && baseSummary.key !== chosen.key) {
+    lines.push(baseSummary.medianRps > 0 ? `the base configuration gave p99 ${ms(baseSummary.p99Us)} at that rate` : 'the base configuration broke the error limit at that rate');
+  }
+  return lines;
+}
+
+export function recommend(input: RecommendInput): { recommendation: Recommendation; file: RecommendationFile; chosen: ServingConfig; exports: Record<string, string> } {
+  const { records, spec, base, model } = input;
+  const trials = records.map(toSearchTrial);
+  const pick = pickRecommendation(trials);
+  const summaries = summariseTrials(trials);
+  const chosen = pick.chosen.config;
+  const runs = capacities(records, chosen);
+  const capacity = median(runs);
+  const baseRuns = capacities(records, base);
+  const defaultCapacity = baseRuns.length > 0 ? median(baseRuns) : undefined;
+  const minP99 = spec.objective === 'min-p99';
+
+  const why = minP99 ? minP99Why(summaries, pick.chosen, base, spec.rate!) : capacity > 0 ? explainRecommendation(trials, chosen, base) : [];
+  const reason = minP99
+    ? `${why[0]}; ${pick.overlap && pick.runnerUp ? `${describeConfig(pick.runnerUp.config)} is within noise` : 'the lowest measured'}`
+    : [why[0], pick.reason].filter(Boolean).join('. ');
+
+  const chosenRecords = records.filter((r) => configKey(r.config) === configKey(chosen));
+  const atFull = input.atLoad?.find((c) => c.share === 1);
+  const lastRun = chosenRecords.at(-1);
+  const rss = atFull?.server_rss_bytes ?? lastRun?.server_rss_bytes;
+  const cpu = atFull?.server_cpu_percent ?? lastRun?.server_cpu_percent;
+
+  let replicas: Recommendation['replicas'];
+  if (input.targetRps !== undefined && capacity > 0) {
+    const headroom = input.headroom ?? 0.3;
+    const plan = replicasFor(input.targetRps, capacity, headroom);
+    const note = defaultCapacity && defaultCapacity > 0 && !minP99
+      ? tuningVsReplicas({ targetRps: input.targetRps, baseCapacityRps: defaultCapacity, tunedCapacityRps: capacity, runnerUpCapacityRps: pick.runnerUp ? median(capacities(records, pick.runnerUp.config)) : undefined, headroom }).summary
+      : `For ${rps(input.targetRps)} with ${Math.round(headroom * 100)}% headroom: ${plan.replicas} replica${plan.replicas === 1 ? '' : 's'} at ${Math.round(plan.utilisation * 100)}% of capacity.`;
+    replicas = { target_rps: input.targetRps, headroom, replicas: plan.replicas, utilisation: Math.round(plan.utilisation * 1000) / 1000, note };
+  }
+
+  const recommendation: Recommendation = {
+    config: configRecord(chosen),
+    capacity_rps: capacity,
+    at_load: (input.atLoad ?? []).map(({ share, rate, p50_us, p99_us }) => ({ share, rate, p50_us, p99_us })),
+    ...(rss !== undefined ? { server_rss_bytes: rss } : {}),
+    ...(cpu !== undefined ? { server_cpu_percent: cpu } : {}),
+    ...(pick.runnerUp ? { runner_up: { config: configRecord(pick.runnerUp.config), capacity_rps: median(capacities(records, pick.runnerUp.config)) } } : {}),
+    overlap: pick.overlap,
+    reason,
+    ...(replicas ? { replicas } : {}),
+  };
+
+  const sloText = spec.slo.expressions.join(', ');
+  const notes = [minP99 ? `p99 ${ms(pick.chosen.p99Us)} at ${rps(spec.rate!)} (${sloText})` : `capacity ${rps(capacity)} at ${sloText}`, ...(input.notes ?? [])];
+  const exports = {
+    [EXPORT_FILES.servebench]: toServebenchYaml(chosen, { model, notes }),
+    [EXPORT_FILES.torchserve]: toTorchServeProperties(chosen, { model, notes, ...(input.version ? { version: input.version } : {}) }),
+    [EXPORT_FILES.triton]: toTritonConfig(chosen, { model, notes }),
+  };
+  const file: RecommendationFile = {
+    schema: RECOMMENDATION_SCHEMA,
+    run_id: input.runId,
+    model,
+    objective: spec.objective,
+    slo: { p99_us: spec.slo.p99Us, error_rate: spec.slo.errorRate, expressions: spec.slo.expressions },
+    ...recommendation,
+    capacity_spread: { median: capacity, min: Math.min(...runs), max: Math.max(...runs), runs },
+    ...(minP99 ? { p99_at_rate_us: pick.chosen.p99Us } : {}),
+    noise: Math.round(pick.noise * 10_000) / 10_000,
+    why,
+    ...(defaultCapacity !== undefined && input.baseIsDefault ? { default_capacity_rps: defaultCapacity } : {}),
+    trials: records.length,
+    configurations: summaries.length,
+    exports: { servebench: EXPORT_FILES.servebench, torchserve: EXPORT_FILES.torchserve, triton: EXPORT_FILES.triton },
+  };
+  return { recommendation, file, chosen, exports };
+}

@@ -1,0 +1,201 @@
+// A tuning run, as its steps: open (or resume) the run folder, start one server, then trial after
+// trial: the strategy proposes a configuration, the model is reloaded with it, its capacity is
+// searched, and the trial is appended to disk at once. Then the chosen configuration is measured at
+// 50/80/100% of its capacity, and results, recommendation and server configs are written.
+// Whatever happens, the server is stopped and every finished trial is kept.
+import { join } from 'node:path';
+import { buildPayloads, cycleRequests } from '../load/payload.ts';
+import { collectEnvironment } from '../measure/environment.ts';
+import type { PhaseResult, RunResults, SecondRow } from '../report/results.ts';
+import { writeFileAtomic, writeRunFolder } from '../report/writeRun.ts';
+import type { RunEvent, RunEventListener } from '../runner/events.ts';
+import { startTarget, type RunningTarget } from '../runner/target.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { processStartTicks, stopOrphanServer } from './orphan.ts';
+import { baseConfig, bestSoFar, etaSeconds, planSweep, searchStartRate } from './plan.ts';
+import { recommend, type RecommendationFile } from './recommend.ts';
+import type { StepContext } from './rateStep.ts';
+import { checkSweepable, connectServingControl, type ServingControl } from './serving.ts';
+import { sweepFingerprint, TuneStore, TUNE_STATE_SCHEMA } from './store.ts';
+import type { SweepSpec } from './sweepSection.ts';
+import { runTrial, TrialInterrupted } from './trial.ts';
+import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';
+import { assembleTuneResults } from './tuneResults.ts';
+import { verifyAtLoad, type Verification } from './verify.ts';
+
+export interface TuneOptions {
+  runId: string;
+  /** The run folder: created, or continued when `resume` is set. */
+  dir: string;
+  resume?: boolean;
+  scenarioFile?: string;
+  /** Capacity planning: replicas of the recommended configuration for this rate. */
+  targetRps?: number;
+  headroom?: number;
+  /** Stops after the current rate step; finished trials are kept and the run can be resumed. */
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+}
+
+export interface TuneOutcome {
+  results: RunResults;
+  recommendation?: RecommendationFile;
+  /** Files written in the run folder. */
+  files: string[];
+  /** Trials measured by this invocation (a resume does not redo those on disk). */
+  newTrials: number;
+}
+
+/** The embedded server is killed with the process even on process.exit (a second Ctrl-C). */
+function killOnExit(pid: number): () => void {
+  const kill = () => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', kill);
+  return () => process.off('exit', kill);
+}
+
+export async function runTune(scenario: Scenario, spec: SweepSpec, options: TuneOptions): Promise<TuneOutcome> {
+  const runStartUs = performance.now() * 1000;
+  const startedAt = new Date();
+  const signal = options.signal ?? new AbortController().signal;
+  const emit = (event: RunEvent) => options.onEvent?.(event);
+  const atS = () => (performance.now() * 1000 - runStartUs) / 1e6;
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    emit({ type: 'warning', atS: atS(), message });
+  };
+  const model = scenario.model.name;
+  const fingerprint = sweepFingerprint(spec, model, scenario.target.kind);
+  const store = options.resume
+    ? TuneStore.resume(options.dir, fingerprint)
+    : TuneStore.create(options.dir, { schema: TUNE_STATE_SCHEMA, run_id: options.runId, started_at: startedAt.toISOString(), ...(options.scenarioFile ? { scenario_file: options.scenarioFile } : {}), model, fingerprint });
+  const runId = store.state.run_id;
+  const orphan = store.recordedServer();
+  if (orphan) {
+    const stopped = await stopOrphanServer(orphan);
+    if (stopped) notes.push(stopped);
+    store.forgetServer();
+  }
+  const records: TrialRecord[] = store.trials();
+  if (options.resume) notes.push(`resumed with ${records.length} finished trial${records.length === 1 ? '' : 's'} from ${options.dir}`);
+  const environmentPending = collectEnvironment();
+
+  let target: RunningTarget | undefined;
+  let forgetExitKill = () => {};
+  let error: unknown;
+  let newTrials = 0;
+  let verification: Verification | undefined;
+  let plan: ReturnType<typeof planSweep> | undefined;
+  let completed = false;
+  const startServer = async (): Promise<{ control: ServingControl; step: StepContext }> => {
+    target = await startTarget(scenario);
+    if (target.kind === 'embedded' && target.pid !== undefined) {
+      forgetExitKill = killOnExit(target.pid);
+      store.recordServer({ pid: target.pid, start_ticks: await processStartTicks(target.pid), origin: target.origin });
+    }
+    const control = await connectServingControl({ origin: target.origin, protocol: target.protocol, model });
+    const requests = await buildPayloads({ origin: target.origin, target: { protocol: target.protocol, model, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
+    const step: StepContext = { origin: target.origin, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: target.pid, runStartUs, signal };
+    return { control, step };
+  };
+  const serverDied = async (): Promise<boolean> => (target?.server ? Promise.race([target.server.exited.then(() => true), Promise.resolve(false)]) : false);
+
+  try {
+    let { control, step } = await startServer();
+    emit({ type: 'run-start', scenario: scenario.name, target: target!.origin, model, phases: [] });
+    plan = planSweep(spec, baseConfig(scenario, await control.current()));
+    checkSweepable(control, spec.knobs, target!.origin, scenario.target.kind === 'embedded');
+    if (!control.canReconfigure) notes.push(`${target!.origin} cannot be re-configured: measured as it is`);
+
+    for (;;) {
+      const proposal = plan.strategy.propose(records.map(toSearchTrial));
+      if (proposal.done) {
+        notes.push(`${plan.strategy.name} search: ${proposal.reason}`);
+        completed = true;
+        break;
+      }
+      if (signal.aborted) break;
+      if (await serverDied()) {
+        warn(`the embedded server exited (${JSON.stringify(await target!.server!.exited)}); starting a new one`);
+        forgetExitKill();
+        ({ control, step } = await startServer());
+      }
+      const index = records.length;
+      const total = Math.max(plan.plannedTrials, index + 1);
+      emit({ type: 'trial-start', index, total, config: configRecord(proposal.config), best: bestSoFar(records), etaS: etaSeconds(records, total - index) });
+      let record: TrialRecord;
+      try {
+        record = await runTrial({ spec, control, step }, { index, config: proposal.config, reason: proposal.reason, startRps: searchStartRate(records, spec) });
+      } catch (err) {
+        if (err instanceof TrialInterrupted) break;
+        throw err;
+      }
+      store.appendTrial(record);
+      records.push(record);
+      newTrials++;
+      for (const w of record.warnings) warn(`trial ${index + 1}: ${w}`);
+      emit({ type: 'trial-end', index, total, config: configRecord(record.config), capacityRps: record.capacity_rps > 0 ? record.capacity_rps : null, p99Us: record.p99_us, best: bestSoFar(records), etaS: etaSeconds(records, total - index - 1) });
+    }
+
+    if (completed && records.length > 0 && !signal.aborted) {
+      const { chosen, recommendation } = recommend({ runId, records, spec, base: plan.start, model });
+      if (recommendation.capacity_rps > 0) {
+        verification = await verifyAtLoad({ step, control, config: chosen, capacityRps: recommendation.capacity_rps, stepS: spec.stepS, warmupS: spec.warmupS, model, onEvent: options.onEvent });
+        for (const w of verification.warnings) warn(w);
+      }
+    }
+  } catch (err) {
+    error = err;
+  } finally {
+    await (target as RunningTarget | undefined)?.stop();
+    forgetExitKill();
+    store.forgetServer();
+  }
+
+  const interrupted = signal.aborted && !completed;
+  if (interrupted) notes.push(`interrupted after ${records.length} trials; continue with: servebench tune ${options.scenarioFile ?? 'SCENARIO'} --resume ${options.dir}`);
+  const finished = completed && records.length > 0 && error === undefined && !signal.aborted;
+  const rec = finished && plan
+    ? recommend({ runId, records, spec, base: plan.start, baseIsDefault: plan.baseInSpace, model, version: scenario.model.version, atLoad: verification?.checks, targetRps: options.targetRps, headroom: options.headroom, notes: [`measured by servebench tune, run ${runId}`] })
+    : undefined;
+  const phases: PhaseResult[] = verification?.phases ?? [];
+  const rows: SecondRow[] = verification?.rows ?? [];
+  const tgt = target as RunningTarget | undefined;
+  const results = assembleTuneResults({
+    runId,
+    startedAt,
+    scenarioFile: options.scenarioFile,
+    scenario,
+    spec,
+    target: { kind: scenario.target.kind, url: tgt?.origin ?? (scenario.target.kind === 'url' ? scenario.target.url : ''), protocol: tgt?.protocol ?? (scenario.target.kind === 'url' ? scenario.target.protocol : 'kserve-v2'), model, ...(scenario.model.version ? { version: scenario.model.version } : {}) },
+    serverConfig: verification?.serverConfig ?? (records.at(-1)?.effective_serving ? { effective_serving: records.at(-1)!.effective_serving } : undefined),
+    environment: await environmentPending,
+    records,
+    phases,
+    rows,
+    recommendation: rec?.recommendation,
+    defaultCapacityRps: rec?.file.default_capacity_rps,
+    warnings,
+    notes,
+    error: error !== undefined ? `${(error as Error).message ?? String(error)} (finished trials are kept: resume with --resume ${options.dir})` : interrupted ? 'interrupted before the search finished' : undefined,
+  });
+
+  const files = await writeRunFolder(options.dir, results);
+  if (rec) {
+    await writeFileAtomic(join(options.dir, 'recommendation.json'), `${JSON.stringify(rec.file, null, 2)}\n`);
+    files.push(join(options.dir, 'recommendation.json'));
+    for (const [name, text] of Object.entries(rec.exports)) {
+      await writeFileAtomic(join(options.dir, name), text);
+      files.push(join(options.dir, name));
+    }
+  }
+  emit({ type: 'run-end', results });
+  return { results, ...(rec ? { recommendation: rec.file } : {}), files, newTrials };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { EnvironmentInfo } from '../../src/report/results.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+import { recommend } from '../../src/tune/recommend.ts';
+import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../../src/tune/search/space.ts';
+import { parseSweepSection } from '../../src/tune/sweepSection.ts';
+import type { TrialRecord } from '../../src/tune/trialRecord.ts';
+import { assembleTuneResults, tuneExitCode } from '../../src/tune/tuneResults.ts';
+
+const spec = parseSweepSection({ strategy: 'grid', knobs: { max_batch_size: [0, 16], max_batch_delay_us: [0, 2000] }, slo: ['p99 < 50ms', 'error_rate < 1%'] }, 'test.yaml');
+const cfg = (b: number, d: number): ServingConfig => ({ ...DEFAULT_SERVING_CONFIG, max_batch_size: b, max_batch_delay_us: d });
+
+let n = 0;
+function trial(config: ServingConfig, capacity: number, p99Ms: number): TrialRecord {
+  return {
+    index: n++, config, reason: 'grid', started_at: new Date(0).toISOString(), duration_s: 10, capacity_rps: capacity, score: capacity,
+    p50_us: 1000, p99_us: p99Ms * 1000, error_rate: 0, throughput_rps: capacity, stop: 'converged',
+    points: [{ rate: capacity, throughput_rps: capacity, p50_us: 1000, p99_us: p99Ms * 1000, error_rate: 0, passed: true }],
+    server_rss_bytes: 200 * 2 ** 20, server_cpu_percent: 150, warnings: [],
+  };
+}
+
+// Batching 16 with no delay clearly best; a 2 ms delay costs capacity and p99.
+const records = [trial(cfg(0, 0), 600, 20), trial(cfg(16, 0), 1500, 25), trial(cfg(16, 2000), 1100, 40), trial(cfg(16, 0), 1560, 24), trial(cfg(0, 0), 620, 19)];
+
+describe('the recommendation', () => {
+  const atLoad = [0.5, 0.8, 1].map((share) => ({ share, rate: 1530 * share, p50_us: 900, p99_us: 5000 * share, error_rate: 0, throughput_rps: 1530 * share, server_rss_bytes: 210 * 2 ** 20, server_cpu_percent: 170 }));
+  const { recommendation, file, chosen, exports } = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, baseIsDefault: true, model: 'mlp', atLoad, targetRps: 10_000, headroom: 0.3 });
+
+  it('chooses the best configuration and reports its capacity with the spread over its runs', () => {
+    expect(chosen).toMatchObject({ max_batch_size: 16, max_batch_delay_us: 0 });
+    expect(recommendation.capacity_rps).toBe(1530);
+    expect(file.capacity_spread).toEqual({ median: 1530, min: 1500, max: 1560, runs: [1500, 1560] });
+    expect(recommendation.runner_up).toMatchObject({ capacity_rps: 1100 });
+    expect(recommendation.overlap).toBe(false);
+    expect(file.default_capacity_rps).toBe(610);
+  });
+
+  it('says why in plain words, with the gain over the default and what the delay did', () => {
+    expect(recommendation.reason).toMatch(/batch 16 raised capacity 2\.5x over the base configuration \(610 -> 1530 rps\)/);
+    expect(file.why.some((l) => /delay 2 ms instead of no delay: -28% capacity/.test(l))).toBe(true);
+  });
+
+  it('carries latency at 50/80/100% of capacity, usage at capacity, and replicas for a target rate', () => {
+    expect(recommendation.at_load.map((a) => a.share)).toEqual([0.5, 0.8, 1]);
+    expect(recommendation.server_rss_bytes).toBe(210 * 2 ** 20);
+    // 10000 / (1530 * 0.7) = 9.34 -> 10 replicas.
+    expect(recommendation.replicas).toMatchObject({ target_rps: 10_000, headroom: 0.3, replicas: 10 });
+    expect(recommendation.replicas!.note).toMatch(/untuned/);
+  });
+
+  it('exports the choice as servebench, TorchServe and Triton configs', () => {
+    expect(Object.keys(exports).sort()).toEqual(['config.pbtxt', 'config.properties', 'servebench.yaml']);
+    expect(exports['servebench.yaml']).toMatch(/max_batch_size: 16/);
+    expect(exports['config.properties']).toMatch(/"batchSize": 16/);
+    expect(exports['config.pbtxt']).toMatch(/max_batch_size: 16/);
+  });
+});
+
+describe('results.json of a tuning run', () => {
+  const scenario = parseScenario({ model: 'mlp', phases: [{ kind: 'steady', duration: '1s' }], sweep: { knobs: { max_batch_size: [0, 16] } } }, 'test.yaml');
+  const environment = { hostname: 'h', os: 'linux', cpu_model: 'x', cores: 2, memory_bytes: 1, node: 'v20', onnxruntime: '1', servebench: '0', gpus: [] } satisfies EnvironmentInfo;
+  const { recommendation } = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, model: 'mlp' });
+  const results = assembleTuneResults({
+    runId: 'r', startedAt: new Date(0), scenario, spec, target: { kind: 'embedded', url: 'http://127.0.0.1:1', protocol: 'kserve-v2', model: 'mlp' },
+    environment, records, phases: [], rows: [], recommendation, defaultCapacityRps: 610, warnings: [], notes: [],
+  });
+
+  it('holds every trial, with the runs of a repeated configuration, and the recommendation', () => {
+    expect(results.sweep!.trials).toHaveLength(5);
+    expect(results.sweep!.trials[1]).toMatchObject({ capacity_rps: 1500, repeats: [1500, 1560] });
+    expect(results.sweep!.trials[2].repeats).toBeUndefined();
+    expect(results.sweep!.knobs).toEqual({ max_batch_size: [0, 16], max_batch_delay_us: [0, 2000] });
+    expect(results.sweep!.slo).toEqual({ p99_us: 50_000, error_rate: 0.01 });
+    expect(results.sweep!.recommendation!.capacity_rps).toBe(1530);
+    expect(results.exit_code).toBe(0);
+  });
+
+  it('exits 1 when no configuration met the SLO and 2 when the run could not finish', () => {
+    expect(tuneExitCode({ recommendation: { ...recommendation, capacity_rps: 0 } })).toBe(1);
+    expect(tuneExitCode({ recommendation, error: 'server died' })).toBe(2);
+    expect(tuneExitCode({})).toBe(2);
+  });
+});
