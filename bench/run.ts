@@ -1,10 +1,13 @@
 // `npm run bench`: every benchmark, each printing ratios measured side by side in this one run.
 // BENCH_ONLY=server picks one; BENCH_SECONDS sets the length of each measurement.
 import { benchDashboard } from './dashboard.bench.ts';
+import { benchGate } from './gate.bench.ts';
 import { benchGenerator } from './generator.bench.ts';
+import { benchSoak } from './soak.bench.ts';
+import { benchTune } from './tune.bench.ts';
 import { benchServer } from './server.bench.ts';
 
-const BENCHES: Record<string, () => Promise<boolean>> = { server: benchServer, generator: benchGenerator, dashboard: benchDashboard };
+const BENCHES: Record<string, () => Promise<boolean>> = { server: benchServer, generator: benchGenerator, dashboard: benchDashboard, tune: benchTune, gate: benchGate, soak: benchSoak };
 const only = process.env.BENCH_ONLY?.split(',');
 let allOk = true;
 for (const [name, bench] of Object.entries(BENCHES)) {

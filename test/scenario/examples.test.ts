@@ -4,14 +4,14 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, PACKAGE_ROOT, parseScenario, parseScenarioText } from '../../src/scenario/load.ts';
-import { renderScenarioSchema } from '../../src/scenario/schema.ts';
+import { renderPublishedSchema } from '../../src/scenario/publishedSchema.ts';
 
 const SCENARIOS = path.join(PACKAGE_ROOT, 'scenarios');
 const examples = (await readdir(SCENARIOS)).filter((f) => f.endsWith('.yaml')).sort();
 
 describe('scenarios/schema.json', () => {
   it('is exactly what src/scenario/schema.ts renders (regenerate: npx tsx scripts/write-scenario-schema.ts)', async () => {
-    expect(await readFile(path.join(SCENARIOS, 'schema.json'), 'utf8')).toBe(renderScenarioSchema());
+    expect(await readFile(path.join(SCENARIOS, 'schema.json'), 'utf8')).toBe(renderPublishedSchema());
   });
 
   it('is a standalone draft-07 schema that editors can use, and accepts every example', async () => {

@@ -1,0 +1,44 @@
+// The leash: a process it guards is stopped when the process holding the leash dies, even by
+// SIGKILL; released, it leaves the guarded process alone.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { leashServer } from '../../src/soak/leash.ts';
+import { REPO_ROOT } from '../helpers/servers.ts';
+
+const started: { kill(signal?: NodeJS.Signals): boolean; exitCode: number | null; signalCode: string | null }[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** A stand-in server: a long sleep, our own child, so its exit is an event we can await. */
+function guarded() {
+  const child = spawn('sleep', ['120'], { stdio: 'ignore' });
+  started.push(child);
+  return { child, exited: once(child, 'exit').then(([code, signal]) => ({ code, signal })) };
+}
+
+describe('leashServer', () => {
+  it('stops the guarded process when the leash holder is SIGKILLed', async () => {
+    const server = guarded();
+    const holder = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+      `import { leashServer } from ${JSON.stringify(`${REPO_ROOT}src/soak/leash.ts`)}; leashServer(Number(process.argv[1])); console.log('leashed'); setInterval(() => {}, 1000);`,
+      String(server.child.pid)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    started.push(holder);
+    const [line] = (await once(createInterface({ input: holder.stdout! }), 'line')) as [string];
+    expect(line).toBe('leashed');
+    holder.kill('SIGKILL');
+    expect(await server.exited).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it('leaves the guarded process alone once released', async () => {
+    const server = guarded();
+    const leash = leashServer(server.child.pid!)!;
+    await leash.release();
+    // release() waited for the shell to exit, so any signal it sent has landed: the sleep would be a zombie by now.
+    const stat = await readFile(`/proc/${server.child.pid}/stat`, 'utf8');
+    expect(stat.slice(stat.lastIndexOf(')') + 2)[0]).not.toBe('Z');
+  });
+});
