@@ -5,6 +5,7 @@ import { decodeTorchserve, encodeTorchserve } from '../codec/torchserve.ts';
 import { isServeError } from '../errors.ts';
 import type { InferRequest, InferResult } from '../inference.ts';
 import type { LoadedModel } from '../models.ts';
+import { admissionHook } from './admission.ts';
 import type { HttpContext, Protocol } from './context.ts';
 
 interface ModelParams {
@@ -41,6 +42,7 @@ function resolveModel(ctx: HttpContext, request: FastifyRequest<{ Params: ModelP
 
 export function inferenceRoutes(ctx: HttpContext) {
   return async function register(app: FastifyInstance): Promise<void> {
+    app.addHook('onRequest', admissionHook(ctx));
     const kserveInfer = async (request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
       const model = resolveModel(ctx, request);
       const decoded = decodeKserveInfer(

@@ -1,0 +1,34 @@
+// Admission control before the body is read: once a model holds as many requests as its queue and
+// workers can take, the next one is refused with 503 at once. The queue bound alone acts only after
+// the body was read and decoded, and under a flood that reading and decoding is what piles up.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { serveError } from '../errors.ts';
+import type { LoadedModel } from '../models.ts';
+import type { HttpContext } from './context.ts';
+
+/** Requests a model may hold at once: its queue, plus what its workers run, plus what is being decoded. */
+export function admissionLimit(model: LoadedModel): number {
+  const { max_queue_size, workers, max_batch_size } = model.settings;
+  return max_queue_size + 2 * workers * Math.max(1, max_batch_size);
+}
+
+export function admissionHook(ctx: HttpContext) {
+  const held = new WeakMap<LoadedModel, number>();
+  return async function admit(request: FastifyRequest<{ Params: { name?: string; version?: string } }>, reply: FastifyReply): Promise<void> {
+    const name = request.params.name;
+    if (name === undefined) return;
+    let model: LoadedModel;
+    try {
+      model = ctx.registry.get(name, request.params.version);
+    } catch {
+      return; // the handler answers unknown models with its own 404
+    }
+    const count = held.get(model) ?? 0;
+    if (count >= admissionLimit(model)) {
+      reply.header('connection', 'close');
+      throw serveError('SB_ERR_QUEUE_FULL', `model "${model.name}" already holds ${count} requests (max_queue_size ${model.settings.max_queue_size} plus what its workers run): retry later`);
+    }
+    held.set(model, count + 1);
+    reply.raw.once('close', () => held.set(model, (held.get(model) ?? 1) - 1));
+  };
+}
