@@ -32,7 +32,8 @@ describe('servebench soak on a leaking server', () => {
     expect(results.exit_code).toBe(1);
     // The leaked buffers are ArrayBuffers: external memory grows as fast as RSS.
     const details = results.verdicts.find((v) => v.kind === 'leak')!.details as { external: { mb_per_hour: number } };
-    expect(details.external.mb_per_hour).toBeGreaterThan(10_000);
+    const external = soak.samples.map((s) => s.external_bytes ?? null);
+    expect(details.external.mb_per_hour, `external_bytes: ${JSON.stringify(external)}; requests: ${JSON.stringify(soak.samples.map((s) => s.requests))}; warnings: ${results.warnings.join('; ')}; notes: ${results.notes.join('; ')}`).toBeGreaterThan(10_000);
     expect(soak.samples.length).toBeGreaterThanOrEqual(25);
     expect(soak.samples.filter((s) => (s as { warmup?: boolean }).warmup).length).toBeGreaterThanOrEqual(8);
 
