@@ -25,7 +25,6 @@ export function admissionHook(ctx: HttpContext) {
     }
     const count = held.get(model) ?? 0;
     if (count >= admissionLimit(model)) {
-      reply.header('connection', 'close');
       throw serveError('SB_ERR_QUEUE_FULL', `model "${model.name}" already holds ${count} requests (max_queue_size ${model.settings.max_queue_size} plus what its workers run): retry later`);
     }
     held.set(model, count + 1);
