@@ -6,8 +6,15 @@ export interface RawPoint {
   samplesPerSecond: number;
 }
 
-export async function measureRawThroughput(file: string, sampleShape: number[], batches: number[], threads: number, secondsPerPoint: number): Promise<RawPoint[]> {
-  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+export interface RawOptions {
+  threads: number;
+  /** ONNX Runtime's intra-op spinning; its own default (on) when omitted. */
+  spinning?: boolean;
+}
+
+export async function measureRawThroughput(file: string, sampleShape: number[], batches: number[], options: RawOptions, secondsPerPoint: number): Promise<RawPoint[]> {
+  const extra = options.spinning === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } } };
+  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: options.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...extra });
   const inputName = session.inputNames[0];
   const perSample = sampleShape.reduce((a, b) => a * b, 1);
   const points: RawPoint[] = [];

@@ -1,17 +1,17 @@
 // Turning a batch's requests into the tensors one model run takes, and its outputs back into
 // each request's rows. Pure; the scheduler decides when, this decides how.
-import { DATATYPE_INFO, elementCount, type Tensor } from './codec/tensor.ts';
+import { elementCount, freshTensorData, type Tensor, type TensorAllocator } from './codec/tensor.ts';
 
 /**
- * Stack the requests' inputs along dim 0: one fresh buffer per input.
+ * Stack the requests' inputs along dim 0: one buffer per input, from `allocate`.
  * The batcher has already made sure the non-batch dims agree (same shapeKey).
  */
-export function stackInputs(requests: readonly (readonly Tensor[])[]): Tensor[] {
+export function stackInputs(requests: readonly (readonly Tensor[])[], allocate: TensorAllocator = freshTensorData): Tensor[] {
   const first = requests[0];
   return first.map((head, k) => {
     const rows = requests.reduce((n, inputs) => n + inputs[k].shape[0], 0);
     const shape = [rows, ...head.shape.slice(1)];
-    const data = DATATYPE_INFO[head.datatype].create(elementCount(shape));
+    const data = allocate(head.datatype, elementCount(shape));
     let offset = 0;
     for (const inputs of requests) {
       const part = inputs[k].data;

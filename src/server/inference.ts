@@ -5,7 +5,10 @@ import type { Tensor } from './codec/tensor.ts';
 export interface InferRequest {
   /** Request id, carried into worker error messages and logs. */
   id: string;
-  /** Validated inputs, in the model's input order. When the model batches, each carries the batch dim first. */
+  /**
+   * Validated inputs, in the model's input order. When the model batches, each carries the batch dim first.
+   * The scheduler takes their buffers: moved to a worker, or recycled once stacked into a batch.
+   */
   inputs: Tensor[];
   /** Leading dimension of every input when the model batches; 1 otherwise. */
   batchSize: number;
@@ -28,6 +31,8 @@ export interface InferResult {
 export interface ServingSettings {
   workers: number;
   intra_op_threads: number;
+  /** ONNX Runtime's `session.intra_op.allow_spinning`; off when absent. */
+  intra_op_spinning?: boolean;
   execution_provider: 'cpu' | 'cuda';
   /** 0 disables batching; capped at the model's own max_batch_size. */
   max_batch_size: number;

@@ -3,7 +3,8 @@
 import { performance } from 'node:perf_hooks';
 import { prepareTransfer, splitOutputs, stackInputs } from './batchTensors.ts';
 import { BatchQueue, shapeKey, type Pending } from './batcher.ts';
-import type { Tensor } from './codec/tensor.ts';
+import { BufferPool } from './bufferPool.ts';
+import type { Tensor, TensorAllocator } from './codec/tensor.ts';
 import { serveError, type ServeError } from './errors.ts';
 import type { InferRequest, InferResult, SchedulerObserver, ServingSettings } from './inference.ts';
 import type { ModelConfig } from './repository/modelConfig.ts';
@@ -31,9 +32,13 @@ interface Queued extends Pending {
 
 const nowUs = (): number => performance.now() * 1000;
 
+/** Idle tensor buffers one model keeps for reuse: a few hundred requests' worth of cnn images. */
+const POOL_MAX_BYTES = 32 * 1024 * 1024;
+
 export class ModelScheduler {
   private readonly queue: BatchQueue<Queued>;
   private readonly pool: WorkerPool;
+  private readonly buffers = new BufferPool(POOL_MAX_BYTES);
   private readonly maxBatchSize: number;
   private running = 0;
   private readonly runningItems = new Set<Queued>();
@@ -59,6 +64,7 @@ export class ModelScheduler {
       files: opts.files,
       workers: settings.workers,
       intraOpThreads: settings.intra_op_threads,
+      intraOpSpinning: settings.intra_op_spinning ?? false,
       executionProvider: settings.execution_provider,
       observer: opts.observer,
       onIdle: () => {
@@ -105,6 +111,11 @@ export class ModelScheduler {
       this.queue.push(item);
       this.pump();
     });
+  }
+
+  /** Where decoders put this model's input tensors: buffers recycled from earlier batches. */
+  get allocateTensor(): TensorAllocator {
+    return this.buffers.allocate;
   }
 
   queueDepth(): number {
@@ -170,8 +181,13 @@ export class ModelScheduler {
     const requestIds = items.map((i) => i.req.id);
     let prepared: ReturnType<typeof prepareTransfer>;
     try {
-      // A request alone moves its own buffers; a batch is stacked into fresh ones.
-      prepared = prepareTransfer(items.length === 1 ? items[0].req.inputs : stackInputs(items.map((i) => i.req.inputs)));
+      // A request alone moves its own buffers; a batch is stacked into pooled ones, and the
+      // requests' own buffers are free again at once.
+      if (items.length === 1) prepared = prepareTransfer(items[0].req.inputs);
+      else {
+        prepared = prepareTransfer(stackInputs(items.map((i) => i.req.inputs), this.buffers.allocate));
+        for (const item of items) this.buffers.recycle(item.req.inputs);
+      }
     } catch (err) {
       const e = serveError('SB_ERR_INTERNAL', `model '${this.opts.modelName}': batch ${batchId} (requests ${requestIds.join(', ')}) could not be formed: ${(err as Error).message}`);
       for (const item of items) this.settle(item, e);
@@ -181,7 +197,10 @@ export class ModelScheduler {
     const outputNames = this.outputsToFetch(items);
     const crash = this.opts.faults?.shouldCrashWorker?.() ?? false;
     this.pool.acquireIdle()!.run({ batchId, requestIds, inputs: tensors, outputNames, crash }, transfer).then(
-      (out) => this.complete(items, out.outputs, out.computeUs),
+      (out) => {
+        for (const buffer of out.inputBuffers) this.buffers.give(buffer);
+        this.complete(items, out.outputs, out.computeUs);
+      },
       (err: ServeError) => {
         for (const item of items) this.settle(item, err);
       },

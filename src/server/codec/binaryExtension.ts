@@ -1,7 +1,7 @@
 // Triton's binary tensor data extension: a JSON header of `Inference-Header-Content-Length` bytes,
 // then raw little-endian tensor bytes back to back. Shared by request decoding and response encoding.
 import { serveError } from '../errors.ts';
-import { DATATYPE_INFO, type Datatype, type TensorData } from './tensor.ts';
+import { DATATYPE_INFO, freshTensorData, type Datatype, type TensorAllocator, type TensorData } from './tensor.ts';
 
 /** Header names as Node presents them (lower case). */
 export const HEADER_LENGTH_HEADER = 'inference-header-content-length';
@@ -21,13 +21,12 @@ export function parseHeaderLength(value: string | undefined, bodyLength: number)
 }
 
 /**
- * Copies one tensor's raw bytes out of the body into a fresh, exactly-sized buffer: the tensor is
- * transferred to a worker later, and a small request Buffer may be a view into Node's shared pool.
- * Assumes a little-endian host (x86-64, arm64), as Triton's wire format is little-endian.
+ * Copies one tensor's raw bytes out of the body into a buffer of its own (from `allocate`): the
+ * tensor is transferred to a worker later, and a small request Buffer may be a view into Node's
+ * shared pool. Assumes a little-endian host (x86-64, arm64), as Triton's wire format is little-endian.
  */
-export function readBinaryTensor(body: Buffer, offset: number, datatype: Datatype, count: number): TensorData {
-  const info = DATATYPE_INFO[datatype];
-  const data = info.create(count);
+export function readBinaryTensor(body: Buffer, offset: number, datatype: Datatype, count: number, allocate: TensorAllocator = freshTensorData): TensorData {
+  const data = allocate(datatype, count);
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   bytes.set(body.subarray(offset, offset + data.byteLength));
   // ONNX Runtime reads BOOL as one byte per element; anything but 0/1 is undefined there.

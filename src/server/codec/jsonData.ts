@@ -3,7 +3,7 @@
 import { serveError } from '../errors.ts';
 import { describeJson } from './body.ts';
 import { fromHalfBits, toHalfBits } from './fp16.ts';
-import { DATATYPE_INFO, type Datatype, type Tensor, type TensorData } from './tensor.ts';
+import { freshTensorData, type Datatype, type Tensor, type TensorAllocator, type TensorData } from './tensor.ts';
 
 /** Nesting deeper than any sane shape is refused before it can exhaust the stack. */
 const MAX_DEPTH = 32;
@@ -126,8 +126,8 @@ function leafWriter(datatype: Datatype, opts: JsonDataOptions): LeafWriter {
  * The caller has checked `countJsonElements(data) === count`. Finiteness is checked separately
  * (validate.checkFinite) because a finite JSON number can still overflow FP32/FP16.
  */
-export function fillFromJson(data: unknown[], datatype: Datatype, count: number, opts: JsonDataOptions): TensorData {
-  const out = DATATYPE_INFO[datatype].create(count);
+export function fillFromJson(data: unknown[], datatype: Datatype, count: number, opts: JsonDataOptions, allocate: TensorAllocator = freshTensorData): TensorData {
+  const out = allocate(datatype, count);
   const write = leafWriter(datatype, opts);
   const walk = (level: unknown[], offset: number): number => {
     if (level.length === 0 || !Array.isArray(level[0])) {

@@ -6,7 +6,7 @@ import type { ModelConfig, TensorSpec } from '../repository/modelConfig.ts';
 import { checkBinarySize, parseHeaderLength, readBinaryTensor } from './binaryExtension.ts';
 import { describeJson, isPlainObject, parseJsonBytes, parseMediaType, requireUtf8 } from './body.ts';
 import { countJsonElements, fillFromJson } from './jsonData.ts';
-import { elementCount, isDatatype, type Tensor } from './tensor.ts';
+import { elementCount, isDatatype, type Tensor, type TensorAllocator } from './tensor.ts';
 import { checkFinite, checkSameBatch, checkShapeAgainstSpec, checkShapeSanity, formatShape } from './validate.ts';
 
 export { encodeKserveInfer, type KserveEncodeContext } from './kserveResponse.ts';
@@ -15,6 +15,8 @@ export interface DecodeContext {
   model: ModelConfig;
   /** The server's id for this request (logs, worker errors); the client's own `id` is echoed separately. */
   requestId: string;
+  /** Where tensor buffers come from (the model's recycling pool); fresh ones when omitted. */
+  allocate?: TensorAllocator;
 }
 
 export interface KserveDecoded {
@@ -90,8 +92,9 @@ function matchInputs(inputs: unknown[], model: ModelConfig): MatchedInput[] {
 }
 
 /** Decodes one input's datatype, shape and data (JSON, or binary at `binary.offset`, which it advances). */
-function decodeInput(input: MatchedInput, model: ModelConfig, body: Buffer, binary: { offset: number } | undefined): { tensor: Tensor; batch: number } {
+function decodeInput(input: MatchedInput, ctx: DecodeContext, body: Buffer, binary: { offset: number } | undefined): { tensor: Tensor; batch: number } {
   const { entry, spec, field } = input;
+  const { model, allocate } = ctx;
   const datatype = entry.datatype;
   if (!isDatatype(datatype)) {
     throw serveError('SB_ERR_DATATYPE', `${field}.datatype: expected ${spec.datatype} for input "${spec.name}", got ${describeJson(datatype)}`);
@@ -113,7 +116,7 @@ function decodeInput(input: MatchedInput, model: ModelConfig, body: Buffer, bina
       badRequest(`${field}.parameters.binary_data_size: expected a byte count, got ${describeJson(declared)}`);
     }
     checkBinarySize(declared, datatype, count, body.length - binary.offset, `${field}.parameters.binary_data_size`);
-    data = readBinaryTensor(body, binary.offset, datatype, count);
+    data = readBinaryTensor(body, binary.offset, datatype, count, allocate);
     binary.offset += declared;
   } else {
     const json = entry.data;
@@ -122,7 +125,7 @@ function decodeInput(input: MatchedInput, model: ModelConfig, body: Buffer, bina
     if (got !== count) {
       throw serveError('SB_ERR_SHAPE_MISMATCH', `${field}.data: shape ${formatShape(shape)} needs ${count} elements, got ${got}`);
     }
-    data = fillFromJson(json, datatype, count, { field: `${field}.data`, allowNonFinite: model.allow_non_finite === true });
+    data = fillFromJson(json, datatype, count, { field: `${field}.data`, allowNonFinite: model.allow_non_finite === true }, allocate);
   }
   checkFinite(data, datatype, model, `${field}.data`);
   return { tensor: { name: spec.name, datatype, shape: [...shape], data }, batch };
@@ -183,7 +186,7 @@ export function decodeKserveInfer(
   let batchSize = 1;
   let firstField = '';
   for (let i = 0; i < matched.length; i++) {
-    const { tensor, batch } = decodeInput(matched[i], model, body, binary);
+    const { tensor, batch } = decodeInput(matched[i], ctx, body, binary);
     if (i === 0) [batchSize, firstField] = [batch, `${matched[i].field}.shape`];
     else checkSameBatch(batch, batchSize, `${matched[i].field}.shape`, firstField);
     byName.set(tensor.name, tensor);

@@ -23,6 +23,14 @@ export interface Tensor {
   data: TensorData;
 }
 
+/**
+ * Makes the typed array of `count` elements that a decoder then fills completely (its contents
+ * may be stale). The server passes a recycling one (BufferPool); the default allocates fresh.
+ */
+export type TensorAllocator = (datatype: Datatype, count: number) => TensorData;
+
+export const freshTensorData: TensorAllocator = (datatype, count) => DATATYPE_INFO[datatype].create(count);
+
 interface DatatypeInfo {
   bytes: number;
   /** onnxruntime-node's name for the element type. */

@@ -188,6 +188,7 @@ export function servingSettingsFor(
   return {
     workers: pick('workers') as number,
     intra_op_threads: pick('intra_op_threads') as number,
+    intra_op_spinning: pick('intra_op_spinning') as boolean,
     execution_provider: pick('execution_provider') as ServingSettings['execution_provider'],
     max_batch_size: maxBatch,
     max_batch_delay_us: pick('max_batch_delay_us') as number,

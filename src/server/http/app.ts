@@ -8,6 +8,7 @@ import { serveError } from '../errors.ts';
 import { inferenceRoutes } from './inference.ts';
 import { metadataRoutes } from './kserveMetadata.ts';
 import { managementRoutes } from './management.ts';
+import { bodyReader } from './rawBody.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -28,7 +29,7 @@ export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
 
   // The codecs read raw bytes themselves: one parser for every content type.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', bodyReader(ctx.config.bodyLimitBytes));
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -39,21 +40,20 @@ export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
         throw serveError('SB_ERR_SHUTTING_DOWN', 'server is shutting down and accepts no new requests');
       }
     }
-    if (routeConfig.protocol) ctx.inflight.enter(request);
+    if (routeConfig.protocol) {
+      ctx.inflight.enter(request);
+      // The response's 'close' comes after a normal finish and also when the client hangs up once
+      // its body was read (neither onResponse nor onRequestAbort runs then, and a drain would wait
+      // for it until drain_timeout_ms). The scheduler drain still covers the work it left behind.
+      reply.raw.once('close', () => ctx.inflight.leave(request));
+    }
   });
 
   app.addHook('onResponse', async (request, reply) => {
     const protocol = request.routeOptions.config.protocol;
     if (!protocol) return;
-    ctx.inflight.leave(request);
     const model = request.servedModel;
     ctx.metrics.requests.inc({ model: model?.name ?? 'unknown', version: model?.version ?? '', protocol, code: String(reply.statusCode) });
-  });
-
-  // A client that hangs up mid-request never gets onResponse; the scheduler drain still covers its work.
-  app.addHook('onRequestAbort', async (request) => {
-    if (!request.routeOptions.config.protocol) return;
-    ctx.inflight.leave(request);
   });
 
   app.setErrorHandler((err, request, reply) => {

@@ -21,7 +21,8 @@ async function infer(ctx: HttpContext, request: FastifyRequest, model: LoadedMod
   const { metrics } = ctx;
   const started = performance.now();
   try {
-    await ctx.faults.beforeInference();
+    // Skipped outright when no fault is set: one await less on every request.
+    if (ctx.faults.active) await ctx.faults.beforeInference();
     const result = await model.scheduler.infer(inferRequest);
     metrics.queueDuration.observe({ model: model.name }, result.queueUs / 1e6);
     metrics.computeDuration.observe({ model: model.name }, result.computeUs / 1e6);
@@ -49,7 +50,7 @@ export function inferenceRoutes(ctx: HttpContext) {
         bodyOf(request),
         request.headers['content-type'],
         request.headers['inference-header-content-length'] as string | undefined,
-        { model: model.config, requestId: String(request.id) },
+        { model: model.config, requestId: String(request.id), allocate: model.scheduler.allocateTensor },
       );
       const result = await infer(ctx, request, model, decoded.request);
       const encoded = encodeKserveInfer(result, {

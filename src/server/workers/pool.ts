@@ -23,6 +23,8 @@ export interface PoolOptions {
   files: string[];
   workers: number;
   intraOpThreads: number;
+  /** Let intra-op threads spin-wait between jobs (ONNX Runtime's default); off when absent. */
+  intraOpSpinning?: boolean;
   executionProvider: 'cpu' | 'cuda';
   observer?: SchedulerObserver;
   /** An instance became idle (its batch is answered, or a replacement is ready). */
@@ -38,6 +40,8 @@ export type BatchJob = Omit<RunMessage, 'type'>;
 export interface BatchOutput {
   outputs: Tensor[];
   computeUs: number;
+  /** The batch's input buffers, handed back after the run for reuse. */
+  inputBuffers: ArrayBuffer[];
 }
 
 /** An idle instance handed to the scheduler; `run` may be called once per acquire. */
@@ -164,6 +168,7 @@ export class WorkerPool {
       workerId: id,
       files: this.opts.files,
       intraOpThreads: this.opts.intraOpThreads,
+      intraOpSpinning: this.opts.intraOpSpinning ?? false,
       executionProvider: this.opts.executionProvider,
     };
     const worker = startWorker(init);
@@ -203,7 +208,7 @@ export class WorkerPool {
         if (!running || running.job.batchId !== msg.batchId) return;
         inst.running = undefined;
         inst.state = 'idle';
-        if (msg.type === 'result') running.resolve({ outputs: msg.outputs, computeUs: msg.computeUs });
+        if (msg.type === 'result') running.resolve({ outputs: msg.outputs, computeUs: msg.computeUs, inputBuffers: msg.inputBuffers });
         else running.reject(serveError('SB_ERR_INFERENCE', `model '${this.opts.modelName}': ${msg.message}`));
         this.opts.onIdle?.();
         return;

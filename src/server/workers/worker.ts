@@ -12,6 +12,7 @@ export interface WorkerInit {
   /** Absolute ONNX paths: one, or the ensemble's steps in order. */
   files: string[];
   intraOpThreads: number;
+  intraOpSpinning: boolean;
   executionProvider: 'cpu' | 'cuda';
 }
 
@@ -39,7 +40,7 @@ export type PoolMessage = RunMessage | CloseMessage;
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'loadError'; file: string; message: string }
-  | { type: 'result'; batchId: number; outputs: Tensor[]; computeUs: number }
+  | { type: 'result'; batchId: number; outputs: Tensor[]; computeUs: number; inputBuffers: ArrayBuffer[] }
   | { type: 'error'; batchId: number; message: string };
 
 export const CRASH_EXIT_CODE = 70;
@@ -60,6 +61,9 @@ async function loadSessions(init: WorkerInit): Promise<ort.InferenceSession[]> {
           interOpNumThreads: 1,
           executionProviders: [init.executionProvider],
           graphOptimizationLevel: 'all',
+          // Spinning pool threads keep a core busy between runs; on cores shared with the event
+          // loop and the other workers that time is taken from them (see intra_op_spinning).
+          extra: { session: { intra_op: { allow_spinning: init.intraOpSpinning ? '1' : '0' } } },
         }),
       );
     } catch (err) {
@@ -125,7 +129,10 @@ async function runBatch(port: NonNullable<typeof parentPort>, sessions: ort.Infe
   try {
     const { tensors: outputs, transfer } = prepareTransfer(await runSteps(sessions, msg));
     const computeUs = Math.round((performance.now() - started) * 1000);
-    port.postMessage({ type: 'result', batchId: msg.batchId, outputs, computeUs } satisfies WorkerMessage, transfer);
+    // The run is over and ONNX Runtime holds no pointer into the inputs: their buffers go back to
+    // the scheduler's pool to carry later requests (see bufferPool.ts).
+    const inputBuffers = [...new Set(msg.inputs.map((t) => t.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && !transfer.includes(b));
+    port.postMessage({ type: 'result', batchId: msg.batchId, outputs, computeUs, inputBuffers } satisfies WorkerMessage, [...transfer, ...inputBuffers]);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const message = `batch ${msg.batchId} (requests ${msg.requestIds.join(', ')}) failed: ${reason}`;
