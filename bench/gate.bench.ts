@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { minimumDetectableRegression } from '../src/analyze/gateSimulation.ts';
 import { madNormal, mean, median, stdev } from '../src/analyze/stats.ts';
+import { busyMargin, evaluateGate } from '../src/gate/evaluate.ts';
 import { formatChange, formatInterval } from '../src/gate/format.ts';
 import { type GateRun, runGate } from '../src/gate/runGate.ts';
 import { loadGateScenario } from '../src/gate/scenario.ts';
@@ -32,8 +33,15 @@ const robustCv = (xs: number[]) => Math.sqrt(Math.exp(madNormal(xs.map(Math.log)
 const p99s = (run: GateRun) => run.current.repeats.map((r) => r.p99 ?? NaN);
 const pct = (x: number | null) => (x === null ? 'none up to +200%' : `+${(x * 100).toFixed(0)}%`);
 
+/** Median cores other processes used during a gate's repeats. */
+function background(run: GateRun): string {
+  const values = run.current.repeats.flatMap((r) => (r.background_cores === undefined ? [] : [r.background_cores]));
+  return values.length > 0 ? `${median(values).toFixed(1)} cores busy elsewhere` : 'background not measured';
+}
+
 function describeRun(run: GateRun): string {
-  return run.outcome.rules.map((r) => `${r.rule.metric} ${formatChange(r.change.kind, r.change.estimate)} [${formatInterval(r.change)}] ${r.verdict}`).join('; ');
+  const rules = run.outcome.rules.map((r) => `${r.rule.metric} ${formatChange(r.change.kind, r.change.estimate)} [${formatInterval(r.change)}] ${r.verdict}`).join('; ');
+  return `${rules}; ${background(run)}`;
 }
 
 function withSteadySeconds(scenario: Scenario, seconds: number): Scenario {
@@ -64,7 +72,7 @@ export async function benchGate(): Promise<boolean> {
   };
   try {
     const base = await gateOnce(scenario, 'baseline', true);
-    console.log(`baseline: p99 by repeat ${p99s(base.run).map((v) => (v / 1000).toFixed(2)).join(', ')} ms (${base.seconds.toFixed(0)} s)`);
+    console.log(`baseline: p99 by repeat ${p99s(base.run).map((v) => (v / 1000).toFixed(2)).join(', ')} ms; ${background(base.run)} (${base.seconds.toFixed(0)} s)`);
     if (!base.run.outcome.baseline_update?.written) {
       console.log(`FLOOR MISSED: no baseline: ${base.run.outcome.baseline_update?.reason}`);
       return false;
@@ -76,6 +84,10 @@ export async function benchGate(): Promise<boolean> {
       console.log(`gate ${String(i).padStart(2)}/${RUNS}: exit ${run.outcome.exit_code}  ${describeRun(run)}  (${seconds.toFixed(0)} s)`);
     }
     const passed = gates.filter((g) => g.outcome.exit_code === 0).length;
+    const busierFailures = gates.filter((g) => g.outcome.exit_code !== 0 && g.outcome.warnings.some((w) => w.startsWith('the machine was busier'))).length;
+    // The same repeats decided with gate.busier_machine: inconclusive (evaluateGate is pure).
+    const strictConfig = { ...config, busier_machine: 'inconclusive' as const };
+    const passedIfBusierInconclusive = gates.filter((g) => evaluateGate({ baseline: base.run.current, current: g.current, config: strictConfig }).exit_code === 0).length;
     const p99Verdicts = gates.map((g) => g.outcome.rules.find((r) => r.rule.metric === 'p99')?.verdict ?? 'none');
     const count = (v: string) => p99Verdicts.filter((x) => x === v).length;
 
@@ -99,6 +111,8 @@ export async function benchGate(): Promise<boolean> {
 
     console.log(`\n| measurement | value |\n|---|---|`);
     console.log(`| no-change gates passed (exit 0) | ${passed}/${RUNS} (floor ${RUNS - allowedFailures}/${RUNS}) |`);
+    console.log(`| failed gates measured on a busier machine (other processes > ${busyMargin(base.run.current.environment.cores)} cores more than for the baseline) | ${busierFailures} of ${RUNS - passed} |`);
+    console.log(`| passed with gate.busier_machine: inconclusive | ${passedIfBusierInconclusive}/${RUNS} |`);
     console.log(`| p99 verdicts | ${count('no change')} no change, ${count('inconclusive')} inconclusive, ${count('improved')} improved, ${count('regressed')} regressed |`);
     console.log(`| p99 noise between repeats (CV) | ${(overallRobustCv * 100).toFixed(1)}% robust (MAD of log p99), ${(overallCv * 100).toFixed(1)}% stdev/mean, across all ${all.length} repeats; ${(withinCv * 100).toFixed(1)}% stdev/mean within a gate (median) |`);
     console.log(`| smallest p99 rise detected 95% of the time (simulated: ${config.repeats} repeats, ${config.confidence} confidence, ${(tolerance * 100).toFixed(0)}% tolerance) | ${pct(mdrRobust.rise)} at the robust noise, ${pct(mdrPlain.rise)} at the stdev/mean noise |`);

@@ -12,6 +12,9 @@ import { parseRatio, UnitError } from '../scenario/units.ts';
  */
 export type ThresholdsOn = 'median' | 'every_repeat';
 
+/** What a verdict becomes when the machine was busier with other processes on one side (see evaluate.ts). */
+export type BusierMachine = 'warn' | 'inconclusive';
+
 export interface GateConfig {
   repeats: number;
   rules: RelativeRule[];
@@ -20,6 +23,11 @@ export interface GateConfig {
   thresholds_on: ThresholdsOn;
   /** Fail (exit 1) when a rule cannot be decided; by default inconclusive is reported and passes. */
   fail_on_inconclusive: boolean;
+  /**
+   * `warn`: a regression measured while other processes used clearly more CPU than during the
+   * baseline stands, with a warning. `inconclusive`: it is not evidence (shared machines).
+   */
+  busier_machine: BusierMachine;
 }
 
 export const DEFAULT_GATE_RULE = 'p99 may rise at most 10%';
@@ -30,11 +38,13 @@ export const GATE_CONFIG_DEFAULTS = {
   confidence: GATE_DEFAULTS.confidence,
   thresholds_on: 'median' as ThresholdsOn,
   fail_on_inconclusive: false,
+  busier_machine: 'warn' as BusierMachine,
 } as const;
 
 export const MAX_REPEATS = 100;
 const THRESHOLDS_ON: readonly ThresholdsOn[] = ['median', 'every_repeat'];
-const FIELDS = ['repeats', 'rules', 'confidence', 'thresholds_on', 'fail_on_inconclusive'] as const;
+const BUSIER_MACHINE: readonly BusierMachine[] = ['warn', 'inconclusive'];
+const FIELDS = ['repeats', 'rules', 'confidence', 'thresholds_on', 'fail_on_inconclusive', 'busier_machine'] as const;
 
 /** JSON Schema of the `gate` section, for scenarios/schema.json (the lead wires it under `properties.gate`). */
 export const GATE_SCHEMA = {
@@ -71,6 +81,11 @@ export const GATE_SCHEMA = {
       description: 'Exit 1 when a rule is inconclusive (too noisy to tell). Default false: reported, not failed.',
       errorMessage: 'expected true or false',
     },
+    busier_machine: {
+      enum: [...BUSIER_MACHINE], default: GATE_CONFIG_DEFAULTS.busier_machine,
+      description: 'When other processes used clearly more CPU during the current repeats than during the baseline\'s (a shared machine): warn (default) and keep the verdict, or call a regression inconclusive.',
+      errorMessage: `expected one of ${BUSIER_MACHINE.join(', ')}`,
+    },
   },
 } as const;
 
@@ -95,7 +110,7 @@ export function parseGateConfig(section: unknown, source: string, locate?: Locat
     const near = closest(key, FIELDS);
     add([key], `unknown field${near ? `, did you mean "${near}"?` : `; expected one of ${FIELDS.join(', ')}`}`);
   }
-  const { repeats, rules, confidence, thresholds_on: on, fail_on_inconclusive: failOn } = input;
+  const { repeats, rules, confidence, thresholds_on: on, fail_on_inconclusive: failOn, busier_machine: busier } = input;
   if (repeats !== undefined) {
     if (typeof repeats === 'number' && Number.isInteger(repeats) && repeats >= 1 && repeats <= MAX_REPEATS) config.repeats = repeats;
     else add(['repeats'], `expected an integer between 1 and ${MAX_REPEATS}, got ${describeValue(repeats)}`);
@@ -113,6 +128,10 @@ export function parseGateConfig(section: unknown, source: string, locate?: Locat
   if (failOn !== undefined) {
     if (typeof failOn === 'boolean') config.fail_on_inconclusive = failOn;
     else add(['fail_on_inconclusive'], `expected true or false, got ${describeValue(failOn)}`);
+  }
+  if (busier !== undefined) {
+    if (BUSIER_MACHINE.includes(busier as BusierMachine)) config.busier_machine = busier as BusierMachine;
+    else add(['busier_machine'], `expected one of ${BUSIER_MACHINE.join(', ')}, got ${describeValue(busier)}`);
   }
   if (issues.length > 0) throw new ScenarioError(source, issues);
   return config;

@@ -3,10 +3,11 @@
 // verdicts across the repeats, and what would make the comparison misleading (another machine, a
 // changed scenario). Exit 0 pass, 1 fail; "could not run" (2) is an error before this point.
 import { gate, type GateVerdict, type RuleVerdict } from '../analyze/gate.ts';
+import { median } from '../analyze/stats.ts';
 import type { EnvironmentInfo } from '../report/results.ts';
 import type { SampleSet } from './baseline.ts';
 import { checkThresholds, checkVerdicts, type ThresholdCheck, type VerdictCheck } from './checks.ts';
-import type { GateConfig, ThresholdsOn } from './config.ts';
+import type { BusierMachine, GateConfig, ThresholdsOn } from './config.ts';
 
 export interface SideInfo {
   created_at: string;
@@ -32,7 +33,7 @@ export interface GateOutcome {
   summary: string;
   /** One line per thing that failed the gate. */
   failures: string[];
-  config: { rules: string[]; confidence: number; thresholds_on: ThresholdsOn; fail_on_inconclusive: boolean };
+  config: { rules: string[]; confidence: number; thresholds_on: ThresholdsOn; fail_on_inconclusive: boolean; busier_machine: BusierMachine };
   rules: RuleVerdict[];
   thresholds: ThresholdCheck[];
   verdicts: VerdictCheck[];
@@ -96,6 +97,31 @@ function repeatWarnings(current: SampleSet): string[] {
   return [...byKind.values()].map(({ message, repeats }) => `repeat${repeats.length === 1 ? '' : 's'} ${repeats.join(', ')}: ${message}`);
 }
 
+/** Clearly more CPU used by other processes: half a core, or a quarter of the machine if more. */
+export function busyMargin(cores: number): number {
+  return Math.max(0.5, cores / 4);
+}
+
+/**
+ * A warning when other processes used clearly more CPU during the current repeats than during the
+ * baseline's (medians of each repeat's background_cores): on a shared machine a neighbour's job,
+ * not the change, may be what made p99 rise. Undefined when similar or not measured.
+ */
+export function busierMachine(baseline: SampleSet, current: SampleSet): string | undefined {
+  const side = (set: SampleSet) => set.repeats.flatMap((r) => (r.background_cores === undefined ? [] : [r.background_cores]));
+  const [before, now] = [side(baseline), side(current)];
+  if (before.length === 0 || now.length === 0) return undefined;
+  const [b, c] = [median(before), median(now)];
+  const cores = current.environment.cores;
+  if (c - b <= busyMargin(cores)) return undefined;
+  return `the machine was busier: other processes used ${c.toFixed(1)} of ${cores} cores during the current repeats against ${b.toFixed(1)} during the baseline's; a rise may come from them, not the change`;
+}
+
+function worstVerdict(rules: readonly RuleVerdict[]): GateVerdict {
+  for (const v of ['regressed', 'inconclusive', 'improved'] as const) if (rules.some((r) => r.verdict === v)) return v;
+  return 'no change';
+}
+
 export function evaluateGate({ baseline, current, config }: GateInput): GateOutcome {
   const warnings: string[] = [];
   let rules: RuleVerdict[] = [];
@@ -108,6 +134,14 @@ export function evaluateGate({ baseline, current, config }: GateInput): GateOutc
     const report = gate(baseline.repeats, current.repeats, config.rules, { confidence: config.confidence });
     rules = report.rules;
     verdict = report.verdict;
+    const busier = busierMachine(baseline, current);
+    if (busier) {
+      warnings.push(busier);
+      if (config.busier_machine === 'inconclusive') {
+        rules = rules.map((r) => (r.verdict === 'regressed' ? { ...r, verdict: 'inconclusive', reason: `${r.reason}, but ${busier.replace(/^the machine was busier: /, '')} (gate.busier_machine: inconclusive)` } : r));
+        verdict = worstVerdict(rules);
+      }
+    }
   }
   warnings.push(...repeatWarnings(current));
   const thresholds = checkThresholds(current.repeats, config.thresholds_on);
@@ -128,7 +162,7 @@ export function evaluateGate({ baseline, current, config }: GateInput): GateOutc
     verdict,
     summary: summaryLine(passed, verdict, rules, thresholds, verdicts),
     failures,
-    config: { rules: config.rules.map((r) => r.expression), confidence: config.confidence, thresholds_on: config.thresholds_on, fail_on_inconclusive: config.fail_on_inconclusive },
+    config: { rules: config.rules.map((r) => r.expression), confidence: config.confidence, thresholds_on: config.thresholds_on, fail_on_inconclusive: config.fail_on_inconclusive, busier_machine: config.busier_machine },
     rules,
     thresholds,
     verdicts,

@@ -2,6 +2,7 @@
 // counted phases (gateSampleOf), the runner's own threshold values, and the phases' verdicts.
 import { createHash } from 'node:crypto';
 import { gateSampleOf, type GateSample } from '../analyze/gate.ts';
+import { median } from '../analyze/stats.ts';
 import type { RunResults } from '../report/results.ts';
 import type { Scenario } from '../scenario/types.ts';
 
@@ -25,9 +26,12 @@ export interface RepeatSample extends GateSample {
   thresholds: RepeatThreshold[];
   verdicts: { kind: string; passed: boolean; summary: string }[];
   warnings: string[];
+  /** Cores other processes used during the counted phases (see backgroundCores); absent when not measurable. */
+  background_cores?: number;
 }
 
 export function repeatSampleOf(results: RunResults): RepeatSample {
+  const background = backgroundCores(results);
   const seconds = (Date.parse(results.finished_at) - Date.parse(results.started_at)) / 1000;
   return {
     ...gateSampleOf(results),
@@ -39,7 +43,25 @@ export function repeatSampleOf(results: RunResults): RepeatSample {
     thresholds: results.thresholds.map(({ expression, scope, unit, actual, passed }) => ({ expression, scope, unit, actual, passed })),
     verdicts: results.verdicts.map(({ kind, passed, summary }) => ({ kind, passed, summary })),
     warnings: [...results.warnings],
+    ...(background !== undefined ? { background_cores: background } : {}),
   };
+}
+
+/**
+ * Cores used by other processes while the counted phases ran: the machine's CPU minus the server's
+ * and the load generator's, median of the system samples. A neighbour's load, unlike a slower
+ * server, does not show in the server's own CPU. Undefined when the server's CPU was not sampled
+ * (a url target without a pid), since the server would then count as a neighbour.
+ */
+export function backgroundCores(results: Pick<RunResults, 'phases' | 'system' | 'environment'>): number | undefined {
+  const windows = results.phases.filter((p) => p.counted).map((p) => [p.started_s, p.started_s + p.duration_s] as const);
+  const cores = results.environment.cores;
+  const values = results.system
+    .filter((s) => windows.some(([from, to]) => s.t >= from && s.t <= to))
+    .flatMap((s) => (s.machine_cpu_percent !== undefined && s.server_cpu_percent !== undefined && s.loadgen_cpu_percent !== undefined
+      ? [Math.max(0, (s.machine_cpu_percent / 100) * cores - (s.server_cpu_percent + s.loadgen_cpu_percent) / 100)]
+      : []));
+  return values.length > 0 ? Math.round(median(values) * 100) / 100 : undefined;
 }
 
 /** JSON with object keys sorted, so equal content always hashes the same. */

@@ -24,13 +24,14 @@ describe('the gate section', () => {
     expect(config.repeats).toBe(3);
     expect(config.rules.map((r) => r.expression)).toEqual(['p99 may rise at most 10%']);
     expect(config.rules[0]).toMatchObject({ metric: 'p99', direction: 'rise', tolerance: 0.1, mode: 'relative' });
-    expect(config).toMatchObject({ confidence: 0.9, thresholds_on: 'median', fail_on_inconclusive: false });
+    expect(config).toMatchObject({ confidence: 0.9, thresholds_on: 'median', fail_on_inconclusive: false, busier_machine: 'warn' });
     expect(GATE_CONFIG_DEFAULTS.repeats).toBe(3);
   });
 
   it('reads every field, a percentage confidence and a single rule written as a string', () => {
-    const config = parseGateConfig({ repeats: 5, confidence: '95%', rules: 'throughput may drop at most 5%', thresholds_on: 'every_repeat', fail_on_inconclusive: true }, 'test.yaml');
+    const config = parseGateConfig({ repeats: 5, confidence: '95%', rules: 'throughput may drop at most 5%', thresholds_on: 'every_repeat', fail_on_inconclusive: true, busier_machine: 'inconclusive' }, 'test.yaml');
     expect(config.repeats).toBe(5);
+    expect(config.busier_machine).toBe('inconclusive');
     expect(config.confidence).toBe(0.95);
     expect(config.rules).toEqual([{ expression: 'throughput may drop at most 5%', metric: 'throughput', direction: 'drop', tolerance: 0.05, mode: 'relative' }]);
     expect(config.thresholds_on).toBe('every_repeat');
@@ -71,7 +72,7 @@ describe('the gate section JSON Schema fragment', () => {
       expect(validate(section), JSON.stringify(validate.errors)).toBe(true);
       expect(() => parseGateConfig(section, 'x')).not.toThrow();
     }
-    const bad = [{ repeats: 0 }, { repeats: 2.5 }, { rules: [] }, { confidence: 1 }, { thresholds_on: 'mean' }, { fail_on_inconclusive: 'no' }, { extra: 1 }, { rules: ['fast please'] }];
+    const bad = [{ repeats: 0 }, { repeats: 2.5 }, { rules: [] }, { confidence: 1 }, { thresholds_on: 'mean' }, { fail_on_inconclusive: 'no' }, { busier_machine: 'fail' }, { extra: 1 }, { rules: ['fast please'] }];
     for (const section of bad) {
       expect(validate(section), JSON.stringify(section)).toBe(false);
       expect(() => parseGateConfig(section, 'x'), JSON.stringify(section)).toThrow(ScenarioError);

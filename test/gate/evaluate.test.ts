@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseGateConfig } from '../../src/gate/config.ts';
-import { compareEnvironments, evaluateGate } from '../../src/gate/evaluate.ts';
+import { busyMargin, compareEnvironments, evaluateGate } from '../../src/gate/evaluate.ts';
 import { CI_MACHINE, LAPTOP, sampleSet, threshold } from './fixtures.ts';
 
 const BASE = [10_000, 10_400, 9_800, 10_200, 10_100];
@@ -114,5 +114,32 @@ describe('evaluateGate: what makes a comparison doubtful', () => {
       expect.stringMatching(/^the scenario changed since the baseline was made \(hash aaaaaaaaaaaa -> bbbbbbbbbbbb\)/),
       'repeats 1, 3: generator saturated in phase open-200 (send lag p99 4.1 ms)',
     ]);
+  });
+});
+
+describe('evaluateGate: a machine busier with other processes', () => {
+  const quiet = sampleSet(BASE.map((p99) => ({ p99, background_cores: 0.1 })));
+  const busy = sampleSet(BASE.map((p99) => ({ p99: p99 * 1.5, background_cores: 2.1 })));
+
+  it('warns and keeps the regression by default (a CI runner has no neighbours; a real regression must not hide)', () => {
+    const outcome = evaluateGate({ baseline: quiet, current: busy, config: config() });
+    expect(outcome.rules[0].verdict).toBe('regressed');
+    expect(outcome.warnings).toContain('the machine was busier: other processes used 2.1 of 4 cores during the current repeats against 0.1 during the baseline\'s; a rise may come from them, not the change');
+    expect(outcome.exit_code).toBe(1);
+  });
+
+  it('with busier_machine: inconclusive, the regression is not evidence and the gate passes, saying why', () => {
+    const outcome = evaluateGate({ baseline: quiet, current: busy, config: config({ repeats: 5, confidence: 0.95, busier_machine: 'inconclusive' }) });
+    expect(outcome.rules[0].verdict).toBe('inconclusive');
+    expect(outcome.rules[0].reason).toMatch(/worse by more than the 10% allowed, but other processes used 2\.1 of 4 cores .* \(gate\.busier_machine: inconclusive\)$/);
+    expect(outcome).toMatchObject({ verdict: 'inconclusive', exit_code: 0 });
+  });
+
+  it('says nothing within the margin (half a core, or a quarter of the cores) or when a side was not measured', () => {
+    expect(busyMargin(2)).toBe(0.5);
+    expect(busyMargin(16)).toBe(4);
+    const slightly = sampleSet(BASE.map((p99) => ({ p99: p99 * 1.5, background_cores: 0.9 })));
+    expect(evaluateGate({ baseline: quiet, current: slightly, config: config() }).warnings).toEqual([]);
+    expect(evaluateGate({ baseline: sampleSet(BASE), current: busy, config: config() }).warnings).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATE_BASELINE_SCHEMA, parseSampleData } from '../../src/gate/baseline.ts';
 import { GateError } from '../../src/gate/errors.ts';
 import { readSampleSet, writeSampleSet } from '../../src/gate/files.ts';
-import { scenarioHash, stableStringify } from '../../src/gate/sample.ts';
+import { backgroundCores, scenarioHash, stableStringify } from '../../src/gate/sample.ts';
+import type { PhaseResult } from '../../src/report/results.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { runResults, sampleSet } from './fixtures.ts';
 
@@ -64,6 +65,21 @@ describe('reading the current side from runs', () => {
     expect(set.repeats[0]).toMatchObject({ p99: 12_000, throughput: 200, error_rate: 0, duration_s: 10, thresholds: [{ expression: 'p99 < 50ms', actual: 12_000, passed: true }] });
     expect(set.scenario).toMatchObject({ name: 'gate', hash: scenarioHash(results.scenario), file: 'scenarios/gate.yaml' });
     expect(set.created_at).toBe('2026-01-02T03:00:10.000Z');
+  });
+
+  it('records the cores other processes used during the counted phases: machine CPU minus the server and the load generator', () => {
+    const phases = [
+      { name: 'warmup', counted: false, started_s: 0, duration_s: 2 },
+      { name: 'steady', counted: true, started_s: 2, duration_s: 3 },
+    ] as PhaseResult[];
+    const system = [
+      { t: 1, machine_cpu_percent: 100, server_cpu_percent: 10, loadgen_cpu_percent: 10 }, // warm-up: not counted
+      { t: 3, machine_cpu_percent: 75, server_cpu_percent: 60, loadgen_cpu_percent: 40 }, // 4 cores: 3 - 1 = 2
+      { t: 4, machine_cpu_percent: 50, server_cpu_percent: 60, loadgen_cpu_percent: 40 }, // 2 - 1 = 1
+      { t: 5, machine_cpu_percent: 100, server_cpu_percent: 60, loadgen_cpu_percent: 40 }, // 4 - 1 = 3
+    ];
+    expect(backgroundCores(runResults(1000, { phases, system }))).toBe(2);
+    expect(backgroundCores(runResults(1000, { phases, system: system.map(({ server_cpu_percent: _s, ...rest }) => rest) }))).toBeUndefined();
   });
 
   it('a gate output folder without samples.json reads its repeat-N folders in order (repeat-10 after repeat-2)', async () => {

@@ -28,6 +28,7 @@ export interface RepeatSpec {
   thresholds?: RepeatThreshold[];
   verdicts?: RepeatSample['verdicts'];
   warnings?: string[];
+  background_cores?: number;
 }
 
 export function repeatSample(spec: RepeatSpec, i: number): RepeatSample {
@@ -48,6 +49,7 @@ export function repeatSample(spec: RepeatSpec, i: number): RepeatSample {
     thresholds: spec.thresholds ?? [],
     verdicts: spec.verdicts ?? [],
     warnings: spec.warnings ?? [],
+    ...(spec.background_cores !== undefined ? { background_cores: spec.background_cores } : {}),
   };
 }
 
