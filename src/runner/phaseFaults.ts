@@ -34,6 +34,9 @@ function rssWithin(samples: SystemSample[], fromS: number, toS: number): number[
   return samples.filter((s) => s.t >= fromS && s.t <= toS && s.server_rss_bytes !== undefined).map((s) => s.server_rss_bytes!);
 }
 
+/** Traffic needed after a restore to judge recovery from it. */
+const JUDGE_AFTER_RESTORE_US = 1_500_000;
+
 /** Requests sent this close before the signal may reach the server after it; 503 is fair for them. */
 const SHUTDOWN_EDGE_US = 100_000;
 
@@ -92,9 +95,11 @@ async function flapDriver(ctx: FaultContext, phase: FlapPhase): Promise<FaultDri
     origin,
     sinks: [relative],
     begin() {},
-    async finish() {
+    async finish(measured) {
       await proxy.stop();
-      const complete = cuts.filter((c) => Number.isFinite(c.restoredUs));
+      // A cut too close to the end of the phase leaves no traffic after it to judge recovery by.
+      const loadEndUs = (measured.started_s + measured.duration_s) * 1e6;
+      const complete = cuts.filter((c) => Number.isFinite(c.restoredUs) && c.restoredUs + JUDGE_AFTER_RESTORE_US <= loadEndUs);
       const recoveries = flapRecoveries(timeline.series(), complete, BUCKET_US);
       return flapVerdict(recoveries, phase.every_s - phase.down_ms / 1000);
     },
