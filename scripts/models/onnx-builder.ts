@@ -3,6 +3,7 @@
 // Everything is deterministic: a seeded PRNG for weights, fixed producer fields, no timestamps.
 import onnxproto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
+import { mulberry32 } from '../../src/analyze/random.ts';
 
 const { onnx } = onnxproto;
 export { onnx };
@@ -38,17 +39,8 @@ export type Dim = number | string;
 
 // ---- Deterministic random numbers -------------------------------------------------------------
 
-/** mulberry32: a tiny 32-bit PRNG; same seed, same stream on every platform. Returns [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the harness: same seed, same stream on every platform. Returns [0, 1). */
+export { mulberry32 };
 
 /** Standard normal sample by Box–Muller (one of the pair; simplicity over speed). */
 export function gaussian(rng: () => number): number {

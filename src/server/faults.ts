@@ -4,7 +4,7 @@ import type { FaultSettings } from './config/resolve.ts';
 import { serveError } from './errors.ts';
 
 /** mulberry32: tiny, fast, good enough for fault coin flips. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,20 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { decodeKserveInfer } from '../../../src/server/codec/kserve.ts';
 import { decodeTorchserve } from '../../../src/server/codec/torchserve.ts';
 import { ServeError } from '../../../src/server/errors.ts';
+import { seededRandom } from '../../../src/server/faults.ts';
 import type { ModelConfig } from '../../../src/server/repository/modelConfig.ts';
 import { classifier, mixed, mlp, pair } from './models.ts';
 
-/** mulberry32: a seeded PRNG so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The server's own seeded PRNG, so a failure reproduces. */
+const rng = seededRandom;
 
 const TOKENS = ['', '[', ']', '{', '}', ',', ':', '"', '-1', '0', '1e999', '1.5', 'null', 'true', '"NaN"', '[[', '"shape"', '"data"', '"FP32"', '\u0000', 'é', '9007199254740993', '"parameters":{"binary_data_size":4}'];
 
