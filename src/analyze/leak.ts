@@ -1,6 +1,8 @@
 // Soak verdicts: does memory grow (a leak) and does p99 drift over a long run? Robust slopes
 // (Theil–Sen with Sen's interval) after a warm-up cut, confirmed by Mann–Kendall, so that a GC
-// sawtooth or a few outliers do not read as a trend.
+// sawtooth or a few outliers do not read as a trend. A leak must also still be growing in the
+// recent half: allocator arenas and caches grow for minutes and then stop, which a single fit over
+// a short soak reads as a slope.
 import type { SecondRow, SystemSample } from '../report/results.ts';
 import { analysisError } from './errors.ts';
 import { median } from './stats.ts';
@@ -29,6 +31,8 @@ export interface LeakOptions extends SoakOptions {
   thresholdMbPerHour?: number;
   /** A memory limit to project the time to (container limit, OOM killer), bytes. */
   limitBytes?: number;
+  /** The share of the fitted span (its end) that must still grow for a leak, default 0.5. */
+  recentFraction?: number;
 }
 
 export interface DriftOptions extends SoakOptions {
@@ -54,6 +58,8 @@ export interface LeakReport extends TrendSummary {
   lowerMbPerHour: number;
   upperMbPerHour: number;
   thresholdMbPerHour: number;
+  /** The fit over the recent part of the span, made when the whole span reads as growth. */
+  recent?: { fromS: number; points: number; slopeMbPerHour: number; lowerMbPerHour: number; upperMbPerHour: number };
   projection?: {
     limitBytes: number;
     /** The fitted line's value at the last point (robust to a GC spike at the end). */
@@ -99,6 +105,7 @@ function fitTrend(cut: Cut, options: SoakOptions): { fit: TheilSenFit; summary: 
   return { fit, summary, significant: mk.pIncreasing < (options.alpha ?? 0.05) };
 }
 
+const mbPerHour = (bytesPerS: number): number => (bytesPerS * SECONDS_PER_HOUR) / BYTES_PER_MB;
 const hours = (s: number): string => `${(s / SECONDS_PER_HOUR).toFixed(1)} h`;
 const fixed = (x: number): string => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 
@@ -112,9 +119,9 @@ export function detectLeak(points: readonly { t: number; bytes: number }[], opti
     return { ...empty, verdict: 'inconclusive', reason: `only ${cut.t.length} memory samples after the warm-up cut; need at least ${minPoints} (run longer or sample more often)`, slopeMbPerHour: NaN, lowerMbPerHour: NaN, upperMbPerHour: NaN, thresholdMbPerHour: threshold };
   }
   const { fit, summary, significant } = fitTrend(cut, options);
-  const perHour = (bytesPerS: number): number => (bytesPerS * SECONDS_PER_HOUR) / BYTES_PER_MB;
-  const [slope, lower, upper] = [perHour(fit.slope), perHour(fit.lower), perHour(fit.upper)];
-  const ci = `${Math.round(summary.confidence * 100)}% CI ${fixed(lower)} to ${fixed(upper)}`;
+  const [slope, lower, upper] = [mbPerHour(fit.slope), mbPerHour(fit.lower), mbPerHour(fit.upper)];
+  const interval = (lo: number, hi: number): string => `${Math.round(summary.confidence * 100)}% CI ${fixed(lo)} to ${fixed(hi)}`;
+  const ci = interval(lower, upper);
   const grows = `memory ${slope >= 0 ? 'grows' : 'shrinks'} ${fixed(Math.abs(slope))} MB/h (${ci}) over ${hours(summary.toS - summary.fromS)} after the warm-up`;
 
   let projection: LeakReport['projection'];
@@ -130,9 +137,32 @@ export function detectLeak(points: readonly { t: number; bytes: number }[], opti
     }
   }
   const base = { ...summary, slopeMbPerHour: slope, lowerMbPerHour: lower, upperMbPerHour: upper, thresholdMbPerHour: threshold, projection };
-  if (lower > threshold && significant) return { ...base, verdict: 'leak', reason: `${grows}: above ${threshold} MB/h and a significant trend${projectionText}` };
+  if (lower > threshold && significant) {
+    const recent = recentFit(cut, options, minPoints);
+    if (!recent) return { ...base, verdict: 'leak', reason: `${grows}: above ${threshold} MB/h and a significant trend${projectionText}` };
+    const withRecent = { ...base, recent };
+    const lately = `the last ${hours(summary.toS - recent.fromS)} grow ${fixed(recent.slopeMbPerHour)} MB/h (${interval(recent.lowerMbPerHour, recent.upperMbPerHour)})`;
+    if (recent.upperMbPerHour < threshold) {
+      return { ...withRecent, verdict: 'no leak', reason: `${grows}, but it levelled off: ${lately}, below ${threshold} MB/h (growth that stops is a warm-up, a cache or an allocator arena, not a leak)` };
+    }
+    if (recent.slopeMbPerHour < threshold) {
+      return { ...withRecent, verdict: 'inconclusive', reason: `${grows}, but it may be levelling off: ${lately}; run longer` };
+    }
+    return { ...withRecent, verdict: 'leak', reason: `${grows}: above ${threshold} MB/h and a significant trend, still growing lately (${lately})${projectionText}` };
+  }
   if (upper < threshold) return { ...base, verdict: 'no leak', reason: `${grows}: below ${threshold} MB/h` };
   return { ...base, verdict: 'inconclusive', reason: `${grows}: cannot tell whether it exceeds ${threshold} MB/h; run longer${projectionText}` };
+}
+
+/** The fit over the last recentFraction of the span, or undefined when it has too few points to say anything. */
+function recentFit(cut: Cut, options: LeakOptions, minPoints: number): LeakReport['recent'] {
+  const fraction = options.recentFraction ?? 0.5;
+  if (!(fraction > 0 && fraction <= 1)) throw analysisError('SB_ERR_INVALID_INPUT', `soak: recentFraction must be in (0, 1], got ${fraction}`);
+  const from = cut.t[cut.t.length - 1] - (cut.t[cut.t.length - 1] - cut.t[0]) * fraction;
+  const keep = cut.t.map((_, i) => i).filter((i) => cut.t[i] >= from);
+  if (keep.length < minPoints) return undefined;
+  const fit = theilSen(keep.map((i) => cut.t[i]), keep.map((i) => cut.y[i]), { confidence: options.confidence ?? TREND_DEFAULTS.confidence, maxPoints: options.maxPoints ?? TREND_DEFAULTS.maxPoints });
+  return { fromS: cut.t[keep[0]], points: keep.length, slopeMbPerHour: mbPerHour(fit.slope), lowerMbPerHour: mbPerHour(fit.lower), upperMbPerHour: mbPerHour(fit.upper) };
 }
 
 /** p99 (us) over time (s) -> drift in percent of the early median per hour, with its interval and a verdict. */

@@ -90,6 +90,7 @@ function evaluate(threshold: SoakThreshold, samples: readonly IntervalSample[], 
     actual = report.slopeMbPerHour;
     ci = `${fixed(actual)} MB/h (95% CI ${fixed(report.lowerMbPerHour)} to ${fixed(report.upperMbPerHour)})`;
     judged = judge(report.verdict, 'no leak', 'leak', actual, threshold);
+    if (report.recent && report.verdict !== 'leak') judged.why += ` (levelled off: the last ${span(report.toS - report.recent.fromS)} ${fixed(report.recent.slopeMbPerHour)} MB/h)`;
   }
   const name = threshold.expression.split(/\s*(?:<=|<)/)[0];
   return {
@@ -108,9 +109,11 @@ const signed = (x: number): string => `${x >= 0 ? '+' : ''}${fixed(x)}`;
 function leakSentence(r: LeakReport, limitBytes?: number): string {
   if (!Number.isFinite(r.slopeMbPerHour)) return `server RSS: ${r.reason}`;
   const trend = `server RSS ${signed(r.slopeMbPerHour)} MB/h (95% CI ${fixed(r.lowerMbPerHour)} to ${fixed(r.upperMbPerHour)}) over ${span(r.toS - r.fromS)} after the warm-up, ${r.points} samples`;
-  const why = r.verdict === 'leak' ? `above ${fixed(r.thresholdMbPerHour)} MB/h, and a significant upward trend (Mann–Kendall p ${r.mannKendall.pIncreasing < 0.001 ? '< 0.001' : `= ${r.mannKendall.pIncreasing.toFixed(3)}`})`
-    : r.verdict === 'no leak' ? `below ${fixed(r.thresholdMbPerHour)} MB/h`
-    : `cannot tell whether it exceeds ${fixed(r.thresholdMbPerHour)} MB/h: run longer`;
+  const limit = `${fixed(r.thresholdMbPerHour)} MB/h`;
+  const lately = r.recent ? `the last ${span(r.toS - r.recent.fromS)} ${signed(r.recent.slopeMbPerHour)} MB/h (95% CI ${fixed(r.recent.lowerMbPerHour)} to ${fixed(r.recent.upperMbPerHour)})` : '';
+  const why = r.verdict === 'leak' ? `above ${limit}, and a significant upward trend (Mann–Kendall p ${r.mannKendall.pIncreasing < 0.001 ? '< 0.001' : `= ${r.mannKendall.pIncreasing.toFixed(3)}`})${r.recent ? `, still growing: ${lately}` : ''}`
+    : r.verdict === 'no leak' ? (r.recent ? `it levelled off: ${lately}, below ${limit}; growth that stops is a warm-up or a cache, not a leak` : `below ${limit}`)
+    : r.recent ? `it may be levelling off (${lately}): run longer` : `cannot tell whether it exceeds ${limit}: run longer`;
   const p = r.projection;
   const projection = limitBytes !== undefined && p && p.secondsToLimit !== null
     ? `; at this rate it reaches the ${formatSize(limitBytes)} limit in ${span(p.secondsToLimit)}${p.secondsToLimitWorstCase !== null ? ` (${span(p.secondsToLimitWorstCase)} at the CI's upper slope)` : ''}`
@@ -169,7 +172,12 @@ export function analyzeSoak(all: readonly IntervalSample[], options: AnalyzeOpti
     const own = results.filter((r, i) => thresholds[i].metric === metric);
     return own.length > 0 ? own.every((r) => r.passed) : fallback;
   };
-  const slopeDetail = (r: LeakReport) => ({ verdict: r.verdict, mb_per_hour: r.slopeMbPerHour, ci: [r.lowerMbPerHour, r.upperMbPerHour] });
+  const slopeDetail = (r: LeakReport) => ({
+    verdict: r.verdict,
+    mb_per_hour: r.slopeMbPerHour,
+    ci: [r.lowerMbPerHour, r.upperMbPerHour],
+    ...(r.recent ? { recent: { from_s: r.recent.fromS, mb_per_hour: r.recent.slopeMbPerHour, ci: [r.recent.lowerMbPerHour, r.recent.upperMbPerHour] } } : {}),
+  });
   const verdicts: Verdict[] = [
     {
       kind: 'leak',

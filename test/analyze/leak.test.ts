@@ -84,6 +84,33 @@ describe('detectLeak', () => {
     expect(detectLeak(series({ hours: 4, slopeMbPerHour: 10, noiseMb: 2, seed: 3, extra: sawtooth })).verdict).toBe('leak');
   });
 
+  it('says no leak when memory grows and then levels off (an allocator arena, a cache), but leak when growth goes on', () => {
+    // 30 MB over the first 4 minutes of a 10-minute soak, then flat: one fit over the whole span reads a slope.
+    const plateau = (t: number): number => 30 * MB * Math.min(1, t / 240);
+    const levelled = detectLeak(series({ hours: 10 / 60, step: 2, slopeMbPerHour: 0, noiseMb: 1, seed: 8, extra: plateau }), { warmupS: 0, thresholdMbPerHour: 50 });
+    expect(levelled.lowerMbPerHour).toBeGreaterThan(50); // the whole span alone would say "leak"
+    expect(levelled.verdict).toBe('no leak');
+    expect(levelled.recent!.upperMbPerHour).toBeLessThan(50);
+    expect(levelled.recent!.fromS).toBeCloseTo(300, -1);
+    expect(levelled.reason).toMatch(/levelled off: the last 0\.1 h grow -?\d+\.\d+ MB\/h/);
+
+    const ongoing = detectLeak(series({ hours: 10 / 60, step: 2, slopeMbPerHour: 200, noiseMb: 1, seed: 8, extra: plateau }), { warmupS: 0, thresholdMbPerHour: 50 });
+    expect(ongoing.verdict).toBe('leak');
+    expect(ongoing.recent!.lowerMbPerHour).toBeGreaterThan(50);
+    expect(ongoing.reason).toMatch(/still growing lately/);
+  });
+
+  it('is inconclusive when the growth may be levelling off: the recent half straddles the threshold', () => {
+    // 300 MB/h for 5 minutes, then 35 MB/h under noise: the recent half's interval cannot rule out 50 MB/h.
+    const slowing = (t: number): number => (MB * (300 * Math.min(t, 300) + 35 * Math.max(0, t - 300))) / HOUR;
+    const r = detectLeak(series({ hours: 10 / 60, step: 2, slopeMbPerHour: 0, noiseMb: 3, seed: 9, extra: slowing }), { warmupS: 0, thresholdMbPerHour: 50 });
+    expect(r.lowerMbPerHour).toBeGreaterThan(50);
+    expect(r.recent!.slopeMbPerHour).toBeLessThan(50);
+    expect(r.recent!.upperMbPerHour).toBeGreaterThan(50);
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.reason).toMatch(/may be levelling off/);
+  });
+
   it('is inconclusive with too few points, or when the interval straddles the threshold', () => {
     const few = detectLeak(series({ hours: 0.02, step: 10, slopeMbPerHour: 50, noiseMb: 0.1, seed: 4 }));
     expect(few.verdict).toBe('inconclusive');

@@ -53,6 +53,19 @@ describe('analyzeSoak', () => {
     expect(uncut.leak.slope_per_hour).toBeGreaterThan(analysis.leak.slope_per_hour);
   });
 
+  it('calls growth that goes on past the warm-up and then stops "no leak", and says it levelled off', () => {
+    // 10 minutes at 2 s, 2-minute warm-up: +25 MB between minutes 2 and 5 (an allocator arena
+    // filling), flat after. One fit over minutes 2-10 reads ~+150 MB/h; the last half is flat.
+    const samples = series(300, { interval: 2, warmupS: 120, rss: (t, i) => 300 * MB + Math.min(Math.max(t - 120, 0), 180) * (25 / 180) * MB + sawtooth(i) / 4 });
+    const analysis = analyzeSoak(samples, { thresholds: ['rss_slope < 50MB/h'] });
+    expect(analysis.leak.slope_per_hour).toBeGreaterThan(50);
+    expect(analysis.leak.verdict).toBe('no leak');
+    expect(analysis.leak.summary).toMatch(/levelled off: the last 4\.0 min [+-]\d/);
+    expect(analysis.thresholds[0].passed).toBe(true);
+    const details = analysis.verdicts.find((v) => v.kind === 'leak')!.details as { rss: { recent?: { mb_per_hour: number } } };
+    expect(Math.abs(details.rss.recent!.mb_per_hour)).toBeLessThan(10);
+  });
+
   it('says inconclusive when the noise hides a 5 MB/h limit over a short soak (run longer)', () => {
     const samples = series(132, { warmupS: 120, rss: (t, i) => 200 * MB + sawtooth(i) });
     const analysis = analyzeSoak(samples, { thresholds: ['rss_slope < 5MB/h'] });
