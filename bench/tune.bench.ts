@@ -24,7 +24,8 @@ import { mlpSurface, noisyMeasure, REALISTIC_SPACE } from '../test/tune/surfaces
 
 const STEP_S = Number(process.env.BENCH_TUNE_STEP ?? 1.5);
 const REAL_GRID = process.env.BENCH_TUNE_GRID !== '0';
-const OUT = mkdtempSync(join(tmpdir(), 'servebench-bench-tune-'));
+/** Made when the benchmark runs, not when bench/run.ts imports it for another one. */
+let OUT = '';
 
 const MLP_KNOBS = { workers: [1, 2], max_batch_size: [0, 4, 8, 16, 32, 64], max_batch_delay_us: [0, 250, 1000, 4000] };
 const CNN_KNOBS = { workers: [1, 2], max_batch_size: [0, 4, 16], max_batch_delay_us: [0, 2000, 8000] };
@@ -115,6 +116,7 @@ function cnnNotFooled(run: RealRun): boolean {
 }
 
 export async function benchTune(): Promise<boolean> {
+  OUT = mkdtempSync(join(tmpdir(), 'servebench-bench-tune-'));
   console.log(`\n== tune: capacity search and recommendation (rate steps ${STEP_S} s; run folders under ${OUT})`);
   const results: boolean[] = [syntheticComparison()];
   const mlp = await realTune('mlp', MLP_KNOBS, 'adaptive', '50ms', 200);

@@ -96,6 +96,26 @@ describe('adaptive strategy on a synthetic capacity surface (3% noise)', () => {
     expect(tight.propose(small)).toMatchObject({ done: true, reason: expect.stringMatching(/cut short by the budget|budget of 6/) });
   });
 
+  it('walks on past one bad reading: a knob is left only after two clearly worse values in a row', () => {
+    // The first reading of batch 4 comes out at half its capacity (a neighbour's burst), below batch 1; the optimum is at 32.
+    const measure = noisyMeasure(mlpSurface, 0.01, 7);
+    let spoiled = false;
+    const unlucky = (config: ServingConfig) => {
+      const trial = measure(config);
+      if (spoiled || config.max_batch_size !== 4) return trial;
+      spoiled = true;
+      return { ...trial, capacityRps: trial.capacityRps * 0.5 };
+    };
+    const history = runStrategy(adaptiveStrategy(REALISTIC_SPACE), unlucky);
+    expect(spoiled).toBe(true);
+    const found = mlpSurface(pickRecommendation(history).chosen.config).capacityRps;
+    expect(found / trueMax).toBeGreaterThan(0.95);
+    // With no patience the walk stops at the bad reading and the search never sees large batches.
+    spoiled = false;
+    const hasty = runStrategy(adaptiveStrategy(REALISTIC_SPACE, { patience: 1 }), unlucky);
+    expect(Math.max(...hasty.map((t) => t.config.max_batch_size))).toBeLessThan(Math.max(...history.map((t) => t.config.max_batch_size)));
+  });
+
   it('never spends a trial on a batch delay without batching', () => {
     const history = runStrategy(adaptiveStrategy(REALISTIC_SPACE), noisyMeasure(cnnSurface, 0.03, 2));
     const pointless = (c: ServingConfig): boolean => c.max_batch_size <= 1 && c.max_batch_delay_us > 0;

@@ -1,8 +1,9 @@
 // The adaptive strategy: spend trials where the answer is.
 //  1. Start at the base (default) configuration.
 //  2. Coordinate search: along each knob in turn (batch size, batch delay, workers, threads, queue)
-//     walk up (then down) its value list while capacity is not clearly worse, and move to the best
-//     point of the line only when it beats the current one by more than the noise (minGain).
+//     walk up (then down) its value list until capacity reads clearly worse twice in a row (one
+//     bad reading on a shared machine must not end the walk short of the optimum), and move to the
+//     best point of the line only when it beats the current one by more than the noise (minGain).
 //     A second sweep looks one step either side of the new point, for interactions.
 //  3. Successive halving: measure the top-k again, keep the better half, measure again, until one;
 //     then confirm the cheapest configuration within noise of the best (the recommendation's pick).
@@ -22,6 +23,8 @@ export interface AdaptiveOptions {
   topK?: number;
   /** Coordinate sweeps, default 2. */
   sweeps?: number;
+  /** Clearly worse readings in a row that end a walk along a knob in the first sweep, default 2. */
+  patience?: number;
 }
 
 const KNOB_ORDER: readonly Knob[] = ['max_batch_size', 'max_batch_delay_us', 'workers', 'intra_op_threads', 'max_queue_size'];
@@ -82,6 +85,7 @@ export function adaptiveStrategy(space: SearchSpace, options: AdaptiveOptions = 
   const minGain = options.minGain ?? 0.03;
   const topK = options.topK ?? 3;
   const sweeps = options.sweeps ?? 2;
+  const patience = Math.max(1, options.patience ?? 2);
   // Trials kept for successive halving and the cheap rival's check, at most half the budget.
   const reserve = Math.min(topK + Math.ceil(topK / 2) + 2, Math.floor(budget / 2));
   const knobs = KNOB_ORDER.filter((k) => lists[k].length > 1);
@@ -95,11 +99,13 @@ export function adaptiveStrategy(space: SearchSpace, options: AdaptiveOptions = 
     let bestScore = centerScore;
     for (const dir of [1, -1]) {
       let lineBest = centerScore;
+      let worseInARow = 0;
       for (let j = i0 + dir; j >= 0 && j < values.length; j += dir) {
         const c = { ...center, [knob]: values[j] };
         const s = ledger.score(c, `sweep ${sweep + 1}: ${knob} ${values[j]} from ${describeConfig(center)}`, reserve);
         if (s > bestScore) [best, bestScore] = [c, s];
-        if (s < lineBest * (1 - minGain) || sweep > 0) break; // clearly worse, or the second sweep's single step
+        worseInARow = s < lineBest * (1 - minGain) ? worseInARow + 1 : 0;
+        if (worseInARow >= patience || sweep > 0) break; // clearly worse again, or the second sweep's single step
         lineBest = Math.max(lineBest, s);
       }
       if (bestScore > centerScore * (1 + minGain)) return best; // found going up: no need to look down
