@@ -1,9 +1,9 @@
 // Samples the machine, the server process, the load generator itself and the GPUs every
 // interval, for the resource side of tuning (CPU neither idle nor overloaded) and leak soaks.
 // Never throws while sampling: what cannot be read is left out and noted once.
-import si from 'systeminformation';
 import type { GpuSample, SystemSample } from '../report/results.ts';
 import { queryGpus, type GpuQueryOptions } from './gpu.ts';
+import { machineCpuMeter } from './machineCpu.ts';
 import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
 import { scrapeMetrics, serverMemory } from './serverMetrics.ts';
 
@@ -41,6 +41,7 @@ export class SystemSampler {
   private serverGone = false;
   private gpuOff = false;
   private metricsOff = false;
+  private readonly machineMeter = machineCpuMeter();
 
   constructor(options: SystemSamplerOptions) {
     this.options = options;
@@ -127,7 +128,8 @@ export class SystemSampler {
   /** Whole machine, 0..100 (all cores), since the previous reading. */
   private async machineCpu(): Promise<number | undefined> {
     try {
-      return round1((await si.currentLoad()).currentLoad);
+      const percent = await this.machineMeter();
+      return percent === undefined ? undefined : round1(percent);
     } catch (err) {
       this.note(`machine CPU unavailable: ${(err as Error).message}`);
       return undefined;
