@@ -1,5 +1,6 @@
 // HdrHistogram summaries, encoding and merging on data whose answer is known.
 import { describe, expect, it } from 'vitest';
+import { lognormalNoise, mulberry32, normalSource } from '../../src/analyze/random.ts';
 import {
   HistogramDecodeError,
   createLatencyHistogram,
@@ -34,6 +35,20 @@ describe('summarize', () => {
     expectNear(s.p999, 9_990);
     expectNear(s.max, 10_000);
     expect(Math.abs(s.mean - 5_000.5)).toBeLessThan(5);
+  });
+
+  it('answers exactly as the library does percentile by percentile, in one walk over the counts', () => {
+    // Skewed latencies, tiny and huge counts, and the ranks where float rounding bites (count 3, 7, 1000).
+    const cases: [number, number][] = [[1, 1], [3, 0.5], [7, 1.5], [1000, 0.8], [54_321, 1.2]];
+    for (const [count, cv] of cases) {
+      const noise = lognormalNoise(cv, normalSource(mulberry32(count)));
+      const h = createLatencyHistogram();
+      for (let i = 0; i < count; i++) recordLatency(h, 2_000 * noise());
+      const at = (p: number) => h.getValueAtPercentile(p);
+      expect(summarize(h), `${count} samples`).toEqual({
+        count, min: at(0), mean: Math.round(h.mean * 10) / 10, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: at(100),
+      });
+    }
   });
 
   it('is all zeros for an empty histogram', () => {
