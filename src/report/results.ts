@@ -196,8 +196,15 @@ export interface Recommendation {
   overlap: boolean;
   /** Plain-language why. */
   reason: string;
-  /** Capacity planning for --target-rps. */
+  /** Capacity planning for --target-rps (on verified_capacity_rps when that is lower). */
   replicas?: { target_rps: number; headroom: number; replicas: number; utilisation: number; note: string };
+  /**
+   * Set when a closing check at a share of the capacity broke the SLO: the highest checked rate
+   * that held it (with every lower share holding it too), 0 when none did.
+   */
+  verified_capacity_rps?: number;
+  /** What the closing checks found, when they did not confirm the capacity. */
+  verification?: string;
 }
 
 export interface SweepResults {

@@ -77,6 +77,25 @@ function capacities(records: readonly TrialRecord[], config: ServingConfig): num
 
 const median = (xs: number[]): number => (xs.length === 0 ? 0 : statsMedian(xs));
 
+/**
+ * Did the closing checks confirm the capacity? The highest checked rate at which the SLO held,
+ * every lower share holding too, and the first check that broke it (undefined when none did).
+ */
+export function verifiedCapacity(checks: readonly LoadCheck[], slo: SweepSpec['slo']): { rps: number; broken?: LoadCheck; why?: string } {
+  let rps = 0;
+  for (const check of [...checks].sort((a, b) => a.share - b.share)) {
+    const slow = check.p99_us >= slo.p99Us;
+    const failing = check.error_rate >= slo.errorRate;
+    if (!slow && !failing) {
+      rps = check.rate;
+      continue;
+    }
+    const broke = [slow ? `p99 ${ms(check.p99_us)} (SLO ${ms(slo.p99Us)})` : '', failing ? `error rate ${+(check.error_rate * 100).toFixed(2)}% (SLO ${+(slo.errorRate * 100).toFixed(2)}%)` : ''].filter(Boolean).join(' and ');
+    return { rps, broken: check, why: `at ${Math.round(check.share * 100)}% of it (${Math.round(check.rate)} rps) ${broke}` };
+  }
+  return { rps };
+}
+
 function minP99Why(summaries: readonly ConfigSummary[], chosen: ConfigSummary, base: ServingConfig, rate: number): string[] {
   const baseSummary = summaries.find((s) => s.key === configKey(base));
   const lines = [`p99 ${ms(chosen.p99Us)} at ${rps(rate)} with ${describeConfig(chosen.config)}`];
@@ -109,12 +128,19 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
   const rss = atFull?.server_rss_bytes ?? lastRun?.server_rss_bytes;
   const cpu = atFull?.server_cpu_percent ?? lastRun?.server_cpu_percent;
 
+  // A capacity the closing checks did not hold is not one to plan on: the checks' own figure is.
+  const verified = !minP99 && capacity > 0 && input.atLoad && input.atLoad.length > 0 ? verifiedCapacity(input.atLoad, spec.slo) : undefined;
+  const verification = verified?.broken
+    ? `the closing checks did not confirm ${rps(capacity)}: ${verified.why}; ${verified.rps > 0 ? `it held up to ${rps(verified.rps)}, the figure to plan on` : 'no checked share held the SLO'} (short rate steps on a shared machine overestimate: measure longer steps, or repeat)`
+    : undefined;
+  const planningCapacity = verified?.broken && verified.rps > 0 ? verified.rps : capacity;
+
   let replicas: Recommendation['replicas'];
   if (input.targetRps !== undefined && capacity > 0) {
     const headroom = input.headroom ?? 0.3;
-    const plan = replicasFor(input.targetRps, capacity, headroom);
+    const plan = replicasFor(input.targetRps, planningCapacity, headroom);
     const note = defaultCapacity && defaultCapacity > 0 && !minP99
-      ? tuningVsReplicas({ targetRps: input.targetRps, baseCapacityRps: defaultCapacity, tunedCapacityRps: capacity, runnerUpCapacityRps: pick.runnerUp ? median(capacities(records, pick.runnerUp.config)) : undefined, headroom }).summary
+      ? tuningVsReplicas({ targetRps: input.targetRps, baseCapacityRps: defaultCapacity, tunedCapacityRps: planningCapacity, runnerUpCapacityRps: pick.runnerUp ? median(capacities(records, pick.runnerUp.config)) : undefined, headroom }).summary
       : `For ${rps(input.targetRps)} with ${Math.round(headroom * 100)}% headroom: ${plan.replicas} replica${plan.replicas === 1 ? '' : 's'} at ${Math.round(plan.utilisation * 100)}% of capacity.`;
     replicas = { target_rps: input.targetRps, headroom, replicas: plan.replicas, utilisation: Math.round(plan.utilisation * 1000) / 1000, note };
   }
@@ -127,8 +153,9 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
     ...(cpu !== undefined ? { server_cpu_percent: cpu } : {}),
     ...(pick.runnerUp ? { runner_up: { config: configRecord(pick.runnerUp.config), capacity_rps: median(capacities(records, pick.runnerUp.config)) } } : {}),
     overlap: pick.overlap,
-    reason,
+    reason: verification ? `${reason}. Caution: ${verification}` : reason,
     ...(replicas ? { replicas } : {}),
+    ...(verified?.broken ? { verified_capacity_rps: verified.rps, verification: verification! } : {}),
   };
 
   const sloText = spec.slo.expressions.join(', ');

@@ -165,6 +165,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   const rec = finished && plan
     ? recommend({ runId, records, spec, base: plan.start, baseIsDefault: plan.baseInSpace, model, version: scenario.model.version, atLoad: verification?.checks, targetRps: options.targetRps, headroom: options.headroom, notes: [`measured by servebench tune, run ${runId}`] })
     : undefined;
+  if (rec?.recommendation.verification) warnings.push(`recommendation: ${rec.recommendation.verification}`);
   const phases: PhaseResult[] = verification?.phases ?? [];
   const rows: SecondRow[] = verification?.rows ?? [];
   const tgt = target as RunningTarget | undefined;

@@ -49,6 +49,24 @@ describe('the recommendation', () => {
     expect(recommendation.replicas!.note).toMatch(/untuned/);
   });
 
+  it('does not plan on a capacity its closing checks broke: the highest share that held the SLO is the figure', () => {
+    expect(recommendation.verified_capacity_rps).toBeUndefined(); // every check above held p99 < 50 ms
+    // At 80% p99 113 ms: the capacity from the short search steps did not hold.
+    const shaky = [0.5, 0.8, 1].map((share) => ({ share, rate: 1530 * share, p50_us: 2000, p99_us: share === 0.5 ? 34_000 : share === 0.8 ? 113_000 : 1_300_000, error_rate: 0, throughput_rps: 1530 * share }));
+    const r = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, baseIsDefault: true, model: 'mlp', atLoad: shaky, targetRps: 10_000, headroom: 0.3 }).recommendation;
+    expect(r.capacity_rps).toBe(1530);
+    expect(r.verified_capacity_rps).toBe(765);
+    expect(r.verification).toMatch(/did not confirm 1530 rps: at 80% of it \(1224 rps\) p99 113 ms \(SLO 50 ms\); it held up to 765 rps/);
+    expect(r.reason).toMatch(/Caution: the closing checks did not confirm/);
+    // 10000 / (765 * 0.7) = 18.7 -> 19 replicas, not the 10 the unconfirmed capacity gives.
+    expect(r.replicas!.replicas).toBe(19);
+    // Errors break it too, and a first share that breaks leaves nothing verified.
+    const failing = shaky.map((c) => ({ ...c, p99_us: 1000, error_rate: 0.05 }));
+    const none = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, model: 'mlp', atLoad: failing }).recommendation;
+    expect(none.verified_capacity_rps).toBe(0);
+    expect(none.verification).toMatch(/at 50% of it \(765 rps\) error rate 5% \(SLO 1%\); no checked share held the SLO/);
+  });
+
   it('exports the choice as servebench, TorchServe and Triton configs', () => {
     expect(Object.keys(exports).sort()).toEqual(['config.pbtxt', 'config.properties', 'servebench.yaml']);
     expect(exports['servebench.yaml']).toMatch(/max_batch_size: 16/);
