@@ -8,6 +8,8 @@ export interface ScrapeOptions {
   /** Default `/metrics`. */
   path?: string;
   timeoutMs?: number;
+  /** Keep only these sample names (see parsePrometheusText). */
+  only?: ReadonlySet<string>;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function scrapeMetrics(origin: string, options: ScrapeOptions = {})
   } catch {
     return null;
   }
-  return parsePrometheusText(text);
+  return parsePrometheusText(text, options.only ? { only: options.only } : {});
 }
 
 /** Samples of one series name whose labels include every label in `filter`. */
@@ -107,6 +109,9 @@ export interface ServerMemory {
 }
 
 /** The process metrics prom-client (and most Node exporters) expose; fields absent when not. */
+/** The samples serverMemory reads: what a scrape every sampling interval needs to parse. */
+export const SERVER_MEMORY_SAMPLES: ReadonlySet<string> = new Set(['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_external_memory_bytes']);
+
 export function serverMemory(exposition: PromExposition): ServerMemory {
   const memory: ServerMemory = {};
   const rss = sumOf(exposition, 'process_resident_memory_bytes');

@@ -5,7 +5,7 @@ import type { GpuSample, SystemSample } from '../report/results.ts';
 import { queryGpus, type GpuQueryOptions } from './gpu.ts';
 import { machineCpuMeter } from './machineCpu.ts';
 import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
-import { scrapeMetrics, serverMemory } from './serverMetrics.ts';
+import { scrapeMetrics, SERVER_MEMORY_SAMPLES, serverMemory } from './serverMetrics.ts';
 
 export interface SystemSamplerOptions {
   /** The run's start on the monotonic clock (µs, performance.now()*1000): samples' t counts from it. */
@@ -151,7 +151,7 @@ export class SystemSampler {
     const origin = this.options.metricsOrigin;
     if (!origin || this.metricsOff) return null;
     try {
-      const exposition = await scrapeMetrics(origin);
+      const exposition = await scrapeMetrics(origin, { only: SERVER_MEMORY_SAMPLES });
       if (!exposition) this.note(`${origin}/metrics not available: no server heap samples until it answers`);
       return exposition ? serverMemory(exposition) : null;
     } catch (err) {

@@ -1,7 +1,7 @@
 // The Prometheus text-format parser on the format's corner cases, and delta maths between scrapes.
 import { describe, expect, it } from 'vitest';
 import { PrometheusParseError, parsePrometheusText, parseValue } from '../../src/measure/prometheusText.ts';
-import { histogramMean, increase, serverMemory, summarizeServerSide } from '../../src/measure/serverMetrics.ts';
+import { histogramMean, increase, SERVER_MEMORY_SAMPLES, serverMemory, summarizeServerSide } from '../../src/measure/serverMetrics.ts';
 
 describe('parsePrometheusText', () => {
   const cases: { line: string; name: string; labels: Record<string, string>; value: number; timestampMs?: number }[] = [
@@ -36,6 +36,13 @@ describe('parsePrometheusText', () => {
     expect(parsed.help.a_total).toBe('Requests with "quotes" and \\ and\nnewline');
     expect(parsed.types).toEqual({ a_total: 'counter' });
     expect(parsed.samples).toEqual([{ name: 'a_total', labels: {}, value: 3 }]);
+  });
+
+  it('reads only the samples asked for, skipping the rest unread (a malformed line among them too)', () => {
+    const text = 'req_bucket{le="0.1"} 4\nreq_bucket{le="+Inf"} 9\n  mem_bytes 7\nbroken{a="1" 2\nmem_bytes{kind="heap"}\t8\n';
+    const parsed = parsePrometheusText(text, { only: new Set(['mem_bytes']) });
+    expect(parsed.samples).toEqual([{ name: 'mem_bytes', labels: {}, value: 7 }, { name: 'mem_bytes', labels: { kind: 'heap' }, value: 8 }]);
+    expect(() => parsePrometheusText(text)).toThrow(/metrics line 4/);
   });
 
   const bad: [string, RegExp][] = [
@@ -76,7 +83,7 @@ servebench_compute_duration_seconds_count{model="mlp"} 10
 servebench_batch_size_sum{model="mlp"} 10
 servebench_batch_size_count{model="mlp"} 10
 `);
-  const after = parsePrometheusText(`
+  const AFTER_TEXT = `
 servebench_requests_total{model="mlp",version="1",protocol="kserve-v2",code="200"} 110
 servebench_requests_total{model="mlp",version="1",protocol="kserve-v2",code="400"} 2
 servebench_requests_total{model="mlp",version="1",protocol="kserve-v2",code="503"} 5
@@ -90,7 +97,8 @@ servebench_batch_size_count{model="mlp"} 35
 process_resident_memory_bytes 123456789
 nodejs_heap_size_used_bytes 2345678
 nodejs_external_memory_bytes 345678
-`);
+`;
+  const after = parsePrometheusText(AFTER_TEXT);
 
   it('summarises one model: queue and compute means in us, batch mean, requests by code', () => {
     expect(summarizeServerSide(before, after, { model: 'mlp' })).toEqual({
@@ -115,8 +123,9 @@ nodejs_external_memory_bytes 345678
     expect(summarizeServerSide(parsePrometheusText('up 1'), parsePrometheusText('up 1'))).toEqual({});
   });
 
-  it('reads the server process memory', () => {
+  it('reads the server process memory, also from a scrape parsed for those samples alone', () => {
     expect(serverMemory(after)).toEqual({ rss_bytes: 123456789, heap_used_bytes: 2345678, external_bytes: 345678 });
+    expect(serverMemory(parsePrometheusText(AFTER_TEXT, { only: SERVER_MEMORY_SAMPLES }))).toEqual(serverMemory(after));
     expect(serverMemory(before)).toEqual({});
   });
 });
