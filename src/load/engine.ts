@@ -6,6 +6,7 @@ import { boundsOf } from './extent.ts';
 import { createHttpSender, type Sender } from './httpSender.ts';
 import { withMisbehaviour } from './misbehaviour.ts';
 import { runOpenLoop } from './openLoop.ts';
+import { collectGarbageBeforeMeasuring } from './quietHeap.ts';
 import { judgeSaturation, startSelfWatch } from './saturation.ts';
 import type { LoadRunOptions, LoadRunSummary } from './types.ts';
 
@@ -35,6 +36,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunSummary> 
   const bounds = boundsOf(options.extent);
   const { connections, pipelining } = checkOptions(options);
   const { origin, load, nextRequest, sink, signal, timeoutMs, misbehaviour } = options;
+  collectGarbageBeforeMeasuring(); // now, not in the middle of the schedule
   let sender: Sender = createHttpSender({ origin, connections, pipelining, timeoutMs });
   if (misbehaviour !== undefined && misbehaviour.abortShare + misbehaviour.slowShare > 0) sender = withMisbehaviour(sender, { ...misbehaviour, origin, timeoutMs });
   const watch = startSelfWatch();
