@@ -60,10 +60,29 @@ describe('capacity search', () => {
     expect(searchCapacity({ sloP99Us: 20_000, startRps: 100, remeasureMargin: 0 }, marginal).curve.some((p) => p.remeasure)).toBe(false);
   });
 
+  it('measures a failure before anything passed once more, and lets the second reading decide', () => {
+    // The start rate's first reading hits a 300 ms pause; the server holds 1000 rps.
+    let paused = false;
+    const measure = (rate: number): CapacityObservation => {
+      if (!paused && rate === 800) {
+        paused = true;
+        return { p99Us: 300_000, errorRate: 0, achievedRps: rate };
+      }
+      return queueServer(rate);
+    };
+    const r = searchCapacity({ sloP99Us: 19_000, startRps: 800 }, measure);
+    expect(r.curve.filter((p) => p.rateRps === 800).map((p) => p.passed)).toEqual([false, true]);
+    expect(r.capacityRps).toBe(875); // as with no pause (the first test)
+    expect(r.atCapacity?.p99Us).toBe(16_000);
+    // Without the confirmation the search goes down from 800 and settles far lower.
+    paused = false;
+    expect(searchCapacity({ sloP99Us: 19_000, startRps: 800, confirmFirstFailure: false }, measure).capacityRps).toBeLessThan(800);
+  });
+
   it('stops at the rate bounds and at the trial budget', () => {
     const never = searchCapacity({ sloP99Us: 1000, startRps: 100, minRps: 10 }, () => ({ p99Us: 5000, errorRate: 0, achievedRps: 1 }));
     expect(never).toMatchObject({ capacityRps: 0, reason: 'min-rate' });
-    expect(never.curve.map((p) => p.rateRps)).toEqual([10, 12.5, 25, 50, 100]);
+    expect(never.curve.map((p) => `${p.rateRps}${p.remeasure ? ' again' : ''}`)).toEqual(['10', '12.5', '25', '50', '100', '100 again']);
     const always = searchCapacity({ sloP99Us: 1e9, startRps: 100, maxRps: 500 }, (rate) => ({ p99Us: 1, errorRate: 0, achievedRps: rate }));
     expect(always).toMatchObject({ capacityRps: 500, reason: 'max-rate' });
     expect(searchCapacity({ sloP99Us: 20_000, startRps: 100, maxTrials: 3 }, queueServer)).toMatchObject({ capacityRps: 400, reason: 'max-trials', trials: 3 });

@@ -2,7 +2,10 @@
 // pure state machine: the runner asks nextRate(), runs that rate, and hands the numbers to observe().
 // Exponential growth until the first failure, then bisection to a relative precision; every
 // measured point is kept (the latency-throughput curve). A failure just past the SLO may be noise,
-// so it is measured once more and the two measurements are averaged before deciding.
+// so it is measured once more and the two measurements are averaged before deciding. A failure
+// before anything passed (usually the start rate, set from the best capacity so far) is measured
+// once more too, and the second reading decides: one pause of a shared machine there would
+// otherwise send the whole search down and halve the capacity.
 import { analysisError } from '../../analyze/errors.ts';
 
 export interface CapacitySearchOptions {
@@ -23,6 +26,8 @@ export interface CapacitySearchOptions {
   minAchievedRatio?: number;
   /** A failure within this relative margin of every limit it broke is measured again once, default 0.1; 0 turns it off. */
   remeasureMargin?: number;
+  /** Measure the first failure again when nothing has passed yet, and let that reading decide; default true. */
+  confirmFirstFailure?: boolean;
 }
 
 export interface CapacityObservation {
@@ -47,8 +52,10 @@ export interface CapacityState {
   readonly points: readonly CapacityPoint[];
   readonly highestPass?: number;
   readonly lowestFail?: number;
-  /** A rate whose marginal failure is to be measured again. */
+  /** A rate whose failure is to be measured again. */
   readonly pendingRemeasure?: number;
+  /** marginal: decide on the average of both readings; confirm: the second reading decides. */
+  readonly pendingKind?: 'marginal' | 'confirm';
 }
 
 export type StopReason = 'converged' | 'max-trials' | 'max-rate' | 'min-rate';
@@ -69,7 +76,7 @@ export type NextStep = { done: false; rateRps: number; remeasure: boolean } | { 
 export function startCapacitySearch(options: CapacitySearchOptions): CapacityState {
   const o: Options = {
     maxErrorRate: 0.001, startRps: 100, growthFactor: 2, precision: 0.05, maxTrials: 16, minRps: 1,
-    maxRps: Number.POSITIVE_INFINITY, minAchievedRatio: 0.9, remeasureMargin: 0.1, ...options,
+    maxRps: Number.POSITIVE_INFINITY, minAchievedRatio: 0.9, remeasureMargin: 0.1, confirmFirstFailure: true, ...options,
   };
   const bad = (name: string, value: number, expected: string): never => {
     throw analysisError('SB_ERR_INVALID_INPUT', `capacity search: ${name} is ${value}, expected ${expected}`);
@@ -87,9 +94,10 @@ const round = (rps: number): number => Math.round(rps * 100) / 100;
 function result(state: CapacityState, reason: StopReason): CapacityResult {
   const capacityRps = state.highestPass ?? 0;
   const atRate = state.points.filter((p) => p.rateRps === capacityRps);
+  const passing = atRate.filter((p) => p.passed);
   return {
     capacityRps,
-    atCapacity: atRate.length > 0 ? averaged(atRate) : undefined,
+    atCapacity: passing.length > 0 ? averaged(passing) : atRate.length > 0 ? averaged(atRate) : undefined,
     reason,
     trials: state.points.length,
     curve: [...state.points].sort((a, b) => a.rateRps - b.rateRps || Number(a.remeasure) - Number(b.remeasure)),
@@ -139,10 +147,12 @@ export function observe(state: CapacityState, rateRps: number, obs: CapacityObse
 
   let passed = point.passed;
   if (step.remeasure) {
-    // Decide on the average of both measurements of this rate.
-    passed = limitsBroken(o, rateRps, averaged(points.filter((p) => p.rateRps === rateRps))).length === 0;
+    // A marginal failure: decide on the average of both measurements; a confirmation: on this one.
+    if (state.pendingKind !== 'confirm') passed = limitsBroken(o, rateRps, averaged(points.filter((p) => p.rateRps === rateRps))).length === 0;
   } else if (!passed && o.remeasureMargin > 0 && limitsBroken(o, rateRps, obs, 1 + o.remeasureMargin).length === 0) {
-    return { ...state, points, pendingRemeasure: rateRps };
+    return { ...state, points, pendingRemeasure: rateRps, pendingKind: 'marginal' };
+  } else if (!passed && o.confirmFirstFailure && state.highestPass === undefined && state.lowestFail === undefined) {
+    return { ...state, points, pendingRemeasure: rateRps, pendingKind: 'confirm' };
   }
   return {
     options: o,
