@@ -78,6 +78,7 @@ interface Served {
 
 /** Samples per second served (requests/s x `samples` per request: a request may carry a batch, as Triton's clients' do). */
 async function servedThroughput(model: ModelCase, encoding: 'json' | 'binary', samples = 1): Promise<Served> {
+  if (encoding === 'json' && samples !== 1) throw new Error('servedThroughput: several samples a request are sent as binary tensors only');
   let best: Served = { rps: 0, p99: 0, config: '', failures: 0 };
   for (const config of model.configs) {
     const server = await spawnServebench(['--load-models', model.name, '--max-queue-size', '4096', ...config]);

@@ -85,7 +85,7 @@ function mlpGain(run: RealRun): boolean {
   console.log(`    gain ${ratio.toFixed(2)}x  ${ok ? 'PASS' : 'FAIL'} (floor: >= 2x at p99 < 50ms, error_rate < 1%)`);
   if (rec) for (const a of rec.at_load) console.log(`    at ${Math.round(a.share * 100)}% (${a.rate} rps): p50 ${(a.p50_us / 1000).toFixed(2)} ms, p99 ${(a.p99_us / 1000).toFixed(2)} ms`);
   // Both capacities come from the same short search steps; the closing checks re-measure only the recommended one.
-  if (rec?.verification) console.log(`    CAUTION ${rec.verification}; on that figure the gain is ${((rec.verified_capacity_rps ?? 0) / (def ?? 1)).toFixed(2)}x`);
+  if (rec?.verification) console.log(`    CAUTION ${rec.verification}${def ? `; on that figure the gain is ${((rec.verified_capacity_rps ?? 0) / def).toFixed(2)}x` : ''}`);
   return ok;
 }
 

@@ -2,6 +2,8 @@
 // generator) and everything else. Linux /proc only; elsewhere every reading is undefined.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { parseProcStat } from '../../src/measure/machineCpu.ts';
+import { parseProcStatCpuTicks } from '../../src/measure/processUsage.ts';
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux we run on
 
@@ -21,20 +23,11 @@ export interface CpuSplit {
   cores: number;
 }
 
-function readTicks(path: string, pick: (fields: number[]) => number): number | undefined {
+/** Seconds of CPU from a /proc reading in clock ticks; undefined off Linux or when the file is gone. */
+function procSeconds(path: string, ticksOf: (text: string) => number | null): number | undefined {
   try {
-    return pick(readFileSync(path, 'utf8').trim().split(/\s+/).map(Number)) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
-
-/** utime + stime of a process, all threads; fields after the `(comm)` field, which may hold spaces. */
-function processSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    return (fields[11] + fields[12]) / TICKS_PER_SECOND;
+    const ticks = ticksOf(readFileSync(path, 'utf8'));
+    return ticks === null ? undefined : ticks / TICKS_PER_SECOND;
   } catch {
     return undefined;
   }
@@ -45,9 +38,8 @@ function snapshot(childPid: number | undefined): Snapshot {
   return {
     at: performance.now(),
     self: (self.user + self.system) / 1e6,
-    child: childPid === undefined ? 0 : processSeconds(childPid),
-    // /proc/stat's first line: user nice system idle iowait irq softirq steal...; busy = all but idle and iowait.
-    machineBusy: readTicks('/proc/stat', (f) => f.slice(1, 9).reduce((a, b) => a + b, 0) - f[4] - f[5]),
+    child: childPid === undefined ? 0 : procSeconds(`/proc/${childPid}/stat`, parseProcStatCpuTicks),
+    machineBusy: procSeconds('/proc/stat', (text) => parseProcStat(text).busy),
   };
 }
 

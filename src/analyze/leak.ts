@@ -113,6 +113,8 @@ const fixed = (x: number): string => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFix
 export function detectLeak(points: readonly { t: number; bytes: number }[], options: LeakOptions = {}): LeakReport {
   const threshold = options.thresholdMbPerHour ?? 1;
   const minPoints = Math.max(3, options.minPoints ?? 10);
+  const fraction = options.recentFraction ?? 0.5;
+  if (!(fraction > 0 && fraction <= 1)) throw analysisError('SB_ERR_INVALID_INPUT', `soak: recentFraction must be in (0, 1], got ${fraction}`);
   const cut = cutWarmup(points.map((p) => p.t), points.map((p) => p.bytes), options);
   const empty = { points: cut.t.length, fromS: cut.t[0] ?? NaN, toS: cut.t.at(-1) ?? NaN, confidence: options.confidence ?? TREND_DEFAULTS.confidence, mannKendall: { z: NaN, pIncreasing: NaN } };
   if (cut.t.length < minPoints) {
@@ -143,7 +145,8 @@ export function detectLeak(points: readonly { t: number; bytes: number }[], opti
     const withRecent = { ...base, recent };
     const lately = `the last ${hours(summary.toS - recent.fromS)} grow ${fixed(recent.slopeMbPerHour)} MB/h (${interval(recent.lowerMbPerHour, recent.upperMbPerHour)})`;
     if (recent.upperMbPerHour < threshold) {
-      return { ...withRecent, verdict: 'no leak', reason: `${grows}, but it levelled off: ${lately}, below ${threshold} MB/h (growth that stops is a warm-up, a cache or an allocator arena, not a leak)` };
+      // No projection: the growth that would reach the limit has stopped.
+      return { ...withRecent, projection: undefined, verdict: 'no leak', reason: `${grows}, but it levelled off: ${lately}, below ${threshold} MB/h (growth that stops is a warm-up, a cache or an allocator arena, not a leak)` };
     }
     if (recent.slopeMbPerHour < threshold) {
       return { ...withRecent, verdict: 'inconclusive', reason: `${grows}, but it may be levelling off: ${lately}; run longer` };
@@ -157,7 +160,6 @@ export function detectLeak(points: readonly { t: number; bytes: number }[], opti
 /** The fit over the last recentFraction of the span, or undefined when it has too few points to say anything. */
 function recentFit(cut: Cut, options: LeakOptions, minPoints: number): LeakReport['recent'] {
   const fraction = options.recentFraction ?? 0.5;
-  if (!(fraction > 0 && fraction <= 1)) throw analysisError('SB_ERR_INVALID_INPUT', `soak: recentFraction must be in (0, 1], got ${fraction}`);
   const from = cut.t[cut.t.length - 1] - (cut.t[cut.t.length - 1] - cut.t[0]) * fraction;
   const keep = cut.t.map((_, i) => i).filter((i) => cut.t[i] >= from);
   if (keep.length < minPoints) return undefined;

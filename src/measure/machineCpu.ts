@@ -1,7 +1,8 @@
 // Whole-machine CPU use between two readings. On Linux straight from /proc/stat with an async
 // read: systeminformation's currentLoad runs `execSync('cat /proc/stat | grep cpu')` on every
 // call, which blocked the load generator's event loop for ~20-30 ms each second on 2 cores and
-// showed up as the open loop's p99. Elsewhere from os.cpus(), which needs no process either.
+// showed up as the open loop's p99. Elsewhere from os.cpus() (on Linux that reads /proc/stat too,
+// so it is no fallback there: an unreadable /proc/stat is an error the sampler notes).
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 
@@ -45,12 +46,7 @@ function fromOsCpus(): CpuTimes {
 }
 
 export async function readCpuTimes(): Promise<CpuTimes> {
-  if (process.platform !== 'linux') return fromOsCpus();
-  try {
-    return parseProcStat(await readFile('/proc/stat', 'utf8'));
-  } catch {
-    return fromOsCpus(); // /proc not mounted (a sandbox): os.cpus() reads the same counters
-  }
+  return process.platform === 'linux' ? parseProcStat(await readFile('/proc/stat', 'utf8')) : fromOsCpus();
 }
 
 /** Each call: percent of the machine busy since the previous call (undefined on the first). */

@@ -108,10 +108,10 @@ export interface ServerMemory {
   external_bytes?: number;
 }
 
-/** The process metrics prom-client (and most Node exporters) expose; fields absent when not. */
 /** The samples serverMemory reads: what a scrape every sampling interval needs to parse. */
 export const SERVER_MEMORY_SAMPLES: ReadonlySet<string> = new Set(['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_external_memory_bytes']);
 
+/** The process metrics prom-client (and most Node exporters) expose; fields absent when not. */
 export function serverMemory(exposition: PromExposition): ServerMemory {
   const memory: ServerMemory = {};
   const rss = sumOf(exposition, 'process_resident_memory_bytes');

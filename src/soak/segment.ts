@@ -5,6 +5,7 @@
 // Each closed interval is sampled (memory, CPU, GPU) and journaled before the next is written.
 import { detectLeak } from '../analyze/leak.ts';
 import { runLoad } from '../load/engine.ts';
+import { collectGarbageBeforeMeasuring } from '../load/quietHeap.ts';
 import type { RequestTemplate } from '../load/types.ts';
 import { SystemSampler } from '../measure/systemSampler.ts';
 import type { RunEventListener } from '../runner/events.ts';
@@ -80,6 +81,7 @@ export async function runSegment(ctx: SegmentContext): Promise<{ reason: Segment
     stop.abort();
   });
 
+  collectGarbageBeforeMeasuring(); // before the first interval's clock starts
   startMs = performance.now();
   let boundaryMs = startMs;
   let lastT = ctx.t0;

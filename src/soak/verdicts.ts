@@ -90,7 +90,9 @@ function evaluate(threshold: SoakThreshold, samples: readonly IntervalSample[], 
     actual = report.slopeMbPerHour;
     ci = `${fixed(actual)} MB/h (95% CI ${fixed(report.lowerMbPerHour)} to ${fixed(report.upperMbPerHour)})`;
     judged = judge(report.verdict, 'no leak', 'leak', actual, threshold);
-    if (report.recent && report.verdict !== 'leak') judged.why += ` (levelled off: the last ${span(report.toS - report.recent.fromS)} ${fixed(report.recent.slopeMbPerHour)} MB/h)`;
+    if (report.recent && report.verdict !== 'leak') {
+      judged.why += ` (${report.verdict === 'no leak' ? 'levelled off' : 'may be levelling off'}: the last ${span(report.toS - report.recent.fromS)} ${fixed(report.recent.slopeMbPerHour)} MB/h)`;
+    }
   }
   const name = threshold.expression.split(/\s*(?:<=|<)/)[0];
   return {

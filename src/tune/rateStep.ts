@@ -2,6 +2,7 @@
 // seconds, latency from the intended send time (LatencyRecorder), and the server's CPU and RSS
 // over the step read from /proc by PID.
 import { runLoad } from '../load/engine.ts';
+import { collectGarbageBeforeMeasuring } from '../load/quietHeap.ts';
 import type { RequestTemplate } from '../load/types.ts';
 import { LatencyRecorder, type PhaseMeasurements } from '../measure/latencyRecorder.ts';
 import { readProcessUsage } from '../measure/processUsage.ts';

@@ -84,8 +84,9 @@ const median = (xs: number[]): number => (xs.length === 0 ? 0 : statsMedian(xs))
 export function verifiedCapacity(checks: readonly LoadCheck[], slo: SweepSpec['slo']): { rps: number; broken?: LoadCheck; why?: string } {
   let rps = 0;
   for (const check of [...checks].sort((a, b) => a.share - b.share)) {
-    const slow = check.p99_us >= slo.p99Us;
-    const failing = check.error_rate >= slo.errorRate;
+    // Broken as the capacity search breaks a limit: strictly above it.
+    const slow = check.p99_us > slo.p99Us;
+    const failing = check.error_rate > slo.errorRate;
     if (!slow && !failing) {
       rps = check.rate;
       continue;
@@ -136,12 +137,15 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
   const planningCapacity = verified?.broken && verified.rps > 0 ? verified.rps : capacity;
 
   let replicas: Recommendation['replicas'];
-  if (input.targetRps !== undefined && capacity > 0) {
+  // Nothing to plan on when no closing check held the SLO.
+  if (input.targetRps !== undefined && planningCapacity > 0 && !(verified?.broken && verified.rps === 0)) {
     const headroom = input.headroom ?? 0.3;
     const plan = replicasFor(input.targetRps, planningCapacity, headroom);
-    const note = defaultCapacity && defaultCapacity > 0 && !minP99
-      ? tuningVsReplicas({ targetRps: input.targetRps, baseCapacityRps: defaultCapacity, tunedCapacityRps: planningCapacity, runnerUpCapacityRps: pick.runnerUp ? median(capacities(records, pick.runnerUp.config)) : undefined, headroom }).summary
-      : `For ${rps(input.targetRps)} with ${Math.round(headroom * 100)}% headroom: ${plan.replicas} replica${plan.replicas === 1 ? '' : 's'} at ${Math.round(plan.utilisation * 100)}% of capacity.`;
+    const plain = `For ${rps(input.targetRps)} with ${Math.round(headroom * 100)}% headroom: ${plan.replicas} replica${plan.replicas === 1 ? '' : 's'} at ${Math.round(plan.utilisation * 100)}% of ${verified?.broken ? `the verified capacity (${rps(planningCapacity)})` : 'capacity'}.`;
+    // The comparison with the untuned default stands on search capacities alone (the checks re-measure only the chosen one).
+    const note = defaultCapacity && defaultCapacity > 0 && !minP99 && !verified?.broken
+      ? tuningVsReplicas({ targetRps: input.targetRps, baseCapacityRps: defaultCapacity, tunedCapacityRps: capacity, runnerUpCapacityRps: pick.runnerUp ? median(capacities(records, pick.runnerUp.config)) : undefined, headroom }).summary
+      : plain;
     replicas = { target_rps: input.targetRps, headroom, replicas: plan.replicas, utilisation: Math.round(plan.utilisation * 1000) / 1000, note };
   }
 

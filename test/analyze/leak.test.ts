@@ -93,6 +93,8 @@ describe('detectLeak', () => {
     expect(levelled.recent!.upperMbPerHour).toBeLessThan(50);
     expect(levelled.recent!.fromS).toBeCloseTo(300, -1);
     expect(levelled.reason).toMatch(/levelled off: the last 0\.1 h grow -?\d+\.\d+ MB\/h/);
+    const withLimit = detectLeak(series({ hours: 10 / 60, step: 2, slopeMbPerHour: 0, noiseMb: 1, seed: 8, extra: plateau }), { warmupS: 0, thresholdMbPerHour: 50, limitBytes: 1000 * MB });
+    expect(withLimit.projection).toBeUndefined(); // stopped growth reaches no limit
 
     const ongoing = detectLeak(series({ hours: 10 / 60, step: 2, slopeMbPerHour: 200, noiseMb: 1, seed: 8, extra: plateau }), { warmupS: 0, thresholdMbPerHour: 50 });
     expect(ongoing.verdict).toBe('leak');

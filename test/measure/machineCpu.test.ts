@@ -34,10 +34,8 @@ describe('machine CPU from /proc/stat', () => {
 
   it('reads this machine: counters that only grow, busy within total', async () => {
     const a = await readCpuTimes();
-    let spin = 0;
-    for (let i = 0; i < 2e6; i++) spin += Math.sqrt(i);
     const b = await readCpuTimes();
-    expect(spin).toBeGreaterThan(0);
+    expect(a.total).toBeGreaterThan(0);
     expect(a.busy).toBeLessThanOrEqual(a.total);
     expect(b.total).toBeGreaterThanOrEqual(a.total);
     expect(b.busy).toBeGreaterThanOrEqual(a.busy);

@@ -74,6 +74,7 @@ describe('capacity search', () => {
     expect(r.curve.filter((p) => p.rateRps === 800).map((p) => p.passed)).toEqual([false, true]);
     expect(r.capacityRps).toBe(875); // as with no pause (the first test)
     expect(r.atCapacity?.p99Us).toBe(16_000);
+    expect(r.curve.filter((p) => p.rateRps === 800).map((p) => Boolean(p.superseded))).toEqual([true, false]);
     // Without the confirmation the search goes down from 800 and settles far lower.
     paused = false;
     expect(searchCapacity({ sloP99Us: 19_000, startRps: 800, confirmFirstFailure: false }, measure).capacityRps).toBeLessThan(800);

@@ -60,10 +60,15 @@ describe('the recommendation', () => {
     expect(r.reason).toMatch(/Caution: the closing checks did not confirm/);
     // 10000 / (765 * 0.7) = 18.7 -> 19 replicas, not the 10 the unconfirmed capacity gives.
     expect(r.replicas!.replicas).toBe(19);
+    expect(r.replicas!.note).toMatch(/19 replicas at 69% of the verified capacity \(765 rps\)/);
     // Errors break it too, and a first share that breaks leaves nothing verified.
     const failing = shaky.map((c) => ({ ...c, p99_us: 1000, error_rate: 0.05 }));
-    const none = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, model: 'mlp', atLoad: failing }).recommendation;
+    const none = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, model: 'mlp', atLoad: failing, targetRps: 10_000 }).recommendation;
     expect(none.verified_capacity_rps).toBe(0);
+    expect(none.replicas).toBeUndefined(); // nothing verified to plan on
+    // A check exactly at the limit holds it, as a search step does.
+    const atLimit = shaky.map((c) => ({ ...c, p99_us: 50_000 }));
+    expect(recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, model: 'mlp', atLoad: atLimit }).recommendation.verification).toBeUndefined();
     expect(none.verification).toMatch(/at 50% of it \(765 rps\) error rate 5% \(SLO 1%\); no checked share held the SLO/);
   });
 

@@ -41,8 +41,10 @@ export interface CapacityPoint extends CapacityObservation {
   passed: boolean;
   /** Which limits this measurement broke, e.g. ['p99']. */
   broke: ('p99' | 'error_rate' | 'throughput')[];
-  /** The second measurement of a rate whose first failure was marginal. */
+  /** The second measurement of a rate whose first failure was marginal (or came before any pass). */
   remeasure: boolean;
+  /** A first failure that its confirming re-measure overruled: kept on the curve, left out of atCapacity. */
+  superseded?: boolean;
 }
 
 type Options = Required<CapacitySearchOptions>;
@@ -93,11 +95,10 @@ const round = (rps: number): number => Math.round(rps * 100) / 100;
 
 function result(state: CapacityState, reason: StopReason): CapacityResult {
   const capacityRps = state.highestPass ?? 0;
-  const atRate = state.points.filter((p) => p.rateRps === capacityRps);
-  const passing = atRate.filter((p) => p.passed);
+  const atRate = state.points.filter((p) => p.rateRps === capacityRps && !p.superseded);
   return {
     capacityRps,
-    atCapacity: passing.length > 0 ? averaged(passing) : atRate.length > 0 ? averaged(atRate) : undefined,
+    atCapacity: atRate.length > 0 ? averaged(atRate) : undefined,
     reason,
     trials: state.points.length,
     curve: [...state.points].sort((a, b) => a.rateRps - b.rateRps || Number(a.remeasure) - Number(b.remeasure)),
@@ -143,12 +144,15 @@ export function observe(state: CapacityState, rateRps: number, obs: CapacityObse
   const o = state.options;
   const broke = limitsBroken(o, rateRps, obs);
   const point: CapacityPoint = { rateRps, ...obs, passed: broke.length === 0, broke, remeasure: step.remeasure };
-  const points = [...state.points, point];
+  let points = [...state.points, point];
 
   let passed = point.passed;
-  if (step.remeasure) {
-    // A marginal failure: decide on the average of both measurements; a confirmation: on this one.
-    if (state.pendingKind !== 'confirm') passed = limitsBroken(o, rateRps, averaged(points.filter((p) => p.rateRps === rateRps))).length === 0;
+  if (step.remeasure && state.pendingKind === 'confirm') {
+    // The confirmation decides; the reading it re-measured no longer describes this rate.
+    points = points.map((p) => (p.rateRps === rateRps && p !== point ? { ...p, superseded: true } : p));
+  } else if (step.remeasure) {
+    // A marginal failure: decide on the average of both measurements.
+    passed = limitsBroken(o, rateRps, averaged(points.filter((p) => p.rateRps === rateRps))).length === 0;
   } else if (!passed && o.remeasureMargin > 0 && limitsBroken(o, rateRps, obs, 1 + o.remeasureMargin).length === 0) {
     return { ...state, points, pendingRemeasure: rateRps, pendingKind: 'marginal' };
   } else if (!passed && o.confirmFirstFailure && state.highestPass === undefined && state.lowestFail === undefined) {
