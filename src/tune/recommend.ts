@@ -78,23 +78,20 @@ function capacities(records: readonly TrialRecord[], config: ServingConfig): num
 const median = (xs: number[]): number => (xs.length === 0 ? 0 : statsMedian(xs));
 
 /**
- * Did the closing checks confirm the capacity? The highest checked rate at which the SLO held,
- * every lower share holding too, and the first check that broke it (undefined when none did).
+ * Did the closing checks confirm the capacity? The highest checked rate that held the SLO, and the
+ * first check above it that broke it (none when the highest share held: a check that broke below
+ * one that held is noise, not a lower capacity; at_load still shows every reading).
  */
 export function verifiedCapacity(checks: readonly LoadCheck[], slo: SweepSpec['slo']): { rps: number; broken?: LoadCheck; why?: string } {
-  let rps = 0;
-  for (const check of [...checks].sort((a, b) => a.share - b.share)) {
-    // Broken as the capacity search breaks a limit: strictly above it.
-    const slow = check.p99_us > slo.p99Us;
-    const failing = check.error_rate > slo.errorRate;
-    if (!slow && !failing) {
-      rps = check.rate;
-      continue;
-    }
-    const broke = [slow ? `p99 ${ms(check.p99_us)} (SLO ${ms(slo.p99Us)})` : '', failing ? `error rate ${+(check.error_rate * 100).toFixed(2)}% (SLO ${+(slo.errorRate * 100).toFixed(2)}%)` : ''].filter(Boolean).join(' and ');
-    return { rps, broken: check, why: `at ${Math.round(check.share * 100)}% of it (${Math.round(check.rate)} rps) ${broke}` };
-  }
-  return { rps };
+  // Broken as the capacity search breaks a limit: strictly above it.
+  const slow = (c: LoadCheck) => c.p99_us > slo.p99Us;
+  const failing = (c: LoadCheck) => c.error_rate > slo.errorRate;
+  const sorted = [...checks].sort((a, b) => a.share - b.share);
+  const held = sorted.filter((c) => !slow(c) && !failing(c)).at(-1);
+  const broken = sorted.find((c) => c.share > (held?.share ?? -1) && (slow(c) || failing(c)));
+  if (!broken) return { rps: held?.rate ?? 0 };
+  const broke = [slow(broken) ? `p99 ${ms(broken.p99_us)} (SLO ${ms(slo.p99Us)})` : '', failing(broken) ? `error rate ${+(broken.error_rate * 100).toFixed(2)}% (SLO ${+(slo.errorRate * 100).toFixed(2)}%)` : ''].filter(Boolean).join(' and ');
+  return { rps: held?.rate ?? 0, broken, why: `at ${Math.round(broken.share * 100)}% of it (${Math.round(broken.rate)} rps) ${broke}` };
 }
 
 function minP99Why(summaries: readonly ConfigSummary[], chosen: ConfigSummary, base: ServingConfig, rate: number): string[] {
