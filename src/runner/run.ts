@@ -9,7 +9,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { evaluateThresholds, exitCodeOf, totalsOf } from './assemble.ts';
 import type { RunEvent, RunEventListener } from './events.ts';
 import { executePhase, plannedSeconds } from './phase.ts';
-import { startTarget, type RunningTarget } from './target.ts';
+import { effectiveServerConfig, startTarget, type RunningTarget } from './target.ts';
 
 export interface RunOptions {
   scenarioFile?: string;
@@ -17,16 +17,6 @@ export interface RunOptions {
   /** Stops the run gracefully: the current phase ends, results are written, the server stopped. */
   signal?: AbortSignal;
   onEvent?: RunEventListener;
-}
-
-async function effectiveServerConfig(target: RunningTarget, scenario: Scenario): Promise<Record<string, unknown> | undefined> {
-  if (target.protocol !== 'kserve-v2') return undefined;
-  try {
-    const res = await fetch(`${target.origin}/v2/models/${encodeURIComponent(scenario.model.name)}/config`, { signal: AbortSignal.timeout(5000) });
-    return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Phases after a shutdown need a server again: the embedded one is restarted. */

@@ -32,3 +32,14 @@ export async function startTarget(scenario: Scenario): Promise<RunningTarget> {
   }
   return { kind: 'embedded', origin: server.origin, protocol: 'kserve-v2', pid: server.pid, server, stop: () => server.stop() };
 }
+
+/** The model's effective serving config as the server reports it (`GET /v2/models/{m}/config`), when it does. */
+export async function effectiveServerConfig(target: RunningTarget, scenario: Scenario): Promise<Record<string, unknown> | undefined> {
+  if (target.protocol !== 'kserve-v2') return undefined;
+  try {
+    const res = await fetch(`${target.origin}/v2/models/${encodeURIComponent(scenario.model.name)}/config`, { signal: AbortSignal.timeout(5000) });
+    return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -11,7 +11,7 @@ import { collectEnvironment } from '../measure/environment.ts';
 import type { EnvironmentInfo, RunResults } from '../report/results.ts';
 import { writeRunFolder } from '../report/writeRun.ts';
 import type { RunEventListener } from '../runner/events.ts';
-import { startTarget, type RunningTarget } from '../runner/target.ts';
+import { effectiveServerConfig, startTarget, type RunningTarget } from '../runner/target.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { SoakError } from './errors.ts';
 import { loadSoakFolder, readSoakFolder } from './folder.ts';
@@ -59,15 +59,6 @@ async function stop(started: Pick<Started, 'target' | 'leash'>): Promise<void> {
   await started.target.stop();
 }
 
-async function serverConfigOf(target: RunningTarget, scenario: Scenario): Promise<Record<string, unknown> | undefined> {
-  if (target.protocol !== 'kserve-v2') return undefined;
-  try {
-    const res = await fetch(`${target.origin}/v2/models/${encodeURIComponent(scenario.model.name)}/config`, { signal: AbortSignal.timeout(5000) });
-    return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function leakLimit(settings: SoakSettings): number {
   return settings.thresholds.map(parseSoakThreshold).find((t) => t.metric === 'rss_slope')?.value ?? 5;
@@ -134,7 +125,7 @@ export async function runSoak(scenario: Scenario, settings: SoakSettings, option
       memory_limit_bytes: memoryLimit,
       memory_limit_source: settings.memory_limit_bytes === undefined ? 'machine' : (options.sources?.memoryLimit ?? 'scenario'),
       target: { kind: target.kind, url: target.origin, protocol: target.protocol, model: scenario.model.name, ...(scenario.model.version ? { version: scenario.model.version } : {}) },
-      ...(await serverConfigOf(target, scenario).then((c) => (c ? { server_config: c } : {}))),
+      ...(await effectiveServerConfig(target, scenario).then((c) => (c ? { server_config: c } : {}))),
       environment,
       harness_pid: process.pid,
       ...(target.pid !== undefined ? { server_pid: target.pid } : {}),

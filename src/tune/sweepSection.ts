@@ -3,11 +3,11 @@
 // loader's style: every problem at once, each with its field path (`sweep.knobs.workers[1]: ...`).
 import { readFile } from 'node:fs/promises';
 import { closest, describeValue, type FieldPath, formatPath, Problems, ScenarioError, type ScenarioIssue } from '../scenario/errors.ts';
-import { readDuration } from '../scenario/fields.ts';
+import { readDuration, readUnit } from '../scenario/fields.ts';
 import { loadScenarioFile, parseScenarioText } from '../scenario/load.ts';
 import { parseThreshold, ThresholdError } from '../scenario/thresholds.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { parseDurationMs, parseRate, parseRatio, UnitError } from '../scenario/units.ts';
+import { parseDurationMs, parseRate, parseRatio } from '../scenario/units.ts';
 import { KNOBS, type Knob } from './search/space.ts';
 import { KNOB_RANGE, OBJECTIVES, SWEEP_DEFAULTS } from './sweepSchema.ts';
 
@@ -72,13 +72,7 @@ function readUnitValue<T>(raw: unknown, parse: (x: string | number) => T, path: 
     problems.add(path, `expected a number or a string, got ${describeValue(raw)}`);
     return undefined;
   }
-  try {
-    return parse(raw);
-  } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
-    problems.add(path, err.message);
-    return undefined;
-  }
+  return readUnit(raw, parse, path, problems);
 }
 
 /** `[1, 2]` or `2` (one value); integers in the knob's range, no repeats. */
