@@ -116,6 +116,31 @@ describe('adaptive strategy on a synthetic capacity surface (3% noise)', () => {
     expect(Math.max(...hasty.map((t) => t.config.max_batch_size))).toBeLessThan(Math.max(...history.map((t) => t.config.max_batch_size)));
   });
 
+  it('does not hand the recommendation a configuration read once: the best is read again until it has two runs', () => {
+    // Winner's curse, as a real mlp run showed (5362 then 2513 rps): each configuration's first
+    // reading is lucky (up to +60% and more), later readings are true. Those re-measured come down;
+    // one read once keeps its lucky reading and would win on it. Only the budget may cut this short.
+    let readOnce = 0;
+    const seeds = 40;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const measure = noisyMeasure(mlpSurface, 0.01, seed);
+      const luck = noisyMeasure(() => ({ capacityRps: 1, p99Us: 1 }), 0.3, seed + 5000);
+      const seen = new Set<string>();
+      const lucky = (config: ServingConfig) => {
+        const trial = measure(config);
+        const key = configKey(config);
+        if (seen.has(key)) return trial;
+        seen.add(key);
+        return { ...trial, capacityRps: trial.capacityRps * (1 + 2 * Math.abs(luck(config).capacityRps - 1)) };
+      };
+      const history = runStrategy(adaptiveStrategy(REALISTIC_SPACE), lucky);
+      if (pickRecommendation(history).chosen.capacities.length < 2) readOnce++;
+    }
+    // Ranking the halving on the median of all runs, and not reading the best again, left over 60% of
+    // such searches recommending a configuration read once; the budget still ends about 1 in 10.
+    expect(readOnce / seeds).toBeLessThanOrEqual(0.2);
+  });
+
   it('never spends a trial on a batch delay without batching', () => {
     const history = runStrategy(adaptiveStrategy(REALISTIC_SPACE), noisyMeasure(cnnSurface, 0.03, 2));
     const pointless = (c: ServingConfig): boolean => c.max_batch_size <= 1 && c.max_batch_delay_us > 0;
