@@ -7,6 +7,7 @@ import { median } from '../../src/analyze/stats.ts';
 import { buildPayloads, cycleRequests } from '../../src/load/payload.ts';
 import { startTarget } from '../../src/runner/target.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
+import { probeCapacity } from '../../src/soak/probe.ts';
 import type { StepContext } from '../../src/tune/rateStep.ts';
 import { describeConfig, type ServingConfig } from '../../src/tune/search/space.ts';
 import { connectServingControl } from '../../src/tune/serving.ts';
@@ -40,6 +41,8 @@ export async function sideBySide(configs: readonly [ServingConfig, ServingConfig
     const control = await connectServingControl({ origin: target.origin, protocol: target.protocol, model: options.model });
     const requests = await buildPayloads({ origin: target.origin, target: { protocol: target.protocol, model: options.model, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
     const step: StepContext = { origin: target.origin, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: target.pid, runStartUs: performance.now() * 1000 };
+    // As servebench tune does: a fresh server's first seconds are slow (unoptimised code), and round 1's first search would pay for them.
+    await probeCapacity({ origin: step.origin, nextRequest: step.nextRequest, durationS: 3, connections: 8, timeoutMs: step.timeoutMs });
     const capacities: number[][] = configs.map(() => []);
     let index = 0;
     for (let round = 0; round < options.rounds; round++) {

@@ -52,6 +52,9 @@ describe('servebench tune against the embedded server', () => {
       expect(r.server_rss_bytes ?? 0).toBeGreaterThan(10 * 2 ** 20);
     }
     expect(results.sweep!.trials.map((t) => t.index)).toEqual([0, 1, 2]);
+    // The fresh server was warmed, with answers, before the first trial (the base configuration).
+    const warm = results.notes.find((n) => n.startsWith('warmed the server before the trials'));
+    expect(Number(/, (\d+) of \d+ requests ok/.exec(warm ?? '')?.[1])).toBeGreaterThan(0);
 
     const starts = events.filter((e) => e.type === 'trial-start');
     const ends = events.filter((e) => e.type === 'trial-end');
