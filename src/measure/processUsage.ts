@@ -8,6 +8,11 @@ export interface ProcessUsage {
   /** User + system CPU time since the process started, ms. */
   cpuMs: number;
   rssBytes: number;
+  /**
+   * The main thread's share of cpuMs (Linux only). For a Node server that is the event loop: HTTP,
+   * decoding, batching. When it nears one core it bounds the server whatever its worker threads do.
+   */
+  mainThreadCpuMs?: number;
 }
 
 let clockTicks: Promise<number> | undefined;
@@ -31,15 +36,23 @@ export async function readProcessUsage(pid: number): Promise<ProcessUsage | null
 async function readProc(pid: number): Promise<ProcessUsage | null> {
   let stat: string;
   let status: string;
+  let mainStat: string | undefined;
   try {
-    [stat, status] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8')]);
+    [stat, status, mainStat] = await Promise.all([
+      readFile(`/proc/${pid}/stat`, 'utf8'),
+      readFile(`/proc/${pid}/status`, 'utf8'),
+      // The main thread's task id is the PID.
+      readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8').catch(() => undefined),
+    ]);
   } catch {
     return null;
   }
   const cpuTicks = parseProcStatCpuTicks(stat);
   const rssBytes = parseProcStatusRss(status);
   if (cpuTicks === null || rssBytes === null) return null;
-  return { cpuMs: (cpuTicks * 1000) / (await clockTicksPerSecond()), rssBytes };
+  const mainTicks = mainStat === undefined ? null : parseProcStatCpuTicks(mainStat);
+  const msPerTick = 1000 / (await clockTicksPerSecond());
+  return { cpuMs: cpuTicks * msPerTick, rssBytes, ...(mainTicks !== null ? { mainThreadCpuMs: mainTicks * msPerTick } : {}) };
 }
 
 /** utime + stime (fields 14 and 15) of /proc/<pid>/stat, read after the `)` closing comm, which may hold spaces. */

@@ -180,6 +180,8 @@ export interface TrialResult {
   points: CapacityPoint[];
   server_rss_bytes?: number;
   server_cpu_percent?: number;
+  /** The server's main thread (event loop) at capacity, percent of one core; part of server_cpu_percent. */
+  server_main_thread_cpu_percent?: number;
   gpu_utilization_percent?: number;
   duration_s: number;
 }
@@ -191,6 +193,7 @@ export interface Recommendation {
   at_load: { share: number; rate: number; p50_us: number; p99_us: number }[];
   server_rss_bytes?: number;
   server_cpu_percent?: number;
+  server_main_thread_cpu_percent?: number;
   runner_up?: { config: Record<string, number | number[]>; capacity_rps: number };
   /** The top two overlap within noise (the cheaper one was preferred). */
   overlap: boolean;

@@ -30,6 +30,8 @@ export interface StepMeasurement {
   /** Every request that did not end ok (dropped included) over every request due. */
   errorRate: number;
   serverCpuPercent?: number;
+  /** The server's main thread (its event loop), percent of one core; part of serverCpuPercent. */
+  serverMainThreadCpuPercent?: number;
   serverRssBytes?: number;
   saturation?: { reason: string; maxLagMs: number; cpuPercent: number };
   rows: SecondRow[];
@@ -64,7 +66,27 @@ export async function measureRate(ctx: StepContext, rateRps: number, seconds: nu
     throughputRps: elapsed > 0 ? measured.requests.ok / elapsed : 0,
     errorRate: due > 0 ? (due - measured.requests.ok) / due : 1,
     ...(before && after ? { serverCpuPercent: ((after.cpuMs - before.cpuMs) / wallMs) * 100, serverRssBytes: after.rssBytes } : {}),
+    ...(before?.mainThreadCpuMs !== undefined && after?.mainThreadCpuMs !== undefined
+      ? { serverMainThreadCpuPercent: ((after.mainThreadCpuMs - before.mainThreadCpuMs) / wallMs) * 100 }
+      : {}),
     ...(summary.saturation ? { saturation: summary.saturation } : {}),
     rows: recorder.secondRows(name, performance.now() * 1000),
+  };
+}
+
+/** A local server's resources over one step, as trial records and closing checks carry them. */
+export interface ServerUsage {
+  server_rss_bytes?: number;
+  server_cpu_percent?: number;
+  /** The server's main thread (its event loop), percent of one core; part of server_cpu_percent. */
+  server_main_thread_cpu_percent?: number;
+}
+
+export function serverUsage(m: StepMeasurement): ServerUsage {
+  const percent = (x: number): number => Math.round(x * 10) / 10;
+  return {
+    ...(m.serverRssBytes !== undefined ? { server_rss_bytes: m.serverRssBytes } : {}),
+    ...(m.serverCpuPercent !== undefined ? { server_cpu_percent: percent(m.serverCpuPercent) } : {}),
+    ...(m.serverMainThreadCpuPercent !== undefined ? { server_main_thread_cpu_percent: percent(m.serverMainThreadCpuPercent) } : {}),
   };
 }

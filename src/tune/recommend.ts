@@ -4,25 +4,24 @@
 // the same choice as server config files (search/export.ts). Pure: the caller writes the files.
 import { median as statsMedian } from '../analyze/stats.ts';
 import type { Recommendation } from '../report/results.ts';
-import { explainRecommendation, replicasFor, tuningVsReplicas } from './search/explain.ts';
+import { explainEventLoop, explainRecommendation, replicasFor, tuningVsReplicas } from './search/explain.ts';
 import { toServebenchYaml, toTorchServeProperties, toTritonConfig } from './search/export.ts';
 import { pickRecommendation, summariseTrials, type ConfigSummary } from './search/noise.ts';
 import { configKey, describeConfig, type ServingConfig } from './search/space.ts';
+import type { ServerUsage } from './rateStep.ts';
 import type { Objective, SweepSpec } from './sweepSection.ts';
 import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';
 
 export const RECOMMENDATION_SCHEMA = 'servebench.recommendation/v1';
 
 /** One of the final measurements of the chosen configuration at a share of its capacity. */
-export interface LoadCheck {
+export interface LoadCheck extends ServerUsage {
   share: number;
   rate: number;
   p50_us: number;
   p99_us: number;
   error_rate: number;
   throughput_rps: number;
-  server_rss_bytes?: number;
-  server_cpu_percent?: number;
 }
 
 /** recommendation.json: the results.json recommendation plus what a person deciding needs next to it. */
@@ -125,6 +124,9 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
   const lastRun = chosenRecords.at(-1);
   const rss = atFull?.server_rss_bytes ?? lastRun?.server_rss_bytes;
   const cpu = atFull?.server_cpu_percent ?? lastRun?.server_cpu_percent;
+  const mainThreadCpu = atFull?.server_main_thread_cpu_percent ?? lastRun?.server_main_thread_cpu_percent;
+  const eventLoop = minP99 ? undefined : explainEventLoop({ server_cpu_percent: cpu, server_main_thread_cpu_percent: mainThreadCpu });
+  if (eventLoop) why.push(eventLoop);
 
   // A capacity the closing checks did not hold is not one to plan on: the checks' own figure is.
   const verified = !minP99 && capacity > 0 && input.atLoad && input.atLoad.length > 0 ? verifiedCapacity(input.atLoad, spec.slo) : undefined;
@@ -152,6 +154,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
     at_load: (input.atLoad ?? []).map(({ share, rate, p50_us, p99_us }) => ({ share, rate, p50_us, p99_us })),
     ...(rss !== undefined ? { server_rss_bytes: rss } : {}),
     ...(cpu !== undefined ? { server_cpu_percent: cpu } : {}),
+    ...(mainThreadCpu !== undefined ? { server_main_thread_cpu_percent: mainThreadCpu } : {}),
     ...(pick.runnerUp ? { runner_up: { config: configRecord(pick.runnerUp.config), capacity_rps: median(capacities(records, pick.runnerUp.config)) } } : {}),
     overlap: pick.overlap,
     reason: verification ? `${reason}. Caution: ${verification}` : reason,

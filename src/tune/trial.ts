@@ -4,7 +4,7 @@
 import type { CapacityPoint } from '../report/results.ts';
 import { nextRate, observe, startCapacitySearch } from './search/capacity.ts';
 import type { ServingConfig } from './search/space.ts';
-import { measureRate, type StepContext, type StepMeasurement } from './rateStep.ts';
+import { measureRate, serverUsage, type StepContext, type StepMeasurement } from './rateStep.ts';
 import type { ServingControl } from './serving.ts';
 import type { SweepSpec } from './sweepSection.ts';
 import type { TrialRecord } from './trialRecord.ts';
@@ -93,7 +93,7 @@ export async function runTrial(ctx: TrialContext, plan: TrialPlan): Promise<Tria
       throughput_rps: round(m.throughputRps),
       stop: 'single-rate',
       points: [point(m, ok && p99 <= spec.slo.p99Us)],
-      ...usage(m),
+      ...serverUsage(m),
       ...(effective ? { effective_serving: effective } : {}),
       warnings,
     };
@@ -128,7 +128,7 @@ export async function runTrial(ctx: TrialContext, plan: TrialPlan): Promise<Tria
         stop: result.reason,
         // state.points are in measurement order, one per step; the curve reads lowest rate first.
         points: state.points.map((p, i) => point(steps[i], p.passed)).sort((a, b) => a.rate - b.rate),
-        ...(atCap ? usage(atCap) : {}),
+        ...(atCap ? serverUsage(atCap) : {}),
         ...(effective ? { effective_serving: effective } : {}),
         warnings,
       };
@@ -138,11 +138,4 @@ export async function runTrial(ctx: TrialContext, plan: TrialPlan): Promise<Tria
     steps.push(m);
     state = observe(state, next.rateRps, { p99Us: m.measured.latency_us.p99, errorRate: m.errorRate, achievedRps: m.throughputRps });
   }
-}
-
-function usage(m: StepMeasurement): { server_rss_bytes?: number; server_cpu_percent?: number } {
-  return {
-    ...(m.serverRssBytes !== undefined ? { server_rss_bytes: m.serverRssBytes } : {}),
-    ...(m.serverCpuPercent !== undefined ? { server_cpu_percent: Math.round(m.serverCpuPercent * 10) / 10 } : {}),
-  };
 }

@@ -2,9 +2,11 @@
 // (what the strategies and the noise model decide on) and the results.json TrialResult.
 import type { CapacityPoint, TrialResult } from '../report/results.ts';
 import type { TrialConfig } from '../runner/events.ts';
+import type { ServerUsage } from './rateStep.ts';
 import { configKey, KNOBS, type ServingConfig, type Trial } from './search/space.ts';
 
-export interface TrialRecord {
+/** server_* (ServerUsage): the server's CPU and memory over the step at capacity. */
+export interface TrialRecord extends ServerUsage {
   /** 0-based, in the order trials ran (a resumed run continues the count). */
   index: number;
   config: ServingConfig;
@@ -25,8 +27,6 @@ export interface TrialRecord {
   stop: string;
   /** Every measured rate, lowest first. */
   points: CapacityPoint[];
-  server_rss_bytes?: number;
-  server_cpu_percent?: number;
   /** The server's own account of its settings after the reload. */
   effective_serving?: Record<string, unknown>;
   warnings: string[];
@@ -58,6 +58,7 @@ export function toTrialResults(records: readonly TrialRecord[]): TrialResult[] {
       points: r.points,
       ...(r.server_rss_bytes !== undefined ? { server_rss_bytes: r.server_rss_bytes } : {}),
       ...(r.server_cpu_percent !== undefined ? { server_cpu_percent: r.server_cpu_percent } : {}),
+      ...(r.server_main_thread_cpu_percent !== undefined ? { server_main_thread_cpu_percent: r.server_main_thread_cpu_percent } : {}),
       duration_s: r.duration_s,
     };
   });

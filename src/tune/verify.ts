@@ -4,7 +4,7 @@
 import { scrapeMetrics, summarizeServerSide } from '../measure/serverMetrics.ts';
 import type { PhaseResult, SecondRow } from '../report/results.ts';
 import type { RunEventListener } from '../runner/events.ts';
-import { measureRate, type StepContext } from './rateStep.ts';
+import { measureRate, serverUsage, type StepContext } from './rateStep.ts';
 import type { LoadCheck } from './recommend.ts';
 import type { ServingConfig } from './search/space.ts';
 import type { ServingControl } from './serving.ts';
@@ -41,8 +41,7 @@ export async function verifyAtLoad(
       p99_us: m.measured.latency_us.p99,
       error_rate: m.errorRate,
       throughput_rps: Math.round(m.throughputRps * 100) / 100,
-      ...(m.serverRssBytes !== undefined ? { server_rss_bytes: m.serverRssBytes } : {}),
-      ...(m.serverCpuPercent !== undefined ? { server_cpu_percent: Math.round(m.serverCpuPercent * 10) / 10 } : {}),
+      ...serverUsage(m),
     });
     const phase: PhaseResult = {
       name,

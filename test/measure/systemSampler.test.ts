@@ -1,6 +1,7 @@
 // The system sampler on real processes: this one, a busy child, an idle child and a vanished one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SystemSample } from '../../src/report/results.ts';
 import { parsePsTime, parseProcStatCpuTicks, parseProcStatusRss, readProcessUsage } from '../../src/measure/processUsage.ts';
@@ -102,6 +103,24 @@ describe('process usage readers', () => {
     const usage = await readProcessUsage(process.pid);
     expect(usage!.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(usage!.cpuMs).toBeGreaterThan(0);
+  });
+
+  it.runIf(process.platform === 'linux')("tells the main thread's CPU from the other threads'", async () => {
+    const before = await readProcessUsage(process.pid);
+    // A worker thread spins 400 ms of CPU while the main thread only waits for its message.
+    const worker = new Worker('const end = Date.now() + 400; while (Date.now() < end); require("node:worker_threads").parentPort.postMessage("done");', { eval: true });
+    try {
+      await once(worker, 'message');
+    } finally {
+      await worker.terminate();
+    }
+    const after = await readProcessUsage(process.pid);
+    const whole = after!.cpuMs - before!.cpuMs;
+    const main = after!.mainThreadCpuMs! - before!.mainThreadCpuMs!;
+    expect(main).toBeGreaterThanOrEqual(0);
+    expect(main).toBeLessThanOrEqual(whole);
+    // The spin (~400 ms, 10 ms ticks) is counted for the process and not for the main thread.
+    expect(whole - main).toBeGreaterThan(300);
   });
 
   it('parses /proc stat with a command name holding spaces and parentheses', () => {

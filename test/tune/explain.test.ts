@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAnalysisError } from '../../src/analyze/errors.ts';
-import { explainRecommendation, replicasFor, tuningVsReplicas } from '../../src/tune/search/explain.ts';
+import { EVENT_LOOP_BOUND_PERCENT, explainEventLoop, explainRecommendation, replicasFor, tuningVsReplicas } from '../../src/tune/search/explain.ts';
 import { pickRecommendation } from '../../src/tune/search/noise.ts';
 import { gridConfigs, type ServingConfig } from '../../src/tune/search/space.ts';
 import { cnnSurface, mlpSurface, REALISTIC_SPACE } from './surfaces.ts';
@@ -61,5 +61,14 @@ describe('capacity planning', () => {
     expect(t.summary).toMatch(/29 replicas at 69% untuned, 3 replicas at 67% tuned \(tuning gave 10\.0x capacity per replica\)\. One more replica adds \+33%; the runner-up is within \+1%, so further tuning is worth less than one more machine\./);
     const stillWorth = tuningVsReplicas({ targetRps: 1000, baseCapacityRps: 100, tunedCapacityRps: 200, runnerUpCapacityRps: 120 });
     expect(stillWorth.summary).toMatch(/leads the runner-up by \+67%, so tuning remains the cheaper lever/);
+  });
+});
+
+describe('explainEventLoop', () => {
+  it('speaks only when the main thread was near a full core, and says what will and will not help', () => {
+    expect(explainEventLoop({})).toBeUndefined();
+    expect(explainEventLoop({ server_cpu_percent: 190, server_main_thread_cpu_percent: EVENT_LOOP_BOUND_PERCENT - 1 })).toBeUndefined();
+    expect(explainEventLoop({ server_main_thread_cpu_percent: 97.6 })).toMatch(/busy 98% of one core: the request path, not inference, is the limit; more workers will not raise it/);
+    expect(explainEventLoop({ server_cpu_percent: 140.2, server_main_thread_cpu_percent: 85 })).toMatch(/85% of one core \(the whole server: 140%\)/);
   });
 });

@@ -49,6 +49,17 @@ describe('the recommendation', () => {
     expect(recommendation.replicas!.note).toMatch(/untuned/);
   });
 
+  it('names the event loop as the limit when the main thread was near a full core at capacity, and only then', () => {
+    expect(file.why.some((l) => /main thread/.test(l))).toBe(false); // not measured above
+    const atShare = (main: number) => atLoad.map((a) => ({ ...a, server_main_thread_cpu_percent: a.share === 1 ? main : 20 }));
+    const bound = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, baseIsDefault: true, model: 'mlp', atLoad: atShare(93) });
+    expect(bound.recommendation.server_main_thread_cpu_percent).toBe(93);
+    expect(bound.file.why.at(-1)).toMatch(/main thread \(HTTP, decoding, batching\) was busy 93% of one core \(the whole server: 170%\): the request path, not inference, is the limit/);
+    const notBound = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, baseIsDefault: true, model: 'mlp', atLoad: atShare(60) });
+    expect(notBound.recommendation.server_main_thread_cpu_percent).toBe(60);
+    expect(notBound.file.why.some((l) => /main thread/.test(l))).toBe(false);
+  });
+
   it('does not plan on a capacity its closing checks broke: the highest share that held the SLO is the figure', () => {
     expect(recommendation.verified_capacity_rps).toBeUndefined(); // every check above held p99 < 50 ms
     // At 80% p99 113 ms: the capacity from the short search steps did not hold.

@@ -62,6 +62,22 @@ export function explainRecommendation(trials: readonly Trial[], chosen: ServingC
   return lines;
 }
 
+/** A main thread this busy at capacity (percent of one core) is the limit, not a bystander. */
+export const EVENT_LOOP_BOUND_PERCENT = 80;
+
+/**
+ * The server's event loop as the bottleneck, in plain words, when its main thread was near one
+ * full core at capacity: HTTP, decoding and batching run there, one core at most, so neither more
+ * workers nor larger batches can lift capacity much past it. Undefined when it was not the limit
+ * or was not measured (a remote server).
+ */
+export function explainEventLoop(usage: { server_cpu_percent?: number; server_main_thread_cpu_percent?: number }): string | undefined {
+  const main = usage.server_main_thread_cpu_percent;
+  if (main === undefined || main < EVENT_LOOP_BOUND_PERCENT) return undefined;
+  const whole = usage.server_cpu_percent !== undefined ? ` (the whole server: ${Math.round(usage.server_cpu_percent)}%)` : '';
+  return `at capacity the server's main thread (HTTP, decoding, batching) was busy ${Math.round(main)}% of one core${whole}: the request path, not inference, is the limit; more workers will not raise it, a cheaper encoding (binary tensors) or more server replicas will`;
+}
+
 export interface ReplicaPlan {
   replicas: number;
   /** Share of the fleet's capacity the target uses. */
