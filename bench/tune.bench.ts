@@ -11,7 +11,8 @@
 // 50 ms at a third of its capacity, so a 50 ms SLO is crossed by noise before the knee; at 100 ms
 // the knee, where p99 leaps to hundreds of ms, decides the capacity (BENCH_TUNE_MLP_SLO to change).
 // BENCH_TUNE_STEP sets the rate-step length (s, default 2); BENCH_TUNE_ROUNDS the side-by-side
-// rounds (default 3); BENCH_TUNE_GRID=0 skips the real grid.
+// rounds (default 3); BENCH_TUNE_GRID=0 skips the real grid; BENCH_TUNE_BINARY=0 skips mlp's
+// default-vs-recommended pair read again with binary tensors (printed for reference, not judged).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ const STEP_S = Number(process.env.BENCH_TUNE_STEP ?? 2);
 const MLP_SLO = process.env.BENCH_TUNE_MLP_SLO ?? '100ms';
 const ROUNDS = Number(process.env.BENCH_TUNE_ROUNDS ?? 3);
 const REAL_GRID = process.env.BENCH_TUNE_GRID !== '0';
+const BINARY_PAIR = process.env.BENCH_TUNE_BINARY !== '0';
 /** Made when the benchmark runs, not when bench/run.ts imports it for another one. */
 let OUT = '';
 
@@ -103,6 +105,12 @@ async function mlpGain(run: RealRun): Promise<boolean> {
   const ok = pair.medianRatio >= 2;
   console.log(`    default ${pair.capacities[0].join(', ')} rps; recommended ${pair.capacities[1].join(', ')} rps; per round ${ratios(pair.ratios)}`);
   console.log(`    gain (median of the rounds) ${pair.medianRatio.toFixed(2)}x  ${ok ? 'PASS' : 'FAIL'} (floor: >= 2x at p99 < ${MLP_SLO}, error_rate < 1%)`);
+  // Not judged: the same pair with binary tensors, whose cheaper decoding leaves more of each request to what batching saves.
+  if (BINARY_PAIR) {
+    console.log(`    for reference, the same pair with binary tensors (not the floor; BENCH_TUNE_BINARY=0 skips it):`);
+    const binary = await sideBySide([DEFAULT_CONFIG, asConfig(rec.config)], { model: 'mlp', sloP99: MLP_SLO, rounds: ROUNDS, stepS: STEP_S, startRps: 1000, payload: { encoding: 'binary' } });
+    console.log(`    default ${binary.capacities[0].join(', ')} rps; recommended ${binary.capacities[1].join(', ')} rps; per round ${ratios(binary.ratios)}; median ${binary.medianRatio.toFixed(2)}x`);
+  }
   return ok;
 }
 
