@@ -88,6 +88,12 @@ const DEFAULT_CONFIG: ServingConfig = { workers: 1, max_batch_size: 0, max_batch
 const asConfig = (c: Record<string, number | number[]>): ServingConfig => c as unknown as ServingConfig;
 const ratios = (xs: number[]): string => xs.map((x) => `${x.toFixed(2)}x`).join(', ');
 
+function cpuPerRequest(r: TrialRecord | undefined): string {
+  if (r?.server_cpu_percent === undefined || !(r.capacity_rps > 0)) return '-';
+  const us = (percent: number) => Math.round((percent / 100) * (1e6 / r.capacity_rps));
+  return `${us(r.server_cpu_percent)} µs${r.server_main_thread_cpu_percent !== undefined ? ` (main thread ${us(r.server_main_thread_cpu_percent)} µs)` : ''}`;
+}
+
 async function mlpGain(run: RealRun): Promise<boolean> {
   const rec = run.outcome.recommendation;
   const def = run.outcome.results.sweep?.default_capacity_rps;
@@ -95,6 +101,11 @@ async function mlpGain(run: RealRun): Promise<boolean> {
   console.log(`    in the run: default (1 worker, no batching) ${def ?? '-'} rps; recommended ${rec ? show(rec.config) : '-'}: ${rec?.capacity_rps ?? '-'} rps ${rec ? `(${rec.capacity_spread.min}-${rec.capacity_spread.max} over ${rec.capacity_spread.runs.length} runs)` : ''}${rec && def ? `, ${(rec.capacity_rps / def).toFixed(2)}x` : ''}`);
   if (rec) for (const a of rec.at_load) console.log(`    at ${Math.round(a.share * 100)}% (${a.rate} rps): p50 ${(a.p50_us / 1000).toFixed(2)} ms, p99 ${(a.p99_us / 1000).toFixed(2)} ms`);
   if (rec?.verification) console.log(`    CAUTION ${rec.verification}`);
+  if (rec) {
+    // What a request costs the server at capacity bounds the gain when the machine, shared with the generator, runs out.
+    const last = (config: ServingConfig) => run.records.filter((r) => configKey(r.config) === configKey(config)).at(-1);
+    console.log(`    server CPU per request at capacity: default ${cpuPerRequest(last(DEFAULT_CONFIG))}; recommended ${cpuPerRequest(last(asConfig(rec.config)))}`);
+  }
   if (!rec) {
     console.log('    gain -  FAIL (no recommendation)');
     return false;

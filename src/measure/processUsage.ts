@@ -55,10 +55,17 @@ async function readProc(pid: number): Promise<ProcessUsage | null> {
   return { cpuMs: cpuTicks * msPerTick, rssBytes, ...(mainTicks !== null ? { mainThreadCpuMs: mainTicks * msPerTick } : {}) };
 }
 
-/** utime + stime (fields 14 and 15) of /proc/<pid>/stat, read after the `)` closing comm, which may hold spaces. */
+/**
+ * The fields of a /proc/<pid>/stat line after the `)` that closes comm (which may hold spaces and
+ * parentheses): [0] is field 3 (state), so field n of proc(5) is [n - 3].
+ */
+export function procStatFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** utime + stime (fields 14 and 15) of /proc/<pid>/stat. */
 export function parseProcStatCpuTicks(stat: string): number | null {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state), so field n is fields[n - 3].
+  const fields = procStatFields(stat);
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : null;

@@ -3,6 +3,7 @@
 // start time (/proc/<pid>/stat starttime, so a later process that reuses the PID is never hit);
 // a resume stops that server if it still runs.
 import { readFile } from 'node:fs/promises';
+import { procStatFields } from '../measure/processUsage.ts';
 import type { ServerRecord } from './store.ts';
 
 /** Field 22 of /proc/<pid>/stat (starttime, clock ticks after boot), or undefined off Linux / when gone. */
@@ -10,8 +11,7 @@ export async function processStartTicks(pid: number): Promise<number | undefined
   if (process.platform !== 'linux') return undefined;
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // After the `)` that closes comm: fields[0] is field 3, so field 22 is fields[19].
-    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const ticks = Number(procStatFields(stat)[22 - 3]);
     return Number.isFinite(ticks) ? ticks : undefined;
   } catch {
     return undefined;
@@ -28,7 +28,7 @@ export async function isRunning(pid: number): Promise<boolean> {
   if (process.platform !== 'linux') return true;
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    return procStatFields(stat)[0] !== 'Z';
   } catch {
     return false;
   }

@@ -15,6 +15,11 @@ export interface StepContext {
   maxInFlight: number;
   /** The server's PID, when local: CPU and RSS are read for it. */
   serverPid?: number;
+  /**
+   * Read the main thread's CPU too: only servebench's own server runs its request path (HTTP,
+   * decoding, batching) on its main thread; a JVM's or Triton's main thread is a bystander.
+   */
+  mainThreadIsEventLoop?: boolean;
   /** The run's clock origin (µs, performance.now()*1000), for per-second rows. */
   runStartUs: number;
   signal?: AbortSignal;
@@ -37,6 +42,16 @@ export interface StepMeasurement {
   rows: SecondRow[];
 }
 
+/**
+ * CPU time between two reads as percent of one core over `wallMs`. Undefined when a read is
+ * missing, or when the counter went backwards: the PID now names another process (the server
+ * restarted between the reads), whose time says nothing of this step.
+ */
+function cpuPercent(beforeMs: number | undefined, afterMs: number | undefined, wallMs: number): number | undefined {
+  if (beforeMs === undefined || afterMs === undefined || afterMs < beforeMs || !(wallMs > 0)) return undefined;
+  return ((afterMs - beforeMs) / wallMs) * 100;
+}
+
 export async function measureRate(ctx: StepContext, rateRps: number, seconds: number, name: string): Promise<StepMeasurement> {
   const startedUs = performance.now() * 1000;
   const recorder = new LatencyRecorder({ phase: name, runStartUs: ctx.runStartUs, phaseStartUs: startedUs });
@@ -53,6 +68,8 @@ export async function measureRate(ctx: StepContext, rateRps: number, seconds: nu
   });
   const after = ctx.serverPid !== undefined ? await readProcessUsage(ctx.serverPid) : null;
   const wallMs = performance.now() - wallBefore;
+  const serverCpu = before && after ? cpuPercent(before.cpuMs, after.cpuMs, wallMs) : undefined;
+  const mainThreadCpu = ctx.mainThreadIsEventLoop ? cpuPercent(before?.mainThreadCpuMs, after?.mainThreadCpuMs, wallMs) : undefined;
   const measured = recorder.phaseSummary();
   const due = Object.values(measured.requests.outcomes).reduce((a, b) => a + b, 0);
   // Over the span the schedule covered, or longer when answers trailed it (the server fell behind);
@@ -65,10 +82,8 @@ export async function measureRate(ctx: StepContext, rateRps: number, seconds: nu
     measured,
     throughputRps: elapsed > 0 ? measured.requests.ok / elapsed : 0,
     errorRate: due > 0 ? (due - measured.requests.ok) / due : 1,
-    ...(before && after ? { serverCpuPercent: ((after.cpuMs - before.cpuMs) / wallMs) * 100, serverRssBytes: after.rssBytes } : {}),
-    ...(before?.mainThreadCpuMs !== undefined && after?.mainThreadCpuMs !== undefined
-      ? { serverMainThreadCpuPercent: ((after.mainThreadCpuMs - before.mainThreadCpuMs) / wallMs) * 100 }
-      : {}),
+    ...(serverCpu !== undefined && after ? { serverCpuPercent: serverCpu, serverRssBytes: after.rssBytes } : {}),
+    ...(mainThreadCpu !== undefined ? { serverMainThreadCpuPercent: mainThreadCpu } : {}),
     ...(summary.saturation ? { saturation: summary.saturation } : {}),
     rows: recorder.secondRows(name, performance.now() * 1000),
   };

@@ -62,6 +62,8 @@ export interface RecommendInput {
   headroom?: number;
   /** Comment lines for the exported files (where and when this was measured). */
   notes?: string[];
+  /** How the measured requests carried their tensors: the advice on a busy event loop depends on it. */
+  encoding?: 'json' | 'binary';
 }
 
 export const EXPORT_FILES = { servebench: 'servebench.yaml', torchserve: 'config.properties', triton: 'config.pbtxt' } as const;
@@ -122,10 +124,12 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
   const chosenRecords = records.filter((r) => configKey(r.config) === configKey(chosen));
   const atFull = input.atLoad?.find((c) => c.share === 1);
   const lastRun = chosenRecords.at(-1);
-  const rss = atFull?.server_rss_bytes ?? lastRun?.server_rss_bytes;
-  const cpu = atFull?.server_cpu_percent ?? lastRun?.server_cpu_percent;
-  const mainThreadCpu = atFull?.server_main_thread_cpu_percent ?? lastRun?.server_main_thread_cpu_percent;
-  const eventLoop = minP99 ? undefined : explainEventLoop({ server_cpu_percent: cpu, server_main_thread_cpu_percent: mainThreadCpu });
+  // Resources from one measurement, so the whole server and its main thread describe the same moment.
+  const usage = atFull?.server_cpu_percent !== undefined ? atFull : lastRun;
+  const rss = usage?.server_rss_bytes;
+  const cpu = usage?.server_cpu_percent;
+  const mainThreadCpu = usage?.server_main_thread_cpu_percent;
+  const eventLoop = minP99 ? undefined : explainEventLoop({ server_cpu_percent: cpu, server_main_thread_cpu_percent: mainThreadCpu }, input.encoding);
   if (eventLoop) why.push(eventLoop);
 
   // A capacity the closing checks did not hold is not one to plan on: the checks' own figure is.

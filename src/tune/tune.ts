@@ -108,7 +108,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     }
     const control = await connectServingControl({ origin: target.origin, protocol: target.protocol, model });
     const requests = await buildPayloads({ origin: target.origin, target: { protocol: target.protocol, model, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
-    const step: StepContext = { origin: target.origin, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: target.pid, runStartUs, signal };
+    const step: StepContext = { origin: target.origin, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: target.pid, mainThreadIsEventLoop: target.kind === 'embedded', runStartUs, signal };
     await warmServer(step);
     return { control, step };
   };
@@ -179,9 +179,13 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   if (interrupted) notes.push(`interrupted after ${records.length} trials; continue with: servebench tune ${options.scenarioFile ?? 'SCENARIO'} --resume ${options.dir}`);
   const finished = completed && records.length > 0 && error === undefined && !signal.aborted;
   const rec = finished && plan
-    ? recommend({ runId, records, spec, base: plan.start, baseIsDefault: plan.baseInSpace, model, version: scenario.model.version, atLoad: verification?.checks, targetRps: options.targetRps, headroom: options.headroom, notes: [`measured by servebench tune, run ${runId}`] })
+    ? recommend({ runId, records, spec, base: plan.start, baseIsDefault: plan.baseInSpace, model, version: scenario.model.version, atLoad: verification?.checks, targetRps: options.targetRps, headroom: options.headroom, encoding: scenario.payload.encoding, notes: [`measured by servebench tune, run ${runId}`] })
     : undefined;
   if (rec?.recommendation.verification) warnings.push(`recommendation: ${rec.recommendation.verification}`);
+  // Said once, so a blank column reads "not measured", not "not the limit".
+  if (scenario.target.kind === 'embedded' && records.some((r) => r.server_cpu_percent !== undefined) && !records.some((r) => r.server_main_thread_cpu_percent !== undefined)) {
+    notes.push("the server's main-thread CPU was not measured (it is read from Linux's /proc/<pid>/task/<pid>/stat): whether its event loop bounded capacity was not judged");
+  }
   const phases: PhaseResult[] = verification?.phases ?? [];
   const rows: SecondRow[] = verification?.rows ?? [];
   const tgt = target as RunningTarget | undefined;

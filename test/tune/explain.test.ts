@@ -68,7 +68,14 @@ describe('explainEventLoop', () => {
   it('speaks only when the main thread was near a full core, and says what will and will not help', () => {
     expect(explainEventLoop({})).toBeUndefined();
     expect(explainEventLoop({ server_cpu_percent: 190, server_main_thread_cpu_percent: EVENT_LOOP_BOUND_PERCENT - 1 })).toBeUndefined();
-    expect(explainEventLoop({ server_main_thread_cpu_percent: 97.6 })).toMatch(/busy 98% of one core: the request path, not inference, is the limit; more workers will not raise it/);
+    expect(explainEventLoop({ server_main_thread_cpu_percent: EVENT_LOOP_BOUND_PERCENT })).toMatch(/busy 80% of one core/);
+    expect(explainEventLoop({ server_main_thread_cpu_percent: 97.6 })).toMatch(/busy 98% of one core: the request path, not inference, is likely the limit; more workers will not raise it much, more server replicas will/);
     expect(explainEventLoop({ server_cpu_percent: 140.2, server_main_thread_cpu_percent: 85 })).toMatch(/85% of one core \(the whole server: 140%\)/);
+  });
+
+  it('suggests binary tensors only to a run that did not send them', () => {
+    expect(explainEventLoop({ server_main_thread_cpu_percent: 90 }, 'json')).toMatch(/binary tensors instead of JSON may$/);
+    expect(explainEventLoop({ server_main_thread_cpu_percent: 90 })).toMatch(/binary tensors instead of JSON may$/);
+    expect(explainEventLoop({ server_main_thread_cpu_percent: 90 }, 'binary')).not.toMatch(/binary/);
   });
 });

@@ -54,7 +54,7 @@ describe('the recommendation', () => {
     const atShare = (main: number) => atLoad.map((a) => ({ ...a, server_main_thread_cpu_percent: a.share === 1 ? main : 20 }));
     const bound = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, baseIsDefault: true, model: 'mlp', atLoad: atShare(93) });
     expect(bound.recommendation.server_main_thread_cpu_percent).toBe(93);
-    expect(bound.file.why.at(-1)).toMatch(/main thread \(HTTP, decoding, batching\) was busy 93% of one core \(the whole server: 170%\): the request path, not inference, is the limit/);
+    expect(bound.file.why.at(-1)).toMatch(/main thread \(HTTP, decoding, batching\) was busy 93% of one core \(the whole server: 170%\): the request path, not inference, is likely the limit/);
     const notBound = recommend({ runId: 'r', records, spec, base: DEFAULT_SERVING_CONFIG, baseIsDefault: true, model: 'mlp', atLoad: atShare(60) });
     expect(notBound.recommendation.server_main_thread_cpu_percent).toBe(60);
     expect(notBound.file.why.some((l) => /main thread/.test(l))).toBe(false);

@@ -71,11 +71,13 @@ export const EVENT_LOOP_BOUND_PERCENT = 80;
  * workers nor larger batches can lift capacity much past it. Undefined when it was not the limit
  * or was not measured (a remote server).
  */
-export function explainEventLoop(usage: { server_cpu_percent?: number; server_main_thread_cpu_percent?: number }): string | undefined {
+export function explainEventLoop(usage: { server_cpu_percent?: number; server_main_thread_cpu_percent?: number }, encoding?: 'json' | 'binary'): string | undefined {
   const main = usage.server_main_thread_cpu_percent;
   if (main === undefined || main < EVENT_LOOP_BOUND_PERCENT) return undefined;
   const whole = usage.server_cpu_percent !== undefined ? ` (the whole server: ${Math.round(usage.server_cpu_percent)}%)` : '';
-  return `at capacity the server's main thread (HTTP, decoding, batching) was busy ${Math.round(main)}% of one core${whole}: the request path, not inference, is the limit; more workers will not raise it, a cheaper encoding (binary tensors) or more server replicas will`;
+  // JSON decoding is a large share of that path; binary tensors skip most of it.
+  const cheaper = encoding === 'binary' ? '' : ', and binary tensors instead of JSON may';
+  return `at capacity the server's main thread (HTTP, decoding, batching) was busy ${Math.round(main)}% of one core${whole}: the request path, not inference, is likely the limit; more workers will not raise it much, more server replicas will${cheaper}`;
 }
 
 export interface ReplicaPlan {
