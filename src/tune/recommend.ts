@@ -71,12 +71,15 @@ export const EXPORT_FILES = { servebench: 'servebench.yaml', torchserve: 'config
 const ms = (us: number): string => `${+(us / 1000).toFixed(1)} ms`;
 const rps = (x: number): string => `${Math.round(x)} rps`;
 
+
 /** Capacity (rps) of a configuration's runs, whatever the objective scored. */
 function capacities(records: readonly TrialRecord[], config: ServingConfig): number[] {
   return records.filter((r) => configKey(r.config) === configKey(config)).map((r) => r.capacity_rps);
 }
 
 const median = (xs: number[]): number => (xs.length === 0 ? 0 : statsMedian(xs));
+/** A median of capacities to the hundredth of a request per second the search measures in (a median of two reads 4206.815, not 4206.8150000000005). */
+const medianRps = (runs: number[]): number => Math.round(median(runs) * 100) / 100;
 
 /**
  * Did the closing checks confirm the capacity? The highest checked rate that held the SLO, and the
@@ -111,9 +114,9 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
   const summaries = summariseTrials(trials);
   const chosen = pick.chosen.config;
   const runs = capacities(records, chosen);
-  const capacity = median(runs);
+  const capacity = medianRps(runs);
   const baseRuns = capacities(records, base);
-  const defaultCapacity = baseRuns.length > 0 ? median(baseRuns) : undefined;
+  const defaultCapacity = baseRuns.length > 0 ? medianRps(baseRuns) : undefined;
   const minP99 = spec.objective === 'min-p99';
 
   const why = minP99 ? minP99Why(summaries, pick.chosen, base, spec.rate!) : capacity > 0 ? explainRecommendation(trials, chosen, base) : [];
@@ -147,7 +150,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
     const plain = `For ${rps(input.targetRps)} with ${Math.round(headroom * 100)}% headroom: ${plan.replicas} replica${plan.replicas === 1 ? '' : 's'} at ${Math.round(plan.utilisation * 100)}% of ${verified?.broken ? `the verified capacity (${rps(planningCapacity)})` : 'capacity'}.`;
     // The comparison with the untuned default stands on search capacities alone (the checks re-measure only the chosen one).
     const note = defaultCapacity && defaultCapacity > 0 && !minP99 && !verified?.broken
-      ? tuningVsReplicas({ targetRps: input.targetRps, baseCapacityRps: defaultCapacity, tunedCapacityRps: capacity, runnerUpCapacityRps: pick.runnerUp ? median(capacities(records, pick.runnerUp.config)) : undefined, headroom }).summary
+      ? tuningVsReplicas({ targetRps: input.targetRps, baseCapacityRps: defaultCapacity, tunedCapacityRps: capacity, runnerUpCapacityRps: pick.runnerUp ? medianRps(capacities(records, pick.runnerUp.config)) : undefined, headroom }).summary
       : plain;
     replicas = { target_rps: input.targetRps, headroom, replicas: plan.replicas, utilisation: Math.round(plan.utilisation * 1000) / 1000, note };
   }
@@ -159,7 +162,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
     ...(rss !== undefined ? { server_rss_bytes: rss } : {}),
     ...(cpu !== undefined ? { server_cpu_percent: cpu } : {}),
     ...(mainThreadCpu !== undefined ? { server_main_thread_cpu_percent: mainThreadCpu } : {}),
-    ...(pick.runnerUp ? { runner_up: { config: configRecord(pick.runnerUp.config), capacity_rps: median(capacities(records, pick.runnerUp.config)) } } : {}),
+    ...(pick.runnerUp ? { runner_up: { config: configRecord(pick.runnerUp.config), capacity_rps: medianRps(capacities(records, pick.runnerUp.config)) } } : {}),
     overlap: pick.overlap,
     reason: verification ? `${reason}. Caution: ${verification}` : reason,
     ...(replicas ? { replicas } : {}),

@@ -36,6 +36,13 @@ describe('the recommendation', () => {
     expect(file.default_capacity_rps).toBe(610);
   });
 
+  it('reports a median capacity to the hundredth of a request per second, without float residue', () => {
+    const two = [trial(cfg(0, 0), 2200, 20), trial(cfg(16, 0), 4061.75, 25), trial(cfg(16, 0), 4351.88, 24)];
+    const r = recommend({ runId: 'r', records: two, spec, base: DEFAULT_SERVING_CONFIG, model: 'mlp' });
+    expect(r.recommendation.capacity_rps).toBe(4206.82); // (4061.75 + 4351.88) / 2 = 4206.8150000000005 in floating point
+    expect(r.file.capacity_spread.median).toBe(4206.82);
+  });
+
   it('says why in plain words, with the gain over the default and what the delay did', () => {
     expect(recommendation.reason).toMatch(/batch 16 raised capacity 2\.5x over the base configuration \(610 -> 1530 rps\)/);
     expect(file.why.some((l) => /delay 2 ms instead of no delay: -28% capacity/.test(l))).toBe(true);
