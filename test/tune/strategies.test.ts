@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { pickRecommendation } from '../../src/tune/search/noise.ts';
-import { allCombinations, configKey, gridConfigs, validateSpace, type ServingConfig } from '../../src/tune/search/space.ts';
+import { allCombinations, configKey, DEFAULT_SERVING_CONFIG, gridConfigs, validateSpace, type ServingConfig } from '../../src/tune/search/space.ts';
 import { adaptiveStrategy, createStrategy, gridStrategy, runStrategy } from '../../src/tune/search/strategies.ts';
 import { cnnSurface, mlpSurface, noisyMeasure, REALISTIC_SPACE } from './surfaces.ts';
 
@@ -114,6 +114,28 @@ describe('adaptive strategy on a synthetic capacity surface (3% noise)', () => {
     spoiled = false;
     const hasty = runStrategy(adaptiveStrategy(REALISTIC_SPACE, { patience: 1 }), unlucky);
     expect(Math.max(...hasty.map((t) => t.config.max_batch_size))).toBeLessThan(Math.max(...history.map((t) => t.config.max_batch_size)));
+  });
+
+  it('takes readings a few percent down as noise, not as the end of the walk', () => {
+    // A real mlp walk read batch 4, 8, 16 at 4125, 3868, 3868 rps and stopped; batch 64 was the grid's best.
+    const measure = noisyMeasure(mlpSurface, 0.01, 7);
+    const atBatch4 = mlpSurface({ ...DEFAULT_SERVING_CONFIG, max_batch_size: 4 }).capacityRps;
+    const dipped = new Set<number>();
+    const plateau = (config: ServingConfig) => {
+      const trial = measure(config);
+      const b = config.max_batch_size;
+      if ((b !== 8 && b !== 16) || config.workers !== 1 || config.max_batch_delay_us !== 0 || dipped.has(b)) return trial;
+      dipped.add(b);
+      return { ...trial, capacityRps: atBatch4 * 0.94 };
+    };
+    const history = runStrategy(adaptiveStrategy(REALISTIC_SPACE), plateau);
+    expect(dipped).toEqual(new Set([8, 16]));
+    expect(Math.max(...history.map((t) => t.config.max_batch_size))).toBeGreaterThanOrEqual(32);
+    expect(mlpSurface(pickRecommendation(history).chosen.config).capacityRps / trueMax).toBeGreaterThan(0.95);
+    // Counting every 3% as clearly worse, the walk ends at batch 16.
+    dipped.clear();
+    const hasty = runStrategy(adaptiveStrategy(REALISTIC_SPACE, { worseMargin: 0.03 }), plateau);
+    expect(Math.max(...hasty.filter((t) => t.config.workers === 1 && t.config.max_batch_delay_us === 0).map((t) => t.config.max_batch_size))).toBe(16);
   });
 
   it('does not hand the recommendation a configuration read once: the best is read again until it has two runs', () => {
