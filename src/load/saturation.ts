@@ -100,7 +100,8 @@ export function judgeSaturation(watch: SelfWatchReading, schedule?: ScheduleRead
   if (watch.cpuPercent > MAX_CPU_PERCENT) reasons.push(`generator CPU ${watch.cpuPercent.toFixed(0)}% of a core`);
   if (reasons.length === 0) return undefined;
   return {
-    reason: `generator saturated (${reasons.join('; ')}): results describe the client, not the server`,
+    // Only the measured causes: each caller says where it happened and what that means for the results.
+    reason: reasons.join('; '),
     maxLagMs: Math.max(schedule?.lagMaxMs ?? 0, watch.eventLoopDelayMaxMs),
     cpuPercent: watch.cpuPercent,
   };

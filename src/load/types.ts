@@ -59,6 +59,9 @@ export interface LoadRunSummary {
   elapsedSeconds: number;
   /** Open loop: the rate actually achieved in sending versus asked. */
   achievedSendRate?: number;
-  /** Set when the generator could not keep its schedule (event-loop lag or own CPU): results then describe the client. */
+  /**
+   * Set when the generator could not keep its schedule (event-loop lag or own CPU): results then describe the client.
+   * `reason` holds only the measured causes ("send lag p99 3.6 ms > 2.0 ms; ..."); callers say where and what it means.
+   */
   saturation?: { reason: string; maxLagMs: number; cpuPercent: number };
 }

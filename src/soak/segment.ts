@@ -161,7 +161,7 @@ export async function runSegment(ctx: SegmentContext): Promise<{ reason: Segment
     });
     clearTimeout(timer);
     if (recorder.pending > 0) closeInterval();
-    if (summary.saturation) emitWarning(summary.saturation.reason);
+    if (summary.saturation) emitWarning(`generator saturated: results describe the client, not the server (${summary.saturation.reason})`);
   } catch (err) {
     failure ??= err as Error;
   } finally {

@@ -17,6 +17,8 @@ async function server(delay?: Delay): Promise<TinyServer> {
 }
 
 const latencyUs = (s: RequestSample) => s.endUs - s.intendedUs;
+// judgeSaturation's measured causes (the reason names only these; callers add "generator saturated in ...").
+const SATURATION_CAUSE = /send lag p99|sent \d+\/s of|event-loop delay p99|generator CPU/;
 
 /** A server that answers 500 ms late whatever arrives in [1 s, 1.5 s) after its first request, at once otherwise. */
 function stallingAt1s(): Delay {
@@ -43,7 +45,7 @@ describe('open loop', () => {
       expect(sink.samples.filter((s) => s.outcome !== 'ok')).toEqual([]);
       expect(summary.achievedSendRate! / 400).toBeGreaterThan(0.9);
     } else {
-      expect(summary.saturation.reason).toMatch(/generator saturated/);
+      expect(summary.saturation.reason).toMatch(SATURATION_CAUSE);
     }
     expect(summary.achievedSendRate! / 400).toBeLessThan(1.1);
     // Intended times are the schedule itself: exactly 1/rate apart, whatever the timer did.
@@ -128,7 +130,7 @@ describe('open loop', () => {
         },
       },
     });
-    expect(summary.saturation?.reason).toMatch(/generator saturated.*results describe the client/);
+    expect(summary.saturation?.reason).toMatch(SATURATION_CAUSE);
     expect(summary.saturation!.maxLagMs).toBeGreaterThan(20);
   });
 });
