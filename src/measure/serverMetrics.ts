@@ -5,8 +5,6 @@ import type { ServerSideSummary } from '../report/results.ts';
 import { parsePrometheusText, type PromExposition, type PromSample } from './prometheusText.ts';
 
 export interface ScrapeOptions {
-  /** Default `/metrics`. */
-  path?: string;
   timeoutMs?: number;
   /** Keep only these sample names (see parsePrometheusText). */
   only?: ReadonlySet<string>;
@@ -16,10 +14,10 @@ export interface ScrapeOptions {
  * One scrape; null when the server has no metrics endpoint (non-200, connection refused,
  * timeout). A 200 answer that is not the text format throws PrometheusParseError.
  */
-export async function scrapeMetrics(origin: string, options: ScrapeOptions = {}): Promise<PromExposition | null> {
+export async function scrapeMetrics(url: string, options: ScrapeOptions = {}): Promise<PromExposition | null> {
   let text: string;
   try {
-    const res = await fetch(new URL(options.path ?? '/metrics', origin), { signal: AbortSignal.timeout(options.timeoutMs ?? 2_000) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 2_000) });
     if (res.status !== 200) {
       await res.body?.cancel();
       return null;

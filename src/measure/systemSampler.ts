@@ -4,6 +4,7 @@
 import type { GpuSample, SystemSample } from '../report/results.ts';
 import { queryGpus, type GpuQueryOptions } from './gpu.ts';
 import { machineCpuMeter } from './machineCpu.ts';
+import { descendantsOf } from './processTree.ts';
 import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
 import { scrapeMetrics, SERVER_MEMORY_SAMPLES, serverMemory } from './serverMetrics.ts';
 
@@ -11,10 +12,10 @@ export interface SystemSamplerOptions {
   /** The run's start on the monotonic clock (µs, performance.now()*1000): samples' t counts from it. */
   runStartUs: number;
   intervalMs: number;
-  /** The server process, when it runs on this machine. */
+  /** The server process, when it runs on this machine: it and its descendants are sampled. */
   serverPid?: number;
-  /** Scrape `<origin>/metrics` each tick for the server's heap and external memory (and RSS without a PID). */
-  metricsOrigin?: string;
+  /** The server's Prometheus endpoint, scraped each tick for its heap and external memory (and RSS without a PID). */
+  metricsUrl?: string;
   /** Query nvidia-smi each tick. */
   gpu?: boolean | GpuQueryOptions;
   nowUs?: () => number;
@@ -39,6 +40,8 @@ export class SystemSampler {
   private lastServer: CpuReading | undefined;
   private lastLoadgen: CpuReading | undefined;
   private serverGone = false;
+  private descendants: number[] = [];
+  private ticksSinceTreeScan = Number.POSITIVE_INFINITY;
   private gpuOff = false;
   private metricsOff = false;
   private readonly machineMeter = machineCpuMeter();
@@ -143,20 +146,28 @@ export class SystemSampler {
     if (!usage) {
       this.serverGone = true;
       this.note(`server process ${pid} is gone: no more server CPU/RSS samples`);
+      return null;
     }
-    return usage;
+    // A full /proc scan finds new children; between scans only the known ones are read.
+    if (++this.ticksSinceTreeScan >= TREE_SCAN_EVERY_TICKS) {
+      this.ticksSinceTreeScan = 0;
+      this.descendants = await descendantsOf(pid).catch(() => []);
+    }
+    const children = (await Promise.all(this.descendants.map(readProcessUsage))).filter((u): u is ProcessUsage => u !== null);
+    if (children.length > 0 && !this.noted.has(TREE_NOTE)) this.note(TREE_NOTE);
+    return children.reduce((sum, c) => ({ ...sum, cpuMs: sum.cpuMs + c.cpuMs, rssBytes: sum.rssBytes + c.rssBytes }), usage);
   }
 
   private async serverMetrics() {
-    const origin = this.options.metricsOrigin;
-    if (!origin || this.metricsOff) return null;
+    const url = this.options.metricsUrl;
+    if (!url || this.metricsOff) return null;
     try {
-      const exposition = await scrapeMetrics(origin, { only: SERVER_MEMORY_SAMPLES });
-      if (!exposition) this.note(`${origin}/metrics not available: no server heap samples until it answers`);
+      const exposition = await scrapeMetrics(url, { only: SERVER_MEMORY_SAMPLES });
+      if (!exposition) this.note(`${url} not available: no server heap samples until it answers`);
       return exposition ? serverMemory(exposition) : null;
     } catch (err) {
       this.metricsOff = true;
-      this.note(`${origin}/metrics is not Prometheus text (${(err as Error).message}): not scraped again`);
+      this.note(`${url} is not Prometheus text (${(err as Error).message}): not scraped again`);
       return null;
     }
   }
@@ -177,6 +188,10 @@ export class SystemSampler {
     this.options.onNote?.(message);
   }
 }
+
+/** How often (in ticks) the server's process tree is rescanned for new children. */
+const TREE_SCAN_EVERY_TICKS = 5;
+const TREE_NOTE = 'server CPU and RSS are summed over the server process and its child processes';
 
 /** CPU percent of one core (top's convention: 200 = two cores busy) between two readings. */
 function rate(previous: CpuReading | undefined, cpuMs: number): number | undefined {

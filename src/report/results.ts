@@ -124,6 +124,16 @@ export interface RunMarker {
   detail?: string;
 }
 
+export interface RunTarget {
+  kind: 'embedded' | 'url' | 'command';
+  url: string;
+  protocol: 'kserve-v2' | 'torchserve';
+  model: string;
+  version?: string;
+  /** Command targets: from launch to the model's first ready answer, ms (each start, in order). */
+  startup_ms?: number[];
+}
+
 export interface RunResults {
   schema: typeof RESULTS_SCHEMA;
   run_id: string;
@@ -131,7 +141,7 @@ export interface RunResults {
   finished_at: string;
   scenario_file?: string;
   scenario: Scenario;
-  target: { kind: 'embedded' | 'url'; url: string; protocol: 'kserve-v2' | 'torchserve'; model: string; version?: string };
+  target: RunTarget;
   /** The effective serving settings reported by the server (embedded: /v2/models/m/config). */
   server_config?: Record<string, unknown>;
   environment: EnvironmentInfo;

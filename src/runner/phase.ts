@@ -57,7 +57,7 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
   ctx.emit({ type: 'phase-start', index, total: ctx.scenario.phases.length, phase, plannedSeconds: plannedSeconds(phase), atS: startedS });
   const recorder = new LatencyRecorder({ phase: phase.name, runStartUs: ctx.runStartUs, phaseStartUs: startedUs });
   const driver = await faultDriverFor(ctx, phase);
-  const metricsBefore = await scrapeMetrics(ctx.target.origin);
+  const metricsBefore = await scrapeMetrics(ctx.target.metricsUrl);
 
   // The live view: one snapshot a second for the watchers.
   const ticker = setInterval(() => {
@@ -94,7 +94,7 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
   const durationS = (performance.now() * 1000 - startedUs) / 1e6;
   const measured = recorder.phaseSummary();
   const verdict = await driver.finish({ ...measured, started_s: startedS, duration_s: durationS });
-  const metricsAfter = metricsBefore ? await scrapeMetrics(ctx.target.origin) : null;
+  const metricsAfter = metricsBefore ? await scrapeMetrics(ctx.target.metricsUrl) : null;
   const saturation = summaries.find((s) => s.saturation)?.saturation;
   const lastLoad = stepsOf(phase).at(-1)!.load;
   const result: PhaseResult = {

@@ -9,7 +9,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { evaluateThresholds, exitCodeOf, totalsOf } from './assemble.ts';
 import type { RunEvent, RunEventListener } from './events.ts';
 import { executePhase, plannedSeconds } from './phase.ts';
-import { effectiveServerConfig, startTarget, type RunningTarget } from './target.ts';
+import { describeTarget, effectiveServerConfig, startTarget, type RunningTarget } from './target.ts';
 
 export interface RunOptions {
   scenarioFile?: string;
@@ -19,11 +19,14 @@ export interface RunOptions {
   onEvent?: RunEventListener;
 }
 
-/** Phases after a shutdown need a server again: the embedded one is restarted. */
-async function ensureTarget(target: RunningTarget, scenario: Scenario): Promise<RunningTarget> {
-  if (!target.server || target.server.pid === undefined) return target;
+/** Phases after a shutdown need a server again: a started one (embedded, command) is restarted. */
+async function ensureTarget(target: RunningTarget, scenario: Scenario, started: RunningTarget[]): Promise<RunningTarget> {
+  if (!target.server) return target;
   const alive = await Promise.race([target.server.exited.then(() => false), Promise.resolve(true)]);
-  return alive ? target : startTarget(scenario);
+  if (alive) return target;
+  const restarted = await startTarget(scenario);
+  started.push(restarted);
+  return restarted;
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunResults> {
@@ -44,21 +47,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const environmentPending = collectEnvironment();
 
   let target: RunningTarget | undefined;
+  const started: RunningTarget[] = [];
   let sampler: SystemSampler | undefined;
   let error: unknown;
   let serverConfig: Record<string, unknown> | undefined;
   try {
     target = await startTarget(scenario);
+    started.push(target);
     emit({ type: 'run-start', scenario: scenario.name, target: target.origin, model: scenario.model.name, phases: scenario.phases.map((p) => ({ name: p.name, kind: p.kind, plannedSeconds: plannedSeconds(p) })) });
     serverConfig = await effectiveServerConfig(target, scenario);
     const requests = await buildPayloads({ origin: target.origin, target: { protocol: target.protocol, model: scenario.model.name, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
     const validRequest = cycleRequests(requests);
-    sampler = new SystemSampler({ runStartUs, intervalMs: scenario.sampling.interval_ms, serverPid: target.pid, metricsOrigin: target.origin, gpu: true, onNote: (note) => notes.push(note) });
+    sampler = new SystemSampler({ runStartUs, intervalMs: scenario.sampling.interval_ms, serverPid: target.pid, metricsUrl: target.metricsUrl, gpu: true, onNote: (note) => notes.push(note) });
     await sampler.start();
 
     for (const [index, phase] of scenario.phases.entries()) {
       if (signal.aborted) break;
-      target = await ensureTarget(target, scenario);
+      target = await ensureTarget(target, scenario, started);
       const currentSampler = sampler;
       const { result, rows: phaseRows } = await executePhase(
         { scenario, target, runStartUs, emit, signal, validRequest, systemSamples: () => currentSampler.samples(), latestSystem: () => currentSampler.latest() },
@@ -97,7 +102,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       finished_at: new Date().toISOString(),
       ...(options.scenarioFile ? { scenario_file: options.scenarioFile } : {}),
       scenario,
-      target: { kind: scenario.target.kind, url: target?.origin ?? (scenario.target.kind === 'url' ? scenario.target.url : ''), protocol: target?.protocol ?? (scenario.target.kind === 'url' ? scenario.target.protocol : 'kserve-v2'), model: scenario.model.name, ...(scenario.model.version ? { version: scenario.model.version } : {}) },
+      target: describeTarget(scenario, started),
       ...(serverConfig ? { server_config: serverConfig } : {}),
       environment,
       phases,

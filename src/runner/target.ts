@@ -1,16 +1,23 @@
-// Starts (embedded) or reaches (url) the server under test and hides the difference from the runner.
+// Starts (embedded, command) or reaches (url) the server under test and hides the difference from the runner.
+import type { RunTarget } from '../report/results.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { startEmbeddedServer, type EmbeddedServer, type ServerExit } from './embeddedServer.ts';
+import { startCommandServer } from './commandServer.ts';
+import { startEmbeddedServer } from './embeddedServer.ts';
 import { waitUntilReady } from './readiness.ts';
+import type { ServerExit, ServerProcess } from './serverProcess.ts';
 
 export interface RunningTarget {
-  kind: 'embedded' | 'url';
+  kind: 'embedded' | 'url' | 'command';
   origin: string;
   protocol: 'kserve-v2' | 'torchserve';
-  /** A local PID to sample, when known. */
+  /** The server's Prometheus endpoint (`<origin>/metrics` unless the target names another). */
+  metricsUrl: string;
+  /** A local PID to sample (with its descendants), when known. */
   pid?: number;
-  /** Embedded only: the child process, for signals and its exit. */
-  server?: EmbeddedServer;
+  /** Embedded and command: the child process, for signals and its exit. */
+  server?: ServerProcess;
+  /** Command: from launch to ready, ms. */
+  startupMs?: number;
   /** Stops what the runner started (nothing for url targets). */
   stop(): Promise<ServerExit | undefined>;
 }
@@ -20,7 +27,11 @@ export async function startTarget(scenario: Scenario): Promise<RunningTarget> {
   if (target.kind === 'url') {
     const origin = target.url.replace(/\/+$/, '');
     await waitUntilReady(origin, target.protocol, target.ready_timeout_ms);
-    return { kind: 'url', origin, protocol: target.protocol, pid: target.pid, stop: async () => undefined };
+    return { kind: 'url', origin, protocol: target.protocol, metricsUrl: target.metrics_url ?? `${origin}/metrics`, pid: target.pid, stop: async () => undefined };
+  }
+  if (target.kind === 'command') {
+    const server = await startCommandServer(target, scenario.model);
+    return { kind: 'command', origin: server.origin, protocol: target.protocol, metricsUrl: server.metricsUrl ?? `${server.origin}/metrics`, pid: server.pid, server, startupMs: server.startupMs, stop: () => server.stop() };
   }
   // Only the scenario's model is loaded: the others would take memory and start-up time for nothing.
   const server = await startEmbeddedServer(target, ['--load-models', scenario.model.name]);
@@ -30,7 +41,7 @@ export async function startTarget(scenario: Scenario): Promise<RunningTarget> {
     await server.stop(1000);
     throw err;
   }
-  return { kind: 'embedded', origin: server.origin, protocol: 'kserve-v2', pid: server.pid, server, stop: () => server.stop() };
+  return { kind: 'embedded', origin: server.origin, protocol: 'kserve-v2', metricsUrl: `${server.origin}/metrics`, pid: server.pid, server, stop: () => server.stop() };
 }
 
 /** The model's effective serving config as the server reports it (`GET /v2/models/{m}/config`), when it does. */
@@ -42,4 +53,19 @@ export async function effectiveServerConfig(target: RunningTarget, scenario: Sce
   } catch {
     return undefined;
   }
+}
+
+/** The results' `target` section: what was measured, even when the target never came up. */
+export function describeTarget(scenario: Scenario, started: readonly RunningTarget[]): RunTarget {
+  const spec = scenario.target;
+  const last = started.at(-1);
+  const startups = started.flatMap((t) => (t.startupMs !== undefined ? [t.startupMs] : []));
+  return {
+    kind: spec.kind,
+    url: last?.origin ?? (spec.kind === 'url' ? spec.url : ''),
+    protocol: last?.protocol ?? (spec.kind === 'embedded' ? 'kserve-v2' : spec.protocol),
+    model: scenario.model.name,
+    ...(scenario.model.version ? { version: scenario.model.version } : {}),
+    ...(startups.length > 0 ? { startup_ms: startups } : {}),
+  };
 }

@@ -4,6 +4,8 @@
 export const DEFAULTS = {
   models_dir: 'models',
   ready_timeout_ms: 60_000,
+  /** A launched server's grace between SIGTERM and SIGKILL when the run stops it. */
+  stop_timeout_ms: 20_000,
   protocol: 'kserve-v2',
   payload: { encoding: 'json', batch: 1, seed: 1, variants: 8 },
   sampling_interval_ms: 1000,

@@ -46,8 +46,15 @@ export interface PhaseInput extends LoadInput {
 }
 
 export interface TargetInput {
-  kind?: 'embedded' | 'url';
+  kind?: 'embedded' | 'url' | 'command';
   models_dir?: string;
+  command?: string | string[];
+  env?: Record<string, string | number | boolean>;
+  cwd?: string;
+  ready_path?: string;
+  metrics_url?: string;
+  stop_timeout?: DurationInput;
+  stop_timeout_ms?: DurationInput;
   server?: Record<string, string | number | boolean | number[]>;
   url?: string;
   protocol?: 'kserve-v2' | 'torchserve';

@@ -112,7 +112,7 @@ function resolveMix(raw: PhaseInput, path: FieldPath, ctx: PhaseContext): Record
 
 function resolveShutdown(raw: PhaseInput, path: FieldPath, ctx: PhaseContext, durationS: number | undefined) {
   const { problems } = ctx;
-  if (!ctx.signalable) problems.add(path, 'a shutdown phase signals the server process: use an embedded target, or give target.pid');
+  if (!ctx.signalable) problems.add(path, 'a shutdown phase signals the server process: use an embedded or command target, or give target.pid');
   if (durationS === undefined && raw.duration === undefined && raw.duration_s === undefined) {
     problems.add([...path, 'duration'], 'expected a duration like 6s for a shutdown phase (the signal is sent within it), got nothing');
   }

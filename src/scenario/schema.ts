@@ -157,12 +157,24 @@ export const PHASE_FIELDS: Record<string, readonly string[]> = Object.fromEntrie
   PHASE_KINDS.map((kind) => [kind, Object.keys(PHASES[kind].properties as JsonSchema)]),
 );
 
-const TARGET = withMessage('a target like {kind: embedded} or {url: http://127.0.0.1:8000}', {
+const TARGET = withMessage('a target like {kind: embedded}, {url: http://127.0.0.1:8000} or {kind: command, command: "my-server --port {port}"}', {
   type: 'object',
   additionalProperties: false,
   description: 'The server under test. Default: the embedded reference server.',
   properties: {
-    kind: oneOf(['embedded', 'url'], 'embedded: start the reference server as a child process; url: an external server. Default: url when url is given, else embedded.'),
+    kind: oneOf(['embedded', 'url', 'command'], 'embedded: start the reference server as a child process; url: an external server; command: launch an external server from a command line. Default: command when command is given, url when url is given, else embedded.'),
+    command: withMessage('a command line like "my-server --port {port}" or a list of its words', {
+      type: ['string', 'array'], minLength: 1, minItems: 1, items: { type: 'string' },
+      description: 'Command: the server\'s command line, a string (split into words, quotes respected, no shell) or a list of words. Placeholders: {port} and {<name>_port} (a free loopback port each), {model}, {version}, {tmp} (a fresh folder per start, removed after), {scenario_dir}.',
+    }),
+    env: withMessage('a map of environment variables like {OMP_NUM_THREADS: 1}', {
+      type: 'object', description: 'Command: environment variables added to the harness\'s own (placeholders allowed).',
+      additionalProperties: withMessage('a string, number or boolean', { type: ['string', 'number', 'boolean'] }),
+    }),
+    cwd: str('Command: the working directory, relative to this file. Default: this file\'s folder.'),
+    ready_path: withMessage('a path like /v2/models/{model}/ready', { type: 'string', pattern: '^/', description: 'Command: the path that answers 200 once the model can take requests. Default: /v2/models/{model}/ready (kserve-v2), /ping (torchserve).' }),
+    metrics_url: withMessage('a URL like http://127.0.0.1:{metrics_port}/metrics', { type: 'string', pattern: '^https?://[^\\s/]+', description: 'Command or URL: the server\'s Prometheus endpoint, when not <url>/metrics (Triton, TorchServe and MLServer serve it on a port of its own).' }),
+    ...durationPair('stop_timeout', 'stop_timeout_ms', 'Command: how long the server may take to exit after SIGTERM when the run stops it, before SIGKILL.', `${DEFAULTS.stop_timeout_ms / 1000}s`),
     models_dir: str(`Embedded: the model repository, relative to this file. Default: the package's own ${DEFAULTS.models_dir}/.`),
     server: withMessage('a map of server settings like {workers: 2, max_batch_size: 16}', {
       type: 'object',
@@ -171,8 +183,8 @@ const TARGET = withMessage('a target like {kind: embedded} or {url: http://127.0
         type: ['string', 'number', 'boolean', 'array'], items: { type: 'integer' },
       }),
     }),
-    url: withMessage('a URL like http://127.0.0.1:8000', { type: 'string', pattern: '^https?://[^\\s/]+', description: 'URL: the server origin, e.g. http://127.0.0.1:8000.' }),
-    protocol: oneOf(['kserve-v2', 'torchserve'], `URL: the protocol the server speaks. Default ${DEFAULTS.protocol}.`, { default: DEFAULTS.protocol }),
+    url: withMessage('a URL like http://127.0.0.1:8000', { type: 'string', pattern: '^https?://[^\\s/]+', description: 'URL: the server origin, e.g. http://127.0.0.1:8000. Command: the origin it will listen on, default http://127.0.0.1:{port}.' }),
+    protocol: oneOf(['kserve-v2', 'torchserve'], `URL or command: the protocol the server speaks. Default ${DEFAULTS.protocol}.`, { default: DEFAULTS.protocol }),
     pid: int(1, undefined, 'URL: the server process id, when it runs on this machine: enables CPU/RSS sampling and shutdown phases.'),
     ...durationPair('ready_timeout', 'ready_timeout_ms', 'How long to wait for the server to be ready.', `${DEFAULTS.ready_timeout_ms / 1000}s`),
   },

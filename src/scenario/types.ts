@@ -19,10 +19,36 @@ export interface UrlTarget {
   protocol: 'kserve-v2' | 'torchserve';
   /** A local process to sample (CPU, RSS), when the server runs on this machine. */
   pid?: number;
+  /** The server's Prometheus endpoint, when not `<url>/metrics`. */
+  metrics_url?: string;
   ready_timeout_ms: number;
 }
 
-export type Target = EmbeddedTarget | UrlTarget;
+/**
+ * A server the runner launches from a command line (Triton, TorchServe, MLServer, the user's own),
+ * reaches over HTTP, samples by its PID tree, signals for a shutdown phase and always stops.
+ * Templates hold `{port}`-style placeholders (scenario/placeholders.ts), filled at each start.
+ */
+export interface CommandTarget {
+  kind: 'command';
+  /** argv templates (no shell in between, so the harness holds the server's own PID). */
+  command: string[];
+  env: Record<string, string>;
+  /** Working directory (absolute; written relative to the scenario file). */
+  cwd: string;
+  /** Origin template, default `http://127.0.0.1:{port}`. */
+  url: string;
+  protocol: 'kserve-v2' | 'torchserve';
+  /** Readiness path template: 200 means ready for the scenario's model. */
+  ready_path: string;
+  /** The server's Prometheus endpoint (template), when it has one on another port. */
+  metrics_url?: string;
+  ready_timeout_ms: number;
+  /** Grace between SIGTERM and SIGKILL when the run stops the server. */
+  stop_timeout_ms: number;
+}
+
+export type Target = EmbeddedTarget | UrlTarget | CommandTarget;
 
 export interface PayloadSpec {
   /** KServe: JSON tensors or Triton's binary tensor extension. TorchServe-style targets always send raw bytes or JSON arrays. */

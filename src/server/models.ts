@@ -30,7 +30,7 @@ export interface ModelRegistryOptions {
   resolved: ResolvedConfig;
   logger: RegistryLogger;
   faults: FaultInjector;
-  observerFor(model: string): SchedulerObserver;
+  observerFor(model: string, version: string): SchedulerObserver;
 }
 
 export class ModelRegistry {
@@ -92,7 +92,7 @@ export class ModelRegistry {
         config: version.config,
         files: version.files,
         settings,
-        observer: this.opts.observerFor(name),
+        observer: this.opts.observerFor(name, version.config.version),
         faults: { shouldCrashWorker: () => this.opts.faults.shouldCrashWorker() },
       });
       await scheduler.start();

@@ -11,6 +11,7 @@ import { InflightTracker } from './http/inflight.ts';
 import type { HttpContext } from './http/context.ts';
 import { createServerMetrics } from './metrics.ts';
 import { ModelRegistry } from './models.ts';
+import { InferenceStatistics } from './statistics.ts';
 
 export interface RunningServer {
   url: string;
@@ -38,13 +39,17 @@ export async function startServer(resolved: ResolvedConfig, options: StartOption
   let draining = false;
   const faults = new FaultInjector(config.faults);
   const inflight = new InflightTracker();
+  const statistics = new InferenceStatistics();
   const registry: ModelRegistry = new ModelRegistry({
     root: config.models,
     resolved,
     logger,
     faults,
-    observerFor: (model) => ({
-      onBatch: ({ size }) => metrics.batchSize.observe({ model }, size),
+    observerFor: (model, version) => ({
+      onBatch: ({ size, computeUs }) => {
+        metrics.batchSize.observe({ model }, size);
+        statistics.batchDone(model, version, { size, computeUs });
+      },
       onWorkerExit: ({ workerId, code, reason }) => {
         metrics.workerRestarts.inc({ model });
         logger.warn({ model, workerId, code, reason }, 'worker exited; replacing it');
@@ -64,6 +69,7 @@ export async function startServer(resolved: ResolvedConfig, options: StartOption
     config,
     registry,
     metrics,
+    statistics,
     faults,
     lifecycle: { ready: () => ready, draining: () => draining },
     inflight,

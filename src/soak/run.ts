@@ -11,7 +11,7 @@ import { collectEnvironment } from '../measure/environment.ts';
 import type { EnvironmentInfo, RunResults } from '../report/results.ts';
 import { writeRunFolder } from '../report/writeRun.ts';
 import type { RunEventListener } from '../runner/events.ts';
-import { effectiveServerConfig, startTarget, type RunningTarget } from '../runner/target.ts';
+import { describeTarget, effectiveServerConfig, startTarget, type RunningTarget } from '../runner/target.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { SoakError } from './errors.ts';
 import { loadSoakFolder, readSoakFolder } from './folder.ts';
@@ -124,7 +124,7 @@ export async function runSoak(scenario: Scenario, settings: SoakSettings, option
       ...(probe ? { probe } : {}),
       memory_limit_bytes: memoryLimit,
       memory_limit_source: settings.memory_limit_bytes === undefined ? 'machine' : (options.sources?.memoryLimit ?? 'scenario'),
-      target: { kind: target.kind, url: target.origin, protocol: target.protocol, model: scenario.model.name, ...(scenario.model.version ? { version: scenario.model.version } : {}) },
+      target: describeTarget(scenario, [target]),
       ...(await effectiveServerConfig(target, scenario).then((c) => (c ? { server_config: c } : {}))),
       environment,
       harness_pid: process.pid,

@@ -64,7 +64,7 @@ export async function runSegment(ctx: SegmentContext): Promise<{ reason: Segment
     runStartUs: 0,
     intervalMs: ctx.intervalS * 1000,
     serverPid: ctx.target.pid,
-    metricsOrigin: ctx.target.origin,
+    metricsUrl: ctx.target.metricsUrl,
     gpu: ctx.gpu,
     onNote: (message) => enqueue(() => ctx.journal.append({ type: 'note', t: tAt(performance.now()), message })),
   });

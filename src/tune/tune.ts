@@ -9,7 +9,7 @@ import { collectEnvironment } from '../measure/environment.ts';
 import type { PhaseResult, RunResults, SecondRow } from '../report/results.ts';
 import { writeFileAtomic, writeRunFolder } from '../report/writeRun.ts';
 import type { RunEvent, RunEventListener } from '../runner/events.ts';
-import { startTarget, type RunningTarget } from '../runner/target.ts';
+import { describeTarget, startTarget, type RunningTarget } from '../runner/target.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { probeCapacity } from '../soak/probe.ts';
 import { processStartTicks, stopOrphanServer } from './orphan.ts';
@@ -195,7 +195,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     scenarioFile: options.scenarioFile,
     scenario,
     spec,
-    target: { kind: scenario.target.kind, url: tgt?.origin ?? (scenario.target.kind === 'url' ? scenario.target.url : ''), protocol: tgt?.protocol ?? (scenario.target.kind === 'url' ? scenario.target.protocol : 'kserve-v2'), model, ...(scenario.model.version ? { version: scenario.model.version } : {}) },
+    target: describeTarget(scenario, tgt ? [tgt] : []),
     serverConfig: verification?.serverConfig ?? (records.at(-1)?.effective_serving ? { effective_serving: records.at(-1)!.effective_serving } : undefined),
     environment: await environmentPending,
     records,

@@ -27,7 +27,7 @@ const infer = (payload = body) =>
 describe('server-side summary from two scrapes of the embedded server', () => {
   it('sees the batches and answers of the requests sent between the scrapes', async () => {
     await infer(); // warm the worker so the phase below starts from a running model
-    const before = await scrapeMetrics(server.url);
+    const before = await scrapeMetrics(`${server.url}/metrics`);
     expect(before).not.toBeNull();
 
     for (let i = 0; i < 3; i++) expect(await infer()).toBe(200); // one at a time: batches of 1
@@ -35,7 +35,7 @@ describe('server-side summary from two scrapes of the embedded server', () => {
     expect(concurrent.every((s) => s === 200)).toBe(true);
     expect(await infer('{"inputs": [')).toBe(400);
 
-    const after = await scrapeMetrics(server.url);
+    const after = await scrapeMetrics(`${server.url}/metrics`);
     const summary = summarizeServerSide(before!, after!, { model: 'mlp' });
     expect(summary.requests_by_code).toEqual({ '200': 11, '400': 1 });
     // 11 rows in at least 4 batches (3 alone, the 8 together in one or a few): mean in (1, 11/4].
@@ -47,7 +47,7 @@ describe('server-side summary from two scrapes of the embedded server', () => {
   });
 
   it('reads the server process memory from its metrics', async () => {
-    const memory = serverMemory((await scrapeMetrics(server.url))!);
+    const memory = serverMemory((await scrapeMetrics(`${server.url}/metrics`))!);
     expect(memory.rss_bytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(memory.heap_used_bytes).toBeGreaterThan(0);
     expect(memory.external_bytes).toBeGreaterThan(0);
@@ -71,7 +71,7 @@ describe('scrapeMetrics on servers without metrics', () => {
   });
 
   it('returns null when /metrics answers 404', async () => {
-    expect(await scrapeMetrics(origin)).toBeNull();
+    expect(await scrapeMetrics(`${origin}/metrics`)).toBeNull();
   });
 
   it('returns null when nothing listens', async () => {
@@ -80,6 +80,6 @@ describe('scrapeMetrics on servers without metrics', () => {
     const port = (closed.address() as AddressInfo).port;
     closed.close();
     await once(closed, 'close');
-    expect(await scrapeMetrics(`http://127.0.0.1:${port}`)).toBeNull();
+    expect(await scrapeMetrics(`http://127.0.0.1:${port}/metrics`)).toBeNull();
   });
 });

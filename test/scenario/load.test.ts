@@ -96,7 +96,7 @@ describe('parseScenario refuses bad fields with the path, what was expected and 
       'phases[0].duration: expected a duration like 6s for a shutdown phase (the signal is sent within it), got nothing',
     ]],
     ['a shutdown of a server the harness cannot signal', withPhase({ kind: 'shutdown', duration: 6, rate: 10 }, { target: { url: 'http://127.0.0.1:8000' } }), [
-      'phases[0]: a shutdown phase signals the server process: use an embedded target, or give target.pid',
+      'phases[0]: a shutdown phase signals the server process: use an embedded or command target, or give target.pid',
     ]],
     ['a phase after shutdown', { model: 'mlp', phases: [{ kind: 'shutdown', duration: 6, rate: 10 }, steady] }, [
       'phases[0]: a shutdown phase stops the server, so it must be the last phase (phases[1] follows)',
@@ -141,7 +141,7 @@ describe('parseScenario refuses bad fields with the path, what was expected and 
       'phases[0].thresholds: "latency < 5ms": unknown metric "latency", expected one of min, mean, p50, p90, p95, p99, p999, max, error_rate, throughput, rps',
     ]],
     ['url fields on an embedded target', withPhase(steady, { target: { kind: 'embedded', url: 'http://127.0.0.1:1' } }), [
-      'target.url: only for a url target (this target is embedded)',
+      'target.url: only for a url or command target (this target is embedded)',
     ]],
     ['a url target without url', withPhase(steady, { target: { kind: 'url' } }), ['target.url: expected a URL like http://127.0.0.1:8000, got nothing']],
     ['a url that is not one', withPhase(steady, { target: { url: 'localhost:8000' } }), [

@@ -3,6 +3,7 @@ import type { ServerConfig } from '../config/resolve.ts';
 import type { FaultInjector } from '../faults.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import type { ModelRegistry } from '../models.ts';
+import type { InferenceStatistics } from '../statistics.ts';
 import type { InflightTracker } from './inflight.ts';
 
 export interface Lifecycle {
@@ -15,6 +16,8 @@ export interface HttpContext {
   config: ServerConfig;
   registry: ModelRegistry;
   metrics: ServerMetrics;
+  /** Triton-style per-model statistics (GET /v2/models/.../stats). */
+  statistics: InferenceStatistics;
   faults: FaultInjector;
   lifecycle: Lifecycle;
   inflight: InflightTracker;

@@ -26,9 +26,11 @@ async function infer(ctx: HttpContext, request: FastifyRequest, model: LoadedMod
     const result = await model.scheduler.infer(inferRequest);
     metrics.queueDuration.observe({ model: model.name }, result.queueUs / 1e6);
     metrics.computeDuration.observe({ model: model.name }, result.computeUs / 1e6);
+    ctx.statistics.requestDone(model.name, model.version, { ok: true, durationUs: (performance.now() - started) * 1000, queueUs: result.queueUs, computeUs: result.computeUs });
     return result;
   } catch (err) {
     if (isServeError(err)) metrics.errors.inc({ model: model.name, error_code: err.code });
+    ctx.statistics.requestDone(model.name, model.version, { ok: false, durationUs: (performance.now() - started) * 1000 });
     throw err;
   } finally {
     metrics.requestDuration.observe({ model: model.name, protocol: request.routeOptions.config.protocol ?? 'unknown' }, (performance.now() - started) / 1000);

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LoadedModel } from '../models.ts';
 import type { TensorSpec } from '../repository/modelConfig.ts';
 import type { HttpContext } from './context.ts';
+import { modelConfigView } from './tritonConfig.ts';
 
 interface ModelParams {
   name: string;
@@ -39,7 +40,7 @@ export function metadataRoutes(ctx: HttpContext) {
     app.get('/v2', async () => ({
       name: 'servebench',
       version: ctx.serverVersion,
-      extensions: ['binary_tensor_data', 'model_repository', 'model_configuration', 'statistics_via_metrics'],
+      extensions: ['binary_tensor_data', 'model_repository', 'model_configuration', 'statistics', 'statistics_via_metrics'],
     }));
 
     const metadata = async (request: FastifyRequest<{ Params: ModelParams }>) => modelMetadata(ctx.registry.get(request.params.name, request.params.version));
@@ -53,12 +54,20 @@ export function metadataRoutes(ctx: HttpContext) {
     app.get('/v2/models/:name/ready', always, ready);
     app.get('/v2/models/:name/versions/:version/ready', always, ready);
 
-    // Triton's model configuration extension, plus the effective serving settings a harness needs to record.
-    const config = async (request: FastifyRequest<{ Params: ModelParams }>) => {
-      const model = ctx.registry.get(request.params.name, request.params.version);
-      return { ...model.config, effective_serving: model.settings, manifest_bound: model.bound };
-    };
+    // Triton's model configuration extension: servebench's config.json fields, the effective serving
+    // settings a harness needs to record, and Triton's own field names for Triton's clients.
+    const config = async (request: FastifyRequest<{ Params: ModelParams }>) => modelConfigView(ctx.registry.get(request.params.name, request.params.version));
     app.get('/v2/models/:name/config', config);
     app.get('/v2/models/:name/versions/:version/config', config);
+
+    // Triton's statistics extension. The static path wins over /v2/models/:name (as in Triton, a
+    // model named "stats" has no metadata route).
+    app.get('/v2/models/stats', async () => ({ model_stats: ctx.registry.list().map((m) => ctx.statistics.snapshot(m.name, m.version)) }));
+    const stats = async (request: FastifyRequest<{ Params: ModelParams }>) => {
+      const model = ctx.registry.get(request.params.name, request.params.version);
+      return { model_stats: [ctx.statistics.snapshot(model.name, model.version)] };
+    };
+    app.get('/v2/models/:name/stats', stats);
+    app.get('/v2/models/:name/versions/:version/stats', stats);
   };
 }

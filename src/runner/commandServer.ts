@@ -1,0 +1,86 @@
+// The command target: an external server (Triton, TorchServe, MLServer, the user's own) launched
+// from its command line with fresh ports, waited for until its model is ready, and stopped at the
+// end like the embedded server. Start-up time is kept: slow model loading is a finding too.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expandPlaceholders, isPortPlaceholder, placeholdersIn } from '../scenario/placeholders.ts';
+import type { CommandTarget } from '../scenario/types.ts';
+import { freePorts } from './freePorts.ts';
+import { waitUntilReady } from './readiness.ts';
+import { launchServerProcess, type ServerProcess } from './serverProcess.ts';
+
+export interface CommandServer extends ServerProcess {
+  origin: string;
+  /** The server's Prometheus endpoint, when the target names one. */
+  metricsUrl?: string;
+  /** From launch to the first ready answer, ms. */
+  startupMs: number;
+  /** The command line as run (placeholders filled), for the results. */
+  commandLine: string[];
+}
+
+export interface ModelRef {
+  name: string;
+  version?: string;
+}
+
+function templatesOf(target: CommandTarget): string[] {
+  return [...target.command, ...Object.values(target.env), target.url, target.ready_path, ...(target.metrics_url ? [target.metrics_url] : [])];
+}
+
+/** The values of every placeholder the target uses: fresh ports, the model, a fresh temp folder. */
+async function placeholderValues(target: CommandTarget, model: ModelRef): Promise<{ values: Record<string, string>; tmp?: string }> {
+  const names = [...new Set(templatesOf(target).flatMap(placeholdersIn))];
+  const portNames = names.filter(isPortPlaceholder);
+  const ports = await freePorts(portNames.length);
+  const values: Record<string, string> = { model: model.name, version: model.version ?? '' };
+  portNames.forEach((name, i) => (values[name] = String(ports[i])));
+  if (!names.includes('tmp')) return { values };
+  const tmp = await mkdtemp(path.join(tmpdir(), 'servebench-target-'));
+  return { values: { ...values, tmp }, tmp };
+}
+
+function lastLines(server: ServerProcess, count = 8): string {
+  const lines = server.recentLogs().slice(-count);
+  return lines.length > 0 ? `; its last output:\n${lines.map((l) => `  ${l}`).join('\n')}` : ' (it printed nothing)';
+}
+
+export async function startCommandServer(target: CommandTarget, model: ModelRef): Promise<CommandServer> {
+  const { values, tmp } = await placeholderValues(target, model);
+  const fill = (template: string) => expandPlaceholders(template, values);
+  const [file, ...args] = target.command.map(fill);
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(target.env).map(([k, v]) => [k, fill(v)])) };
+  const origin = fill(target.url);
+  const removeTmp = () => (tmp ? rm(tmp, { recursive: true, force: true }) : Promise.resolve());
+  const launchedAt = performance.now();
+  let server: ServerProcess;
+  try {
+    server = await launchServerProcess({ file: file!, args, env, cwd: target.cwd });
+  } catch (err) {
+    await removeTmp();
+    throw err;
+  }
+  const exitedEarly = server.exited.then((exit) => `${file} exited (${exit.signal ?? `code ${exit.code}`}) before ${origin}${fill(target.ready_path)} answered 200${lastLines(server)}`);
+  try {
+    await waitUntilReady(origin, target.protocol, target.ready_timeout_ms, { path: fill(target.ready_path), giveUp: exitedEarly });
+  } catch (err) {
+    await server.stop(2000);
+    await removeTmp();
+    if (err instanceof Error && !err.message.includes('exited')) err.message += lastLines(server);
+    throw err;
+  }
+  const startupMs = Math.round(performance.now() - launchedAt);
+  return {
+    ...server,
+    origin,
+    ...(target.metrics_url ? { metricsUrl: fill(target.metrics_url) } : {}),
+    startupMs,
+    commandLine: [file!, ...args],
+    stop: async (graceMs = target.stop_timeout_ms) => {
+      const exit = await server.stop(graceMs);
+      await removeTmp();
+      return exit;
+    },
+  };
+}

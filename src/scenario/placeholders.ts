@@ -1,0 +1,60 @@
+// `{port}`-style placeholders in a command target's command line, env, url and paths. Pure: the
+// runner allocates the ports and the temp folder, this module only names and substitutes them.
+
+/** `{port}` and any `{<name>_port}`: a free loopback port each, allocated at every start. */
+const PORT = /^(?:[a-z][a-z0-9_]*_)?port$/;
+/** Values the runner knows without allocating anything. */
+export const FIXED_PLACEHOLDERS = ['model', 'version', 'tmp', 'scenario_dir'] as const;
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+export function isPortPlaceholder(name: string): boolean {
+  return PORT.test(name);
+}
+
+/** The placeholder names a template uses, in order of first appearance. */
+export function placeholdersIn(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+}
+
+/** Why a placeholder name cannot be filled, or undefined when it can. */
+export function unknownPlaceholder(name: string): string | undefined {
+  if (isPortPlaceholder(name) || (FIXED_PLACEHOLDERS as readonly string[]).includes(name)) return undefined;
+  return `unknown placeholder {${name}}: expected {port}, {<name>_port} (a free port each), or ${FIXED_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`;
+}
+
+/** Replaces every known placeholder; `{{` and `}}` are left alone (nothing to escape in practice). */
+export function expandPlaceholders(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
+}
+
+/**
+ * A command written as one string -> argv. Words split on spaces, with '...' and "..." quoting and
+ * backslash escapes; no shell features (pipes, `&&`, `$VAR`): the harness must hold the server's own
+ * PID to signal it, which a shell in between would hide. Write `[sh, -c, "exec ..."]` for a shell.
+ */
+export function splitCommandLine(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"' && i + 1 < line.length) word += line[++i];
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= '';
+    } else if (ch === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[++i];
+    } else if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + ch;
+    }
+  }
+  if (quote) throw new Error(`unclosed ${quote} quote`);
+  if (word !== undefined) words.push(word);
+  return words;
+}

@@ -1,0 +1,85 @@
+// The command target as written in a scenario: split, placeholders checked, paths resolved.
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../../src/scenario/errors.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+import { expandPlaceholders, placeholdersIn, splitCommandLine, unknownPlaceholder } from '../../src/scenario/placeholders.ts';
+
+const options = { baseDir: '/work/scenarios/peers', malformedClasses: () => undefined };
+const phases = [{ kind: 'steady', duration: '5s', rate: 100 }];
+
+function problemsOf(target: object): readonly string[] {
+  try {
+    parseScenario({ model: 'mlp', target, phases }, 'peer.yaml', options);
+  } catch (err) {
+    if (err instanceof ScenarioError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the scenario to be refused');
+}
+
+describe('splitCommandLine', () => {
+  it('splits words on spaces and keeps quoted spaces and escapes', () => {
+    expect(splitCommandLine(`server --port {port}  --name "my model" --x 'a b' c\\ d ""`)).toEqual(['server', '--port', '{port}', '--name', 'my model', '--x', 'a b', 'c d', '']);
+  });
+  it('refuses an unclosed quote', () => {
+    expect(() => splitCommandLine('server "open')).toThrow('unclosed " quote');
+  });
+});
+
+describe('placeholders', () => {
+  it('lists each placeholder once and fills the known ones', () => {
+    expect(placeholdersIn('{port} {metrics_port} {port} {model}')).toEqual(['port', 'metrics_port', 'model']);
+    expect(expandPlaceholders('--p {port} --m {model} {other}', { port: '8000', model: 'mlp' })).toBe('--p 8000 --m mlp {other}');
+  });
+  it('accepts {port}, {<name>_port} and the fixed names only', () => {
+    for (const ok of ['port', 'grpc_port', 'management_port', 'model', 'version', 'tmp', 'scenario_dir']) expect(unknownPlaceholder(ok)).toBeUndefined();
+    expect(unknownPlaceholder('prot')).toMatch(/unknown placeholder \{prot\}: expected \{port\}/);
+    expect(unknownPlaceholder('_port')).toBeDefined();
+  });
+});
+
+describe('a command target in a scenario', () => {
+  it('is inferred from command, split, and filled with defaults', () => {
+    const scenario = parseScenario({ model: 'mlp', target: { command: 'python serve.py --http-port {port} --metrics-port {metrics_port}', cwd: '../..', metrics_url: 'http://127.0.0.1:{metrics_port}/metrics', env: { OMP_NUM_THREADS: 1 } }, phases }, 'peer.yaml', options);
+    expect(scenario.target).toEqual({
+      kind: 'command',
+      command: ['python', 'serve.py', '--http-port', '{port}', '--metrics-port', '{metrics_port}'],
+      env: { OMP_NUM_THREADS: '1' },
+      cwd: '/work',
+      url: 'http://127.0.0.1:{port}',
+      protocol: 'kserve-v2',
+      ready_path: '/v2/models/{model}/ready',
+      metrics_url: 'http://127.0.0.1:{metrics_port}/metrics',
+      ready_timeout_ms: 60_000,
+      stop_timeout_ms: 20_000,
+    });
+  });
+
+  it('fills {scenario_dir} at once and keeps a list command as written', () => {
+    const scenario = parseScenario({ model: 'mlp', target: { kind: 'command', command: ['{scenario_dir}/server', '--port={port}'], protocol: 'torchserve', stop_timeout: '3s' }, phases }, 'peer.yaml', options);
+    expect(scenario.target).toMatchObject({ command: ['/work/scenarios/peers/server', '--port={port}'], cwd: '/work/scenarios/peers', ready_path: '/ping', stop_timeout_ms: 3000 });
+  });
+
+  it('allows a shutdown phase, since the harness holds the process', () => {
+    const scenario = parseScenario({ model: 'mlp', target: { command: 'server {port}' }, phases: [{ kind: 'shutdown', duration: '4s', rate: 50 }] }, 'peer.yaml', options);
+    expect(scenario.phases[0]!.kind).toBe('shutdown');
+  });
+
+  it.each([
+    ['no command', { kind: 'command' }, ['target.command: expected a command line like "my-server --port {port}", got nothing']],
+    ['an empty command', { command: '   ' }, ['target.command: expected a command line, got an empty one']],
+    ['an unclosed quote', { command: 'server "x --port {port}' }, ['target.command: unclosed " quote in "server \\"x --port {port}"']],
+    ['an unknown placeholder', { command: ['server', '--port', '{prot}'], url: 'http://127.0.0.1:8000' }, [expect.stringMatching(/^target\.command\[2\]: unknown placeholder \{prot\}/)]],
+    ['no {port} and no url', { command: 'server --port 8000' }, [expect.stringMatching(/^target\.url: expected the URL the server will listen on \(the command has no \{port\}/)]],
+    ['a pid', { command: 'server {port}', pid: 12 }, ['target.pid: only for a url target: a command target samples the process it starts']],
+    ['embedded fields', { command: 'server {port}', server: { workers: 2 } }, ['target.server: only for an embedded target (this target is a command)']],
+    ['a bad metrics url placeholder', { command: 'server {port}', metrics_url: 'http://127.0.0.1:{metrics}/metrics' }, [expect.stringMatching(/^target\.metrics_url: unknown placeholder \{metrics\}/)]],
+  ])('refuses %s, naming the field', (_label, target, expected) => {
+    expect(problemsOf(target)).toEqual(expected);
+  });
+
+  it('refuses command fields on other targets', () => {
+    expect(problemsOf({ url: 'http://127.0.0.1:8000', env: { A: 1 } })).toEqual(['target.env: only for a command target (this target is a url)']);
+    expect(problemsOf({ kind: 'embedded', command: 'x' })).toEqual(['target.command: only for a url or command target (this target is embedded)']);
+  });
+});
