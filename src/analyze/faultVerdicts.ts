@@ -53,10 +53,13 @@ export function shutdownVerdict(tally: ShutdownTally, exit: { code: number | nul
   const exitedInTime = exit.code === 0 && exit.afterSignalMs !== null && exit.afterSignalMs <= drainDeadlineMs;
   const passed = lostBefore === 0 && edgeLost === 0 && hung === 0 && unexpectedAfter === 0 && exitedInTime;
   const exitText = exit.afterSignalMs === null ? 'did not exit' : `exited ${exit.code} after ${exit.afterSignalMs.toFixed(0)} ms (deadline ${drainDeadlineMs} ms)`;
+  // A server that answers 500 instead of 503 while it drains tells clients their request failed, not that it may be retried.
+  const unexpected = Object.entries(tally.after).filter(([o]) => !AFTER_SIGNAL_ACCEPTABLE.has(o));
+  const unexpectedText = unexpected.length > 0 ? `, ${unexpectedAfter} got other answers (${unexpected.map(([o, n]) => `${o}: ${n}`).join(', ')})` : '';
   return {
     kind: 'shutdown',
     passed,
-    summary: `${tally.before.ok ?? 0} requests sent before the signal completed, ${(tally.before.status_503 ?? 0) + (tally.before.refused ?? 0)} refused, ${lostBefore + edgeLost} lost, ${hung} hung; after it: ${tally.after.status_503 ?? 0} got 503, ${(tally.after.refused ?? 0) + (tally.after.reset ?? 0)} refused/reset; server ${exitText}`,
+    summary: `${tally.before.ok ?? 0} requests sent before the signal completed, ${(tally.before.status_503 ?? 0) + (tally.before.refused ?? 0)} refused, ${lostBefore + edgeLost} lost, ${hung} hung; after it: ${tally.after.status_503 ?? 0} got 503, ${(tally.after.refused ?? 0) + (tally.after.reset ?? 0)} refused/reset${unexpectedText}; server ${exitText}`,
     details: { before: tally.before, edge: tally.edge, after: tally.after, lost_before: lostBefore + edgeLost, hung, unexpected_after: unexpectedAfter, exit_code: exit.code, exit_after_signal_ms: exit.afterSignalMs, drain_deadline_ms: drainDeadlineMs },
   };
 }

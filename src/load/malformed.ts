@@ -16,6 +16,8 @@ export interface MalformedMixOptions {
   corpusModel?: string;
   valid: () => RequestTemplate;
   seed: number;
+  /** Named in errors when the cases were chosen for one protocol. */
+  protocol?: string;
 }
 
 /** Points a corpus path at the target model; paths naming another model (unknown_model cases) stay as they are. */
@@ -44,11 +46,11 @@ export function malformedTemplates(cases: MalformedCase[], corpusModel: string, 
 }
 
 /** Checks the mix against the corpus: known classes, shares in [0, 100], summing to at most 100. */
-export function checkMix(mix: Record<string, number>, classes: Iterable<string>): void {
+export function checkMix(mix: Record<string, number>, classes: Iterable<string>, protocol?: string): void {
   const known = [...classes];
   let sum = 0;
   for (const [cls, percent] of Object.entries(mix)) {
-    if (!known.includes(cls)) throw loadError('SB_ERR_MALFORMED_MIX', `mix: unknown malformed class "${cls}"; the corpus has ${known.sort().join(', ')}`);
+    if (!known.includes(cls)) throw loadError('SB_ERR_MALFORMED_MIX', `mix: unknown malformed class "${cls}"; the corpus has ${known.sort().join(', ')}${protocol ? ` for ${protocol}` : ''}`);
     if (!(Number.isFinite(percent) && percent >= 0 && percent <= 100)) throw loadError('SB_ERR_MALFORMED_MIX', `mix.${cls}: expected a percent in [0, 100], got ${percent}`);
     sum += percent;
   }
@@ -58,7 +60,7 @@ export function checkMix(mix: Record<string, number>, classes: Iterable<string>)
 /** nextRequest for a malformed phase. Within a class, cases take turns so every case is sent. */
 export function createMalformedMix(options: MalformedMixOptions): () => RequestTemplate {
   const byClass = malformedTemplates(options.cases, options.corpusModel ?? 'mlp', options.model);
-  checkMix(options.mix, byClass.keys());
+  checkMix(options.mix, byClass.keys(), options.protocol);
   const random = seededRandom(options.seed);
   const classes = Object.entries(options.mix).filter(([, percent]) => percent > 0);
   const turns = new Map<string, number>();

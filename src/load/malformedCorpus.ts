@@ -43,6 +43,11 @@ function fail(where: string, message: string): never {
   throw loadError('SB_ERR_MALFORMED_CORPUS', `malformed corpus ${where}: ${message}`);
 }
 
+/** The protocol a case speaks, by its path. */
+export function corpusProtocolOf(c: Pick<MalformedCase, 'path'>): 'kserve-v2' | 'torchserve' {
+  return c.path.startsWith('/predictions/') ? 'torchserve' : 'kserve-v2';
+}
+
 export function corpusFile(model: string, dir = MALFORMED_FIXTURES_DIR): string {
   return `${dir.endsWith('/') ? dir : `${dir}/`}${model}.json`;
 }

@@ -1,7 +1,6 @@
 // The server's own view of a phase, from two scrapes of its Prometheus /metrics: where time went
 // (queue vs compute), how big the batches were, and what it answered. External servers may not
 // expose /metrics at all: that is a null scrape, not an error.
-import type { ServerSideSummary } from '../report/results.ts';
 import { parsePrometheusText, type PromExposition, type PromSample } from './prometheusText.ts';
 
 export interface ScrapeOptions {
@@ -69,37 +68,6 @@ export function histogramMean(before: PromExposition, after: PromExposition, nam
   return sum / count;
 }
 
-export interface ServerSideOptions {
-  /** Only this model's series (the embedded server labels them `model`). */
-  model?: string;
-}
-
-/** The embedded server's metrics over a phase, from the scrapes at its start and end. */
-export function summarizeServerSide(before: PromExposition, after: PromExposition, options: ServerSideOptions = {}): ServerSideSummary {
-  const filter: Record<string, string> = options.model ? { model: options.model } : {};
-  const queueS = histogramMean(before, after, 'servebench_queue_duration_seconds', filter);
-  const computeS = histogramMean(before, after, 'servebench_compute_duration_seconds', filter);
-  const summary: ServerSideSummary = {};
-  if (queueS !== undefined) summary.queue_mean_us = round1(queueS * 1e6);
-  if (computeS !== undefined) summary.compute_mean_us = round1(computeS * 1e6);
-  const batch = histogramMean(before, after, 'servebench_batch_size', filter);
-  if (batch !== undefined) summary.batch_size_mean = Math.round(batch * 1000) / 1000;
-  const byCode = requestsByCode(before, after, filter);
-  if (byCode) summary.requests_by_code = byCode;
-  return summary;
-}
-
-function requestsByCode(before: PromExposition, after: PromExposition, filter: Record<string, string>): Record<string, number> | undefined {
-  const codes = new Set(selectSamples(after, 'servebench_requests_total', filter).map((s) => s.labels.code ?? ''));
-  if (codes.size === 0) return undefined;
-  const byCode: Record<string, number> = {};
-  for (const code of [...codes].sort()) {
-    const delta = increase(before, after, 'servebench_requests_total', { ...filter, code });
-    if (delta) byCode[code] = delta;
-  }
-  return byCode;
-}
-
 export interface ServerMemory {
   rss_bytes?: number;
   heap_used_bytes?: number;
@@ -119,8 +87,4 @@ export function serverMemory(exposition: PromExposition): ServerMemory {
   if (heap !== undefined) memory.heap_used_bytes = heap;
   if (external !== undefined) memory.external_bytes = external;
   return memory;
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }

@@ -58,10 +58,21 @@ export interface GpuSample {
 
 /** Server-side numbers scraped from /metrics over a phase (deltas of its histograms). */
 export interface ServerSideSummary {
+  /** Whose metrics these are: they name and count things their own way. */
+  source?: 'servebench' | 'triton' | 'torchserve' | 'mlserver';
+  /** Mean time a request waited before its batch ran, µs. */
   queue_mean_us?: number;
+  /** Mean time a request's batch spent computing, µs. */
   compute_mean_us?: number;
+  /** Mean time the server spent on a request from arrival to answer, µs (peers that count it). */
+  request_mean_us?: number;
+  /** Mean rows per executed batch. */
   batch_size_mean?: number;
   requests_by_code?: Record<string, number>;
+  /** Servers that count outcomes rather than HTTP codes (Triton: success, failure_<reason>). */
+  requests_by_outcome?: Record<string, number>;
+  /** What this server's metrics do not show, so a blank is not read as zero. */
+  missing?: string[];
 }
 
 export interface Verdict {

@@ -2,11 +2,12 @@
 // one after another), and measure it: client-side histograms, server-side /metrics, the verdict.
 import { runLoad } from '../load/engine.ts';
 import { createMalformedMix } from '../load/malformed.ts';
-import { loadMalformedCorpus } from '../load/malformedCorpus.ts';
+import { corpusProtocolOf, loadMalformedCorpus } from '../load/malformedCorpus.ts';
 import type { RequestTemplate } from '../load/types.ts';
 import type { LoadRunSummary } from '../load/types.ts';
 import { LatencyRecorder } from '../measure/latencyRecorder.ts';
-import { scrapeMetrics, summarizeServerSide } from '../measure/serverMetrics.ts';
+import { scrapeMetrics } from '../measure/serverMetrics.ts';
+import { summarizeServerSide } from '../measure/serverSide.ts';
 import type { PhaseResult, SecondRow, SystemSample } from '../report/results.ts';
 import type { LoadSpec, Phase, PhaseExtent, Scenario } from '../scenario/types.ts';
 import { faultDriverFor, type FaultContext } from './phaseFaults.ts';
@@ -48,7 +49,9 @@ export function plannedSeconds(phase: Phase): number | undefined {
 
 function requestPicker(ctx: PhaseRunContext, phase: Phase): () => RequestTemplate {
   if (phase.kind !== 'malformed') return ctx.validRequest;
-  return createMalformedMix({ cases: loadMalformedCorpus('mlp'), mix: phase.mix, model: ctx.scenario.model.name, valid: ctx.validRequest, seed: ctx.scenario.payload.seed });
+  // Only the cases in the target's own protocol: a KServe case sent to TorchServe tests its router, not its decoder.
+  const cases = loadMalformedCorpus('mlp').filter((c) => corpusProtocolOf(c) === ctx.target.protocol);
+  return createMalformedMix({ cases, mix: phase.mix, model: ctx.scenario.model.name, valid: ctx.validRequest, seed: ctx.scenario.payload.seed, protocol: ctx.target.protocol });
 }
 
 export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: number): Promise<PhaseOutcome> {

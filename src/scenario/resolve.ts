@@ -137,14 +137,14 @@ function resolveCommandTarget(t: TargetInput, ctx: ResolveContext, problems: Pro
   };
 }
 
-function resolvePayload(p: ScenarioInput['payload'] = {}): PayloadSpec {
+function resolvePayload(p: ScenarioInput['payload'] = {}, baseDir: string): PayloadSpec {
   const d = DEFAULTS.payload;
   return {
     encoding: p.encoding ?? d.encoding,
     batch: p.batch ?? d.batch,
     seed: p.seed ?? d.seed,
     variants: p.variants ?? d.variants,
-    ...(p.fixture !== undefined ? { fixture: p.fixture } : {}),
+    ...(p.fixture !== undefined ? { fixture: path.resolve(baseDir, p.fixture) } : {}),
   };
 }
 
@@ -168,7 +168,7 @@ export function resolveScenario(input: ScenarioInput, source: string, ctx: Resol
     ...(input.description !== undefined ? { description: input.description } : {}),
     target,
     model,
-    payload: resolvePayload(input.payload),
+    payload: resolvePayload(input.payload, ctx.baseDir),
     phases,
     thresholds: readThresholds(input.thresholds, ['thresholds'], problems),
     sampling: {

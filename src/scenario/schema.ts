@@ -211,7 +211,7 @@ const PAYLOAD = withMessage('a payload like {encoding: json, batch: 1}', {
     batch: int(1, 4096, `Rows per request (the request's own batch dimension). Default ${DEFAULTS.payload.batch}.`, { default: DEFAULTS.payload.batch }),
     seed: int(0, undefined, `Seed of the generated payloads. Default ${DEFAULTS.payload.seed}.`, { default: DEFAULTS.payload.seed }),
     variants: int(1, 10_000, `Distinct random payloads generated and cycled through. Default ${DEFAULTS.payload.variants}.`, { default: DEFAULTS.payload.variants }),
-    fixture: str('A file under fixtures/ with request bodies to send instead of generated ones.'),
+    fixture: str('Request bodies to send instead of generated ones, relative to this file: a file (one body), a folder (a body per file) or a .jsonl file (a request per line). Needed for TorchServe-style targets, which publish no tensor metadata.'),
   },
 });
 

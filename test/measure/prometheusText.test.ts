@@ -1,7 +1,8 @@
 // The Prometheus text-format parser on the format's corner cases, and delta maths between scrapes.
 import { describe, expect, it } from 'vitest';
 import { PrometheusParseError, parsePrometheusText, parseValue } from '../../src/measure/prometheusText.ts';
-import { histogramMean, increase, SERVER_MEMORY_SAMPLES, serverMemory, summarizeServerSide } from '../../src/measure/serverMetrics.ts';
+import { histogramMean, increase, SERVER_MEMORY_SAMPLES, serverMemory } from '../../src/measure/serverMetrics.ts';
+import { summarizeServerSide } from '../../src/measure/serverSide.ts';
 
 describe('parsePrometheusText', () => {
   const cases: { line: string; name: string; labels: Record<string, string>; value: number; timestampMs?: number }[] = [
@@ -102,6 +103,7 @@ nodejs_external_memory_bytes 345678
 
   it('summarises one model: queue and compute means in us, batch mean, requests by code', () => {
     expect(summarizeServerSide(before, after, { model: 'mlp' })).toEqual({
+      source: 'servebench',
       queue_mean_us: 1000,
       compute_mean_us: 3000,
       batch_size_mean: 4,

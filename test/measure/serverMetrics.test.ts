@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server/server.ts';
-import { scrapeMetrics, serverMemory, summarizeServerSide } from '../../src/measure/serverMetrics.ts';
+import { scrapeMetrics, serverMemory } from '../../src/measure/serverMetrics.ts';
+import { summarizeServerSide } from '../../src/measure/serverSide.ts';
 import { startTestServer } from '../helpers/servers.ts';
 import { seededFloats } from '../helpers/tensors.ts';
 
