@@ -98,12 +98,6 @@ EOF
 
 java="java"; [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
 ts_home="$(cd "$venv/lib/python3"*/site-packages && pwd)"
-# TorchServe's worker imports torch only to serialise tensor outputs; without a real torch in
-# the venv, give it the stand-in (see torch_shim/torch/__init__.py). The frontend passes its
-# PYTHONPATH on to the workers.
-if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
-  export PYTHONPATH="$here/torch_shim${PYTHONPATH:+:$PYTHONPATH}"
-fi
 export SB_ORT_INTRA_OP_THREADS="$ort_threads"
 export PYTHONDONTWRITEBYTECODE=1  # keep __pycache__ out of peers/ (the venv's own .pyc exist already)
 export LOG_LOCATION="$workdir/logs" METRICS_LOCATION="$workdir/logs" TEMP="$workdir/tmp" TMPDIR="$workdir/tmp"
