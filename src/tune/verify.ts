@@ -1,7 +1,8 @@
 // The closing measurements: the chosen configuration back on the server, then p50/p99 at 50%,
 // 80% and 100% of its capacity, one open-loop step each. They become the run's phases in
 // results.json (so the usual summary and time series describe the recommended configuration).
-import { scrapeMetrics, summarizeServerSide } from '../measure/serverMetrics.ts';
+import { scrapeMetrics } from '../measure/serverMetrics.ts';
+import { summarizeServerSide } from '../measure/serverSide.ts';
 import type { PhaseResult, SecondRow } from '../report/results.ts';
 import type { RunEventListener } from '../runner/events.ts';
 import { measureRate, serverUsage, type StepContext } from './rateStep.ts';
