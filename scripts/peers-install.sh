@@ -23,7 +23,7 @@ for peer in "${peers[@]}"; do
   if [ "$peer" = torchserve ] && ! command -v java >/dev/null && [ -z "${JAVA_HOME:-}" ]; then
     fail "TorchServe needs Java 17 on PATH (or JAVA_HOME)"
   fi
-  stamp="$(cat "$requirements" "$setup" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+  stamp="$( (cat "$requirements"; [ ! -f "$setup" ] || cat "$setup") | sha256sum | cut -d' ' -f1)"
   if [ -f "$venv/.servebench-installed" ] && [ "$(cat "$venv/.servebench-installed")" = "$stamp" ]; then
     echo "peers:install: $peer is up to date ($venv)"
     continue
