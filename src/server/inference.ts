@@ -44,7 +44,11 @@ export interface ServingSettings {
 
 /** Observations the scheduler reports so the server can publish them as metrics. */
 export interface SchedulerObserver {
-  onBatch?(info: { size: number; requests: number; computeUs: number }): void;
+  /**
+   * `size`: the batch as the batcher counts it (each request 1 when batching is off); `inferences`:
+   * the rows the worker ran, the sum of the requests' own batch dimensions.
+   */
+  onBatch?(info: { size: number; requests: number; computeUs: number; inferences: number }): void;
   onRequestDone?(info: { queueUs: number; computeUs: number; ok: boolean }): void;
   onWorkerExit?(info: { workerId: number; code: number | null; reason: string }): void;
 }

@@ -226,7 +226,7 @@ export class ModelScheduler {
       for (const item of items) this.settle(item, e);
       return;
     }
-    this.opts.observer?.onBatch?.({ size: batchSize, requests: items.length, computeUs });
+    this.opts.observer?.onBatch?.({ size: batchSize, requests: items.length, computeUs, inferences: items.reduce((n, i) => n + i.req.batchSize, 0) });
     items.forEach((item, i) => {
       item.computeUs = computeUs;
       const wanted = item.req.outputs;

@@ -46,9 +46,9 @@ export async function startServer(resolved: ResolvedConfig, options: StartOption
     logger,
     faults,
     observerFor: (model, version) => ({
-      onBatch: ({ size, computeUs }) => {
+      onBatch: ({ size, computeUs, inferences }) => {
         metrics.batchSize.observe({ model }, size);
-        statistics.batchDone(model, version, { size, computeUs });
+        statistics.batchDone(model, version, { size: inferences, computeUs });
       },
       onWorkerExit: ({ workerId, code, reason }) => {
         metrics.workerRestarts.inc({ model });

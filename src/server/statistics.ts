@@ -71,7 +71,7 @@ export class InferenceStatistics {
     c.lastInference = Date.now();
   }
 
-  /** One batch run by a worker: `size` inferences (the sum of its requests' batch dims). */
+  /** One batch run by a worker: `size` inferences (the sum of its requests' own batch dimensions). */
   batchDone(model: string, version: string, b: { size: number; computeUs: number }): void {
     const c = this.counters(model, version);
     c.executions++;

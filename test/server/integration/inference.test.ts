@@ -87,6 +87,61 @@ describe('KServe v2 inference on the embedded server', () => {
     const config = await (await fetch(`${server.url}/v2/models/mlp/config`)).json();
     expect(config.effective_serving).toMatchObject({ max_batch_size: 8, max_batch_delay_us: 1000 });
     expect(config.manifest_bound).toBe(true);
+    // Triton's model configuration names, beside servebench's own (which keep their values).
+    expect(config).toMatchObject({
+      platform: 'onnxruntime',
+      backend: 'onnxruntime',
+      max_batch_size: 64,
+      input: [{ name: 'input', datatype: 'FP32', data_type: 'TYPE_FP32', dims: [784] }],
+      output: [{ name: 'logits', datatype: 'FP32', data_type: 'TYPE_FP32', dims: [10] }],
+      dynamic_batching: { max_queue_delay_microseconds: 1000 },
+      instance_group: [{ kind: 'KIND_CPU', count: 1 }],
+    });
+    const ensemble = await (await fetch(`${server.url}/v2/models/pipeline/versions/1/config`)).json();
+    expect(ensemble).toMatchObject({ platform: 'ensemble', ensemble_scheduling: { step: [] }, input: [{ name: 'image', data_type: 'TYPE_UINT8' }] });
+  });
+
+  it("keeps Triton's inference statistics per model (statistics extension)", async () => {
+    const server2 = await startTestServer({ load_models: 'mlp', max_batch_size: '0' });
+    try {
+      const meta = await (await fetch(`${server2.url}/v2`)).json();
+      expect(meta.extensions).toContain('statistics');
+      const stats = async (path: string) => (await (await fetch(`${server2.url}${path}`)).json()).model_stats;
+      expect((await stats('/v2/models/mlp/stats'))[0]).toMatchObject({ name: 'mlp', version: '1', inference_count: 0, execution_count: 0 });
+
+      const infer = (batch: number, shape = [batch, 784]) =>
+        fetch(`${server2.url}/v2/models/mlp/infer`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape, data: Array.from(seededFloats(shape.reduce((a, b) => a * b, 1), batch)) }] }),
+        });
+      expect((await infer(1)).status).toBe(200);
+      expect((await infer(3)).status).toBe(200);
+      // Refused while decoding: never reaches the model, so no statistics.
+      expect((await infer(1, [1, 5])).status).toBe(400);
+
+      const [mlp] = await stats('/v2/models/mlp/versions/1/stats');
+      expect(mlp.inference_stats.success.count).toBe(2);
+      expect(mlp.inference_stats.fail.count).toBe(0);
+      expect(mlp.inference_stats.queue.count).toBe(2);
+      expect(mlp.inference_stats.compute_infer.count).toBe(2);
+      expect(mlp.inference_stats.compute_input.count).toBe(2);
+      expect(mlp.inference_stats.compute_output.count).toBe(2);
+      expect(mlp.inference_stats.success.ns).toBeGreaterThanOrEqual(mlp.inference_stats.compute_infer.ns);
+      expect(mlp.inference_stats.compute_infer.ns).toBeGreaterThan(0);
+      // Batching is off, each request is one execution; a batch of 3 is 3 inferences.
+      expect(mlp.execution_count).toBe(2);
+      expect(mlp.inference_count).toBe(4);
+      expect(mlp.batch_stats.map((b: { batch_size: number; compute_infer: { count: number } }) => [b.batch_size, b.compute_infer.count])).toEqual([[1, 1], [3, 1]]);
+      expect(mlp.last_inference).toBeGreaterThan(0);
+
+      const all = await stats('/v2/models/stats');
+      expect(all.map((m: { name: string }) => m.name)).toEqual(['mlp']);
+      expect(all[0].inference_count).toBe(4);
+      expect((await fetch(`${server2.url}/v2/models/cnn/stats`)).status).toBe(404);
+    } finally {
+      await server2.shutdown('test done');
+    }
   });
 });
 
