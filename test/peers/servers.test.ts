@@ -3,10 +3,12 @@
 // phase and a SIGTERM under load, and stopped. What each fault phase shows is a finding about that
 // server (docs/peers.md), so the checks here are that every phase ran and was measured and judged,
 // and that the server's own metrics were read.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/report/results.ts';
 import { runScenario } from '../../src/runner/run.ts';
-import { loadScenarioFile } from '../../src/scenario/load.ts';
+import { loadScenarioFile, parseScenario, parseScenarioText } from '../../src/scenario/load.ts';
 import { REPO_ROOT } from '../helpers/servers.ts';
 import { requirePeer, type PeerName } from './installed.ts';
 
@@ -65,5 +67,20 @@ describe('real peers under servebench run', { timeout: 300_000 }, () => {
     const results = await runPeer('mlserver');
     expectMeasuredRun(results, 'mlserver');
     expect(results.phases.find((p) => p.name === 'closed-4')!.server!.batch_size_mean).toBeGreaterThan(1);
+  });
+});
+
+describe('real peers serve cnn from the same ONNX file', { timeout: 300_000 }, () => {
+  it.each(['triton', 'torchserve', 'mlserver'] as const)('%s', async (peer) => {
+    requirePeer(peer);
+    const file = `${REPO_ROOT}scenarios/peers/${peer}.yaml`;
+    const { data } = parseScenarioText(await readFile(file, 'utf8'), file);
+    const payload = peer === 'torchserve' ? { payload: { fixture: '../../fixtures/payloads/torchserve-cnn.jsonl' } } : {};
+    const scenario = parseScenario({ ...(data as object), name: `${peer}-cnn`, model: 'cnn', phases: [{ kind: 'steady', duration: '3s', connections: 2 }], ...payload }, file, { baseDir: path.dirname(file) });
+    const results = await runScenario(scenario, { runId: `test-peer-${peer}-cnn` });
+    expect(results.error).toBeUndefined();
+    const steady = results.phases[0]!;
+    expect(steady.requests.ok, JSON.stringify(steady.requests.outcomes)).toBe(steady.requests.completed);
+    expect(steady.requests.ok).toBeGreaterThan(10);
   });
 });

@@ -9,6 +9,19 @@ function load(p: PhaseResult): string {
   return p.load.mode === 'open' ? `open ${p.load.rate ?? '?'}/s` : `closed ${p.load.connections ?? '?'} conn`;
 }
 
+/** The server's own numbers, named as its metrics name them, with what it does not expose on hover. */
+function serverSide(s: NonNullable<PhaseResult['server']>): Html | string {
+  const parts = [
+    s.request_mean_us !== undefined ? `request ${latency(s.request_mean_us)}` : '',
+    s.queue_mean_us !== undefined ? `queue ${latency(s.queue_mean_us)}` : '',
+    s.compute_mean_us !== undefined ? `compute ${latency(s.compute_mean_us)}` : '',
+    s.batch_size_mean !== undefined ? `batch ${s.batch_size_mean.toFixed(1)}` : '',
+  ].filter(Boolean).join(', ');
+  if (parts === '') return '';
+  const source = s.source && s.source !== 'servebench' ? `${s.source}: ` : '';
+  return s.missing?.length ? html`<span title="not exposed by this server: ${s.missing.join('; ')}">${source}${parts}</span>` : `${source}${parts}`;
+}
+
 export function phaseTable(phases: PhaseResult[]): Html {
   if (phases.length === 0) return html`<p class="muted">No phases were measured.</p>`;
   return html`<table class="phases"><thead><tr><th>phase</th><th>kind</th><th>load</th><th class="num">time</th><th class="num">sent</th><th class="num">ok</th><th class="num">failed</th><th class="num">rps</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th>server side</th><th>verdict</th></tr></thead><tbody>
@@ -17,7 +30,7 @@ ${phases.map((p) => {
     const failures = Object.entries(p.requests.outcomes).filter(([k, n]) => k !== 'ok' && n > 0);
     const failed = failures.reduce((a, [, n]) => a + n, 0);
     const outcomes = failures.map(([k, n]) => `${k}: ${n}`).join(', ');
-    const server = p.server ? [p.server.queue_mean_us !== undefined ? `queue ${latency(p.server.queue_mean_us)}` : '', p.server.compute_mean_us !== undefined ? `compute ${latency(p.server.compute_mean_us)}` : '', p.server.batch_size_mean !== undefined ? `batch ${p.server.batch_size_mean.toFixed(1)}` : ''].filter(Boolean).join(', ') : '';
+    const server = p.server ? serverSide(p.server) : '';
     return html`<tr><td>${p.name}${p.counted ? '' : html` <span class="muted">(not counted)</span>`}</td><td>${p.kind}</td><td>${load(p)}</td><td class="num">${seconds(p.duration_s)}</td><td class="num">${p.requests.sent}</td><td class="num">${p.requests.ok}</td><td class="num" title="${outcomes}">${failed}${failed > 0 ? html` <span class="muted">(${share(failed / (failed + p.requests.ok), 1)})</span>` : ''}</td><td class="num">${rate(p.throughput_rps)}</td><td class="num">${latency(p.latency_us.p50)}</td><td class="num">${latency(p.latency_us.p90)}</td><td class="num">${latency(p.latency_us.p99)}</td><td class="num">${latency(p.latency_us.p999)}</td><td class="num">${latency(p.latency_us.max)}</td><td class="muted">${server || '–'}</td><td>${p.verdict ? badge(p.verdict.passed) : ''}${p.saturation ? html` <span class="badge fail" title="${p.saturation.reason}">generator saturated</span>` : ''}</td></tr>\n`;
   })}</tbody></table>
 <p class="muted">Latency is measured from each request's intended send time (open loop: no coordinated omission). Failures by class: ${phases.map((p) => `${p.name}: ${Object.entries(p.requests.outcomes).filter(([k, n]) => k !== 'ok' && n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`).join('; ')}.</p>`;
