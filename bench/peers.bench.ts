@@ -39,7 +39,8 @@ interface Reading {
   /** The generator's own CPU per request, µs. */
   cpuUsPerRequest: number;
   errors: number;
-  /** servebench open loop: p99 counted from the actual send, as perf_analyzer counts it. */
+  /** servebench open loop: p50 and p99 counted from the actual send, as perf_analyzer counts them. */
+  p50FromSendUs?: number;
   p99FromSendUs?: number;
 }
 
@@ -75,7 +76,7 @@ async function servebenchReading(origin: string, nextRequest: () => RequestTempl
     p99Us: quantile(fromIntended, 0.99),
     cpuUsPerRequest: requests > 0 ? (cpu.user + cpu.system) / requests : 0,
     errors,
-    ...(load.mode === 'open' ? { p99FromSendUs: quantile(fromSend, 0.99) } : {}),
+    ...(load.mode === 'open' ? { p50FromSendUs: quantile(fromSend, 0.5), p99FromSendUs: quantile(fromSend, 0.99) } : {}),
   };
 }
 
@@ -85,8 +86,10 @@ async function perfAnalyzerReading(hostPort: string, inputData: string, load: Lo
   const mode = load.mode === 'closed' ? ['--concurrency-range', String(load.connections)] : ['--request-rate-range', String(load.rate), '--async'];
   const args = ['-m', 'mlp', '-u', hostPort, '-i', 'http', '--input-data', inputData, ...mode, '-p', String(Math.round((SECONDS / 3) * 1000)), '-s', '50', '-r', '8', '-f', csv];
   const started = performance.now();
-  // A failed request makes perf_analyzer exit non-zero: the bench then stops with its output.
-  const { stderr } = await run('bash', ['-c', '"$@" >/dev/null; times >&2', 'pa', `${ROOT}/peers/clients/perf_analyzer`, ...args]);
+  // A failed request makes perf_analyzer exit non-zero: the bench then stops with the end of its output.
+  const { stderr } = await run('bash', ['-c', 'out="$("$@" 2>&1)"; status=$?; times >&2; [ $status = 0 ] || echo "perf_analyzer exited $status: $(tail -3 <<<"$out")" >&2; exit $status', 'pa', `${ROOT}/peers/clients/perf_analyzer`, ...args]).catch((err: { stderr?: string }) => {
+    throw new Error(err.stderr?.trim().split('\n').at(-1) ?? String(err));
+  });
   const wallS = (performance.now() - started) / 1000;
   const [user, sys] = (stderr.trim().split('\n').at(-1) ?? '').split(/\s+/).map(parseBashTime);
   const [header, row] = readFileSync(csv, 'utf8').trim().split('\n');
@@ -187,7 +190,7 @@ export async function benchPeers(): Promise<boolean> {
     for (const [key, readings] of r.readings) {
       const [label, tool] = key.split('|');
       if (readings.some((x) => x.errors > 0)) ok = false;
-      const extra = readings[0]!.p99FromSendUs !== undefined ? `   (p99 from actual send: ${figure(readings.map((x) => x.p99FromSendUs!), ms)} ms)` : '';
+      const extra = readings[0]!.p99FromSendUs !== undefined ? `   (from the actual send: p50 ${figure(readings.map((x) => x.p50FromSendUs!), ms)} ms, p99 ${figure(readings.map((x) => x.p99FromSendUs!), ms)} ms)` : '';
       console.log(`  ${r.server.padEnd(17)} ${label!.padEnd(11)} ${tool!.padEnd(15)} ${figure(readings.map((x) => x.rps), (x) => `${x.toFixed(0)} rps`).padEnd(17)} ${figure(readings.map((x) => x.p50Us), ms).padEnd(14)} ms ${figure(readings.map((x) => x.p99Us), ms).padEnd(14)} ms ${figure(readings.map((x) => x.cpuUsPerRequest), (x) => x.toFixed(0)).padStart(8)} µs${extra}`);
     }
   }
