@@ -58,7 +58,7 @@ export function p99AtCapacity(trial: TrialResult): number | undefined {
 }
 
 /** trials.csv: the fixed columns; the swept knobs' columns sit between index and capacity_rps. */
-export const TRIALS_COLUMNS = ['index', 'capacity_rps', 'repeats', 'p99_ms_at_capacity', 'server_rss_mib', 'server_cpu_percent', 'server_main_thread_cpu_percent', 'gpu_utilization_percent', 'points', 'duration_s', 'recommended'] as const;
+export const TRIALS_COLUMNS = ['index', 'capacity_rps', 'repeats', 'p99_ms_at_capacity', 'server_rss_mib', 'server_cpu_percent', 'server_main_thread_cpu_percent', 'gpu_utilization_percent', 'points', 'duration_s', 'recommended', 'startup_ms'] as const;
 
 /** Knob columns: the sweep's knobs in their declared order, then any other setting a trial carried. */
 export function trialKnobColumns(sweep: SweepResults): string[] {
@@ -87,7 +87,7 @@ export function trialsCsv(results: RunResults): string {
     return [
       t.index, ...knobValues, t.capacity_rps === null ? '' : t.capacity_rps.toFixed(2), (t.repeats ?? []).map((r) => r.toFixed(2)).join(';'),
       ms(p99AtCapacity(t)), t.server_rss_bytes === undefined ? '' : (t.server_rss_bytes / 2 ** 20).toFixed(1), fixed(t.server_cpu_percent),
-      fixed(t.server_main_thread_cpu_percent), fixed(t.gpu_utilization_percent), t.points.length, t.duration_s.toFixed(1), isRecommendedTrial(sweep, t),
+      fixed(t.server_main_thread_cpu_percent), fixed(t.gpu_utilization_percent), t.points.length, t.duration_s.toFixed(1), isRecommendedTrial(sweep, t), t.startup_ms ?? '',
     ];
   });
   const [first, ...rest] = TRIALS_COLUMNS;

@@ -205,6 +205,8 @@ export interface TrialResult {
   server_main_thread_cpu_percent?: number;
   gpu_utilization_percent?: number;
   duration_s: number;
+  /** Launch mode (the server restarted for the trial): launch to model ready, ms. */
+  startup_ms?: number;
 }
 
 export interface Recommendation {

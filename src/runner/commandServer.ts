@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { knobPlaceholderValues, type LaunchKnob } from '../scenario/knobs.ts';
 import { expandPlaceholders, isPortPlaceholder, placeholdersIn } from '../scenario/placeholders.ts';
 import type { CommandTarget } from '../scenario/types.ts';
 import { freePorts } from './freePorts.ts';
@@ -29,12 +30,12 @@ function templatesOf(target: CommandTarget): string[] {
   return [...target.command, ...Object.values(target.env), target.url, target.ready_path, ...(target.metrics_url ? [target.metrics_url] : [])];
 }
 
-/** The values of every placeholder the target uses: fresh ports, the model, a fresh temp folder. */
-async function placeholderValues(target: CommandTarget, model: ModelRef): Promise<{ values: Record<string, string>; tmp?: string }> {
+/** The values of every placeholder the target uses: fresh ports, the model, the knobs, a fresh temp folder. */
+async function placeholderValues(target: CommandTarget, model: ModelRef, settings: KnobSettings): Promise<{ values: Record<string, string>; tmp?: string }> {
   const names = [...new Set(templatesOf(target).flatMap(placeholdersIn))];
   const portNames = names.filter(isPortPlaceholder);
   const ports = await freePorts(portNames.length);
-  const values: Record<string, string> = { model: model.name, version: model.version ?? '' };
+  const values: Record<string, string> = { ...knobPlaceholderValues({ ...target.server, ...settings } as KnobSettings), model: model.name, version: model.version ?? '' };
   portNames.forEach((name, i) => (values[name] = String(ports[i])));
   if (!names.includes('tmp')) return { values };
   const tmp = await mkdtemp(path.join(tmpdir(), 'servebench-target-'));
@@ -46,8 +47,11 @@ function lastLines(server: ServerProcess, count = 8): string {
   return lines.length > 0 ? `; its last output:\n${lines.map((l) => `  ${l}`).join('\n')}` : ' (it printed nothing)';
 }
 
-export async function startCommandServer(target: CommandTarget, model: ModelRef): Promise<CommandServer> {
-  const { values, tmp } = await placeholderValues(target, model);
+/** Knob values for one start (a tuning trial's), over the target's own `server` settings. */
+export type KnobSettings = Partial<Record<LaunchKnob, number>>;
+
+export async function startCommandServer(target: CommandTarget, model: ModelRef, settings: KnobSettings = {}): Promise<CommandServer> {
+  const { values, tmp } = await placeholderValues(target, model, settings);
   const fill = (template: string) => expandPlaceholders(template, values);
   const [file, ...args] = target.command.map(fill);
   const env = { ...process.env, ...Object.fromEntries(Object.entries(target.env).map(([k, v]) => [k, fill(v)])) };

@@ -3,6 +3,8 @@
 
 /** `{port}` and any `{<name>_port}`: a free loopback port each, allocated at every start. */
 const PORT = /^(?:[a-z][a-z0-9_]*_)?port$/;
+import { isKnobName } from './knobs.ts';
+
 /** Values the runner knows without allocating anything. */
 export const FIXED_PLACEHOLDERS = ['model', 'version', 'tmp', 'scenario_dir'] as const;
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -18,8 +20,8 @@ export function placeholdersIn(template: string): string[] {
 
 /** Why a placeholder name cannot be filled, or undefined when it can. */
 export function unknownPlaceholder(name: string): string | undefined {
-  if (isPortPlaceholder(name) || (FIXED_PLACEHOLDERS as readonly string[]).includes(name)) return undefined;
-  return `unknown placeholder {${name}}: expected {port}, {<name>_port} (a free port each), or ${FIXED_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`;
+  if (isPortPlaceholder(name) || (FIXED_PLACEHOLDERS as readonly string[]).includes(name) || isKnobName(name)) return undefined;
+  return `unknown placeholder {${name}}: expected {port}, {<name>_port} (a free port each), ${FIXED_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}, or a serving knob ({max_batch_size}, {workers}..., or a server's own name such as {batch_size} or {instance_count})`;
 }
 
 /** Replaces every known placeholder; `{{` and `}}` are left alone (nothing to escape in practice). */

@@ -9,7 +9,8 @@ import type { ScenarioInput, TargetInput } from './input.ts';
 import { resolvePhases } from './phases.ts';
 import { expandPlaceholders, isPortPlaceholder, placeholdersIn, splitCommandLine, unknownPlaceholder } from './placeholders.ts';
 import { SCENARIO_SCHEMA_ID } from './schema.ts';
-import type { CommandTarget, PayloadSpec, Scenario, Target } from './types.ts';
+import { LAUNCH_KNOBS } from './knobs.ts';
+import type { CommandTarget, PayloadSpec, Scenario, ServerSettings, Target } from './types.ts';
 
 export interface ResolveContext {
   /** A relative target.models_dir is taken from here (the scenario file's folder). */
@@ -44,7 +45,8 @@ function resolveTarget(t: TargetInput, ctx: ResolveContext, problems: Problems):
     };
   }
   if (kind === 'command') return resolveCommandTarget(t, ctx, problems, readyTimeoutMs, misplaced);
-  misplaced(['models_dir', 'server'], 'only for an embedded target (this target is a url)');
+  misplaced(['models_dir'], 'only for an embedded target (this target is a url)');
+  misplaced(['server'], 'only for an embedded or command target (this target is a url)');
   misplaced(COMMAND_ONLY, 'only for a command target (this target is a url)');
   let url = '';
   if (t.url === undefined) {
@@ -74,7 +76,13 @@ function normalizedOrigin(text: string, at: FieldPath, problems: Problems): stri
 }
 
 function resolveCommandTarget(t: TargetInput, ctx: ResolveContext, problems: Problems, readyTimeoutMs: number, misplaced: (keys: readonly (keyof TargetInput)[], why: string) => void): CommandTarget {
-  misplaced(['models_dir', 'server'], 'only for an embedded target (this target is a command)');
+  misplaced(['models_dir'], 'only for an embedded target (this target is a command)');
+  const server: ServerSettings = {};
+  for (const [key, value] of Object.entries(t.server ?? {})) {
+    if (!(LAUNCH_KNOBS as readonly string[]).includes(key)) problems.add(['target', 'server', key], `expected a serving knob of a launched server (${LAUNCH_KNOBS.join(', ')}), filled into the command's placeholders`);
+    else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) problems.add(['target', 'server', key], `expected a whole number >= 0, got ${JSON.stringify(value)}`);
+    else server[key] = value;
+  }
   misplaced(['pid'], 'only for a url target: a command target samples the process it starts');
   let command: string[] = [];
   let commandProblem: string | undefined;
@@ -126,6 +134,7 @@ function resolveCommandTarget(t: TargetInput, ctx: ResolveContext, problems: Pro
   return {
     kind: 'command',
     command: command.map(here),
+    server,
     env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, here(v)])),
     cwd: t.cwd !== undefined ? path.resolve(ctx.baseDir, here(t.cwd)) : ctx.baseDir,
     url: here(url).replace(/\/+$/, ''),

@@ -178,7 +178,7 @@ const TARGET = withMessage('a target like {kind: embedded}, {url: http://127.0.0
     models_dir: str(`Embedded: the model repository, relative to this file. Default: the package's own ${DEFAULTS.models_dir}/.`),
     server: withMessage('a map of server settings like {workers: 2, max_batch_size: 16}', {
       type: 'object',
-      description: 'Embedded: settings of `servebench serve` by their file names (workers, max_batch_size, max_batch_delay_us, max_queue_size, fault_latency_ms...); the server checks them at start.',
+      description: 'Embedded: settings of `servebench serve` by their file names (workers, max_batch_size, max_batch_delay_us, max_queue_size, fault_latency_ms...); the server checks them at start. Command: serving knobs (workers, max_batch_size, max_batch_delay_us, intra_op_threads, max_queue_size) filled into the command\'s knob placeholders, in servebench\'s names or the server\'s own ({max_batch_size}, {batch_size}, {instance_count}, {max_batch_delay} in ms...); `servebench tune` restarts the server with each trial\'s values.',
       additionalProperties: withMessage('a string, number, boolean or list of integers', {
         type: ['string', 'number', 'boolean', 'array'], items: { type: 'integer' },
       }),

@@ -33,6 +33,8 @@ export interface CommandTarget {
   kind: 'command';
   /** argv templates (no shell in between, so the harness holds the server's own PID). */
   command: string[];
+  /** Serving knobs by servebench's names, filled into knob placeholders ({max_batch_size}, {batch_size}...); unset ones take servebench's defaults. */
+  server: ServerSettings;
   env: Record<string, string>;
   /** Working directory (absolute; written relative to the scenario file). */
   cwd: string;

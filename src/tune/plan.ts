@@ -10,10 +10,10 @@ import { createStrategy, type SearchStrategy } from './search/strategies.ts';
 import type { SweepSpec } from './sweepSection.ts';
 import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';
 
-/** Server defaults, then the embedded target's own settings, then what a running server reports. */
+/** Server defaults, then the embedded or launched target's own settings, then what a running server reports. */
 export function baseConfig(scenario: Scenario, reported?: Partial<ServingConfig>): ServingConfig {
   const base: ServingConfig = { ...DEFAULT_SERVING_CONFIG };
-  const settings = scenario.target.kind === 'embedded' ? scenario.target.server : {};
+  const settings = scenario.target.kind === 'url' ? {} : scenario.target.server;
   for (const knob of KNOBS) {
     const value = reported?.[knob] ?? settings[knob];
     if (typeof value === 'number') base[knob] = value;

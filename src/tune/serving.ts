@@ -23,6 +23,8 @@ export interface ServingControl {
    * Resolves with the model's configuration as the server gives it (GET .../config), when it does.
    */
   apply(config: ServingConfig): Promise<Record<string, unknown> | undefined>;
+  /** Launch mode: how long the last (re)start took, ms. */
+  lastStartupMs?(): number | undefined;
 }
 
 const enc = encodeURIComponent;

@@ -73,7 +73,8 @@ export async function runTrial(ctx: TrialContext, plan: TrialPlan): Promise<Tria
   const rateOf = spec.objective === 'min-p99' ? spec.rate! : plan.startRps;
   const effective = await prepare(ctx, plan.config, Math.max(1, rateOf / 2));
   const steps: StepMeasurement[] = [];
-  const base = { index: plan.index, config: plan.config, reason: plan.reason, started_at: startedAt.toISOString() };
+  const startupMs = ctx.control.lastStartupMs?.();
+  const base = { index: plan.index, config: plan.config, reason: plan.reason, started_at: startedAt.toISOString(), ...(startupMs !== undefined ? { startup_ms: startupMs } : {}) };
 
   if (spec.objective === 'min-p99') {
     const m = await measureRate(ctx.step, spec.rate!, spec.stepS, `trial-${plan.index}`);

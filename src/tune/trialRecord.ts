@@ -14,6 +14,8 @@ export interface TrialRecord extends ServerUsage {
   reason: string;
   started_at: string;
   duration_s: number;
+  /** Launch mode: the server's start-up for this trial (launch to model ready), ms. */
+  startup_ms?: number;
   /** max-rate: the highest rate meeting the SLO, 0 when none did. min-p99: the rate, 0 when it broke the error limit. */
   capacity_rps: number;
   /** What the strategy maximises: capacity_rps (max-rate) or 1e6 / p99 in us (min-p99). */
@@ -60,6 +62,7 @@ export function toTrialResults(records: readonly TrialRecord[]): TrialResult[] {
       ...(r.server_cpu_percent !== undefined ? { server_cpu_percent: r.server_cpu_percent } : {}),
       ...(r.server_main_thread_cpu_percent !== undefined ? { server_main_thread_cpu_percent: r.server_main_thread_cpu_percent } : {}),
       duration_s: r.duration_s,
+      ...(r.startup_ms !== undefined ? { startup_ms: r.startup_ms } : {}),
     };
   });
 }

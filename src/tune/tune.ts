@@ -16,7 +16,9 @@ import { processStartTicks, stopOrphanServer } from './orphan.ts';
 import { baseConfig, bestSoFar, etaSeconds, planSweep, searchStartRate } from './plan.ts';
 import { recommend, type RecommendationFile } from './recommend.ts';
 import type { StepContext } from './rateStep.ts';
-import { checkSweepable, connectServingControl, type ServingControl } from './serving.ts';
+import { checkLaunchSweepable, launchKnobs, launchServingControl } from './launchControl.ts';
+import type { ServingConfig } from './search/space.ts';
+import { checkSweepable, connectServingControl, sweptKnobs, type ServingControl } from './serving.ts';
 import { sweepFingerprint, TuneStore, TUNE_STATE_SCHEMA } from './store.ts';
 import type { SweepSpec } from './sweepSection.ts';
 import { runTrial, TrialInterrupted } from './trial.ts';
@@ -100,15 +102,31 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   let verification: Verification | undefined;
   let plan: ReturnType<typeof planSweep> | undefined;
   let completed = false;
-  const startServer = async (): Promise<{ control: ServingControl; step: StepContext }> => {
-    target = await startTarget(scenario);
-    if (target.kind === 'embedded' && target.pid !== undefined) {
-      forgetExitKill = killOnExit(target.pid);
-      store.recordServer({ pid: target.pid, start_ticks: await processStartTicks(target.pid), origin: target.origin });
+  // A server the run started is recorded, so a resume after kill -9 can stop what was left running.
+  const adopt = async (started: RunningTarget): Promise<void> => {
+    target = started;
+    forgetExitKill();
+    store.forgetServer();
+    if (started.server && started.pid !== undefined) {
+      forgetExitKill = killOnExit(started.pid);
+      store.recordServer({ pid: started.pid, start_ticks: await processStartTicks(started.pid), origin: started.origin });
     }
-    const control = await connectServingControl({ origin: target.origin, protocol: target.protocol, model });
-    const requests = await buildPayloads({ origin: target.origin, target: { protocol: target.protocol, model, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
-    const step: StepContext = { origin: target.origin, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: target.pid, mainThreadIsEventLoop: target.kind === 'embedded', runStartUs, signal };
+  };
+  const launchable = scenario.target.kind === 'command' ? launchKnobs(scenario.target) : [];
+  const startServer = async (): Promise<{ control: ServingControl; step: StepContext }> => {
+    await adopt(await startTarget(scenario));
+    const running = target!;
+    const requests = await buildPayloads({ origin: running.origin, target: { protocol: running.protocol, model, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
+    const step: StepContext = { origin: running.origin, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: running.pid, mainThreadIsEventLoop: running.kind === 'embedded', runStartUs, signal };
+    // Launch mode: each trial stops the server and starts it with its knobs on the command line.
+    const relaunch = async (config: ServingConfig) => {
+      await target?.stop();
+      await adopt(await startTarget(scenario, { settings: Object.fromEntries(launchable.map((k) => [k, config[k]])) }));
+      step.origin = target!.origin;
+      step.serverPid = target!.pid;
+      return { origin: target!.origin, protocol: target!.protocol, startupMs: target!.startupMs ?? 0 };
+    };
+    const control = launchable.length > 0 ? launchServingControl({ model, knobs: launchable, relaunch }) : await connectServingControl({ origin: running.origin, protocol: running.protocol, model });
     await warmServer(step);
     return { control, step };
   };
@@ -127,6 +145,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     let { control, step } = await startServer();
     emit({ type: 'run-start', scenario: scenario.name, target: target!.origin, model, phases: [] });
     plan = planSweep(spec, baseConfig(scenario, await control.current()));
+    if (launchable.length > 0) checkLaunchSweepable(sweptKnobs(spec.knobs), launchable);
     checkSweepable(control, spec.knobs, target!.origin, scenario.target.kind === 'embedded');
     if (!control.canReconfigure) notes.push(`${target!.origin} cannot be re-configured: measured as it is`);
 

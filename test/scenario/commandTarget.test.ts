@@ -32,7 +32,7 @@ describe('placeholders', () => {
     expect(expandPlaceholders('--p {port} --m {model} {other}', { port: '8000', model: 'mlp' })).toBe('--p 8000 --m mlp {other}');
   });
   it('accepts {port}, {<name>_port} and the fixed names only', () => {
-    for (const ok of ['port', 'grpc_port', 'management_port', 'model', 'version', 'tmp', 'scenario_dir']) expect(unknownPlaceholder(ok)).toBeUndefined();
+    for (const ok of ['port', 'grpc_port', 'management_port', 'model', 'version', 'tmp', 'scenario_dir', 'max_batch_size', 'batch_size', 'instance_count', 'max_batch_delay']) expect(unknownPlaceholder(ok)).toBeUndefined();
     expect(unknownPlaceholder('prot')).toMatch(/unknown placeholder \{prot\}: expected \{port\}/);
     expect(unknownPlaceholder('_port')).toBeDefined();
   });
@@ -44,6 +44,7 @@ describe('a command target in a scenario', () => {
     expect(scenario.target).toEqual({
       kind: 'command',
       command: ['python', 'serve.py', '--http-port', '{port}', '--metrics-port', '{metrics_port}'],
+      server: {},
       env: { OMP_NUM_THREADS: '1' },
       cwd: '/work',
       url: 'http://127.0.0.1:{port}',
@@ -72,7 +73,11 @@ describe('a command target in a scenario', () => {
     ['an unknown placeholder', { command: ['server', '--port', '{prot}'], url: 'http://127.0.0.1:8000' }, [expect.stringMatching(/^target\.command\[2\]: unknown placeholder \{prot\}/)]],
     ['no {port} and no url', { command: 'server --port 8000' }, [expect.stringMatching(/^target\.url: expected the URL the server will listen on \(the command has no \{port\}/)]],
     ['a pid', { command: 'server {port}', pid: 12 }, ['target.pid: only for a url target: a command target samples the process it starts']],
-    ['embedded fields', { command: 'server {port}', server: { workers: 2 } }, ['target.server: only for an embedded target (this target is a command)']],
+    ['embedded fields', { command: 'server {port}', models_dir: 'm' }, ['target.models_dir: only for an embedded target (this target is a command)']],
+    ['a server setting that is no serving knob', { command: 'server {port} --b {batch_size}', server: { fault_latency_ms: 5, max_batch_size: -1 } }, [
+      'target.server.fault_latency_ms: expected a serving knob of a launched server (workers, max_batch_size, max_batch_delay_us, intra_op_threads, max_queue_size), filled into the command\'s placeholders',
+      'target.server.max_batch_size: expected a whole number >= 0, got -1',
+    ]],
     ['a bad metrics url placeholder', { command: 'server {port}', metrics_url: 'http://127.0.0.1:{metrics}/metrics' }, [expect.stringMatching(/^target\.metrics_url: unknown placeholder \{metrics\}/)]],
   ])('refuses %s, naming the field', (_label, target, expected) => {
     expect(problemsOf(target)).toEqual(expected);
@@ -81,5 +86,19 @@ describe('a command target in a scenario', () => {
   it('refuses command fields on other targets', () => {
     expect(problemsOf({ url: 'http://127.0.0.1:8000', env: { A: 1 } })).toEqual(['target.env: only for a command target (this target is a url)']);
     expect(problemsOf({ kind: 'embedded', command: 'x' })).toEqual(['target.command: only for a url or command target (this target is embedded)']);
+  });
+});
+
+describe('knob placeholders', () => {
+  it('render each server\'s name in its own unit, unset knobs at servebench\'s defaults', async () => {
+    const { knobPlaceholderValues } = await import('../../src/scenario/knobs.ts');
+    const values = knobPlaceholderValues({ max_batch_size: 16, max_batch_delay_us: 2500, workers: 2 });
+    expect(values).toMatchObject({
+      max_batch_size: '16', batch_size: '16', max_batch_delay_us: '2500', max_queue_delay_microseconds: '2500',
+      max_batch_delay: '3', max_batch_delay_ms: '2.5', max_batch_time: '0.0025', instance_count: '2', parallel_workers: '2',
+      intra_op_threads: '1', job_queue_size: '256',
+    });
+    // TorchServe takes a batch of at least 1 and a delay of 0 as 0.
+    expect(knobPlaceholderValues({})).toMatchObject({ batch_size: '1', max_batch_delay: '0' });
   });
 });

@@ -1,0 +1,57 @@
+// The serving knobs by servebench's names, and each real server's own name for them with its unit,
+// so a command target's command line can say `--batch-size {batch_size}` (TorchServe's name, in
+// rows) or `--max-queue-delay-us {max_queue_delay_microseconds}` (Triton's) and still be swept by
+// servebench's knobs. Pure.
+
+/** Knobs a launched server can be given through its command line, by servebench's names. */
+export const LAUNCH_KNOBS = ['workers', 'max_batch_size', 'max_batch_delay_us', 'intra_op_threads', 'max_queue_size'] as const;
+export type LaunchKnob = (typeof LAUNCH_KNOBS)[number];
+
+/** servebench's built-in serving defaults: what an unset knob is. */
+export const KNOB_DEFAULTS: Readonly<Record<LaunchKnob, number>> = { workers: 1, max_batch_size: 0, max_batch_delay_us: 0, intra_op_threads: 1, max_queue_size: 256 };
+
+export type ServerKind = 'triton' | 'torchserve' | 'mlserver';
+
+interface KnobName {
+  knob: LaunchKnob;
+  /** Whose name it is; undefined for servebench's own names and their unit variants. */
+  server?: ServerKind;
+  /** The value as that server takes it, from servebench's. */
+  render: (value: number) => string;
+}
+
+const same = (value: number) => String(value);
+/** TorchServe counts the batch delay in whole milliseconds, and a batch of at least 1. */
+const wholeMs = (us: number) => String(us === 0 ? 0 : Math.max(1, Math.round(us / 1000)));
+
+export const KNOB_NAMES: Readonly<Record<string, KnobName>> = {
+  ...Object.fromEntries(LAUNCH_KNOBS.map((knob) => [knob, { knob, render: same }])),
+  max_batch_delay_ms: { knob: 'max_batch_delay_us', render: (us) => String(us / 1000) },
+  max_batch_delay_s: { knob: 'max_batch_delay_us', render: (us) => String(us / 1e6) },
+  // Triton's model configuration (config.pbtxt).
+  instance_count: { knob: 'workers', server: 'triton', render: same },
+  max_queue_delay_microseconds: { knob: 'max_batch_delay_us', server: 'triton', render: same },
+  // TorchServe's model registration and config.properties.
+  batch_size: { knob: 'max_batch_size', server: 'torchserve', render: (rows) => String(Math.max(1, rows)) },
+  max_batch_delay: { knob: 'max_batch_delay_us', server: 'torchserve', render: wholeMs },
+  default_workers_per_model: { knob: 'workers', server: 'torchserve', render: same },
+  job_queue_size: { knob: 'max_queue_size', server: 'torchserve', render: same },
+  // MLServer's model-settings.json and settings.json.
+  parallel_workers: { knob: 'workers', server: 'mlserver', render: same },
+  max_batch_time: { knob: 'max_batch_delay_us', server: 'mlserver', render: (us) => String(us / 1e6) },
+};
+
+export function isKnobName(name: string): boolean {
+  return Object.hasOwn(KNOB_NAMES, name);
+}
+
+/** Every name of one knob, servebench's first: `max_batch_size (batch_size)`. */
+export function namesOfKnob(knob: LaunchKnob): string[] {
+  return Object.entries(KNOB_NAMES).filter(([, n]) => n.knob === knob).map(([name]) => name);
+}
+
+/** The placeholder values of every knob name from the settings (unset knobs take their defaults). */
+export function knobPlaceholderValues(settings: Partial<Record<LaunchKnob, number>>): Record<string, string> {
+  const values = { ...KNOB_DEFAULTS, ...settings };
+  return Object.fromEntries(Object.entries(KNOB_NAMES).map(([name, n]) => [name, n.render(values[n.knob])]));
+}

@@ -1,0 +1,89 @@
+// Launch mode, as Triton's Model Analyzer works: a command target whose command line names serving
+// knobs ({max_batch_size}, or the server's own {batch_size}, {instance_count}...) is re-configured
+// by stopping it and starting it again with the trial's values. What the server then reports
+// (servebench's effective_serving, or Triton's own model configuration) is checked against what
+// was asked, and each start's time is kept: slow model loading is a finding too.
+import { LAUNCH_KNOBS, namesOfKnob, type LaunchKnob } from '../scenario/knobs.ts';
+import { placeholdersIn } from '../scenario/placeholders.ts';
+import type { CommandTarget } from '../scenario/types.ts';
+import { TuneError } from './errors.ts';
+import type { ServingConfig } from './search/space.ts';
+import { knobsOf, notApplied, type ServingControl } from './serving.ts';
+
+/** The knobs whose placeholders (in any server's name) the command line or its env uses. */
+export function launchKnobs(target: CommandTarget): LaunchKnob[] {
+  const used = new Set([...target.command, ...Object.values(target.env)].flatMap(placeholdersIn));
+  return LAUNCH_KNOBS.filter((knob) => namesOfKnob(knob).some((name) => used.has(name)));
+}
+
+/** Triton's model configuration (GET /v2/models/{m}/config) in servebench's knob names. */
+export function knobsOfTritonConfig(config: Record<string, unknown>): Partial<ServingConfig> | undefined {
+  const out: Partial<ServingConfig> = {};
+  const number = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+  const maxBatch = number(config.max_batch_size);
+  if (maxBatch !== undefined) out.max_batch_size = maxBatch;
+  const batching = config.dynamic_batching as Record<string, unknown> | undefined;
+  const delay = number(batching?.max_queue_delay_microseconds);
+  if (delay !== undefined) out.max_batch_delay_us = delay;
+  const group = (config.instance_group as Record<string, unknown>[] | undefined)?.[0];
+  const count = number(group?.count);
+  if (count !== undefined) out.workers = count;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export interface Relaunched {
+  origin: string;
+  protocol: 'kserve-v2' | 'torchserve';
+  startupMs: number;
+}
+
+export interface LaunchControlOptions {
+  model: string;
+  /** The knobs the command line can take (launchKnobs). */
+  knobs: readonly LaunchKnob[];
+  /** Stops the running server and starts it with these knob values. */
+  relaunch(config: ServingConfig): Promise<Relaunched>;
+}
+
+export interface LaunchControl extends ServingControl {
+  /** The last start's time, ms. */
+  lastStartupMs(): number | undefined;
+}
+
+export function launchServingControl(o: LaunchControlOptions): LaunchControl {
+  let startupMs: number | undefined;
+  let readBack: Partial<ServingConfig> | undefined;
+  const apply = async (config: ServingConfig): Promise<Record<string, unknown> | undefined> => {
+    const started = await o.relaunch(config);
+    startupMs = started.startupMs;
+    const modelConfig = started.protocol === 'kserve-v2' ? await fetchModelConfig(started.origin, o.model) : undefined;
+    readBack = modelConfig ? (knobsOf(modelConfig.effective_serving as Record<string, unknown> | undefined) ?? knobsOfTritonConfig(modelConfig)) : undefined;
+    const launched = Object.fromEntries(o.knobs.map((k) => [k, readBack?.[k]]).filter(([, v]) => v !== undefined)) as Partial<ServingConfig>;
+    const wrong = notApplied(config, launched);
+    if (wrong.length > 0) {
+      throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `${o.model} restarted with ${wrong.join(', ')}: the server runs another value than its command line asked; check how the command passes that knob`);
+    }
+    return { ...(modelConfig ?? {}), ...(readBack ? { effective_serving: readBack } : {}) };
+  };
+  return { canReconfigure: true, current: async () => readBack, apply, lastStartupMs: () => startupMs };
+}
+
+async function fetchModelConfig(origin: string, model: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await fetch(`${origin}/v2/models/${encodeURIComponent(model)}/config`, { signal: AbortSignal.timeout(10_000) });
+    const value: unknown = res.status === 200 ? await res.json() : undefined;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Refuses swept knobs the command line has no placeholder for, naming those it has and how to add one. */
+export function checkLaunchSweepable(swept: readonly string[], knobs: readonly LaunchKnob[]): void {
+  const missing = swept.filter((k) => !(knobs as readonly string[]).includes(k));
+  if (missing.length === 0) return;
+  const can = knobs.length > 0 ? knobs.join(', ') : 'none';
+  const how = missing.map((k) => `{${namesOfKnob(k as LaunchKnob).join('} or {')}}`).join('; ');
+  throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `the target's command line has no placeholder for ${missing.join(', ')}, so a restart cannot change ${missing.length === 1 ? 'it' : 'them'} (it can sweep: ${can}). Pass the knob in the command, e.g. ${how}`);
+}
+

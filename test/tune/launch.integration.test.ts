@@ -1,0 +1,59 @@
+// Launch mode: a command target whose command line names knobs is restarted per trial with that
+// trial's values, as Model Analyzer restarts Triton. servebench serve, launched from its command
+// line, stands in for any server here; test:peers does the same with Triton and TorchServe.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseScenario } from '../../src/scenario/load.ts';
+import { knobsOfTritonConfig } from '../../src/tune/launchControl.ts';
+import { parseSweepSection } from '../../src/tune/sweepSection.ts';
+import type { TrialRecord } from '../../src/tune/trialRecord.ts';
+import { runTune } from '../../src/tune/tune.ts';
+import { MODELS_DIR, REPO_ROOT } from '../helpers/servers.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'sb-launch-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const SWEEP = { strategy: 'grid', knobs: { max_batch_size: [0, 8] }, slo: ['p99 < 250ms', 'error_rate < 5%'], step: '0.5s', warmup: '0.3s', start_rate: 100, max_steps: 3, precision: '50%', repeats: 1 };
+// The server's own flag names, as a user's launcher would spell them.
+const command = (knobs: string) => [process.execPath, 'bin/servebench', 'serve', '--port', '{port}', '--models', MODELS_DIR, '--load-models', '{model}', ...knobs.split(' ')];
+
+describe('servebench tune in launch mode', { timeout: 180_000 }, () => {
+  it('restarts the server per trial with its knobs, reads them back, and keeps each start-up time', async () => {
+    const scenario = parseScenario({ name: 'launch', model: 'mlp', target: { command: command('--max-batch-size {max_batch_size} --max-batch-delay-us {max_queue_delay_microseconds}'), cwd: REPO_ROOT, server: { max_batch_delay_us: 1000 } }, phases: [{ kind: 'steady', duration: '1s' }], sweep: SWEEP }, 'launch.yaml', { baseDir: REPO_ROOT });
+    const spec = parseSweepSection(scenario.sweep, 'launch.yaml');
+    const dir = join(root, 'sweep');
+    const { results, recommendation } = await runTune(scenario, spec, { runId: 'launch', dir });
+    expect(results.error).toBeUndefined();
+    const trials = readFileSync(join(dir, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrialRecord);
+    expect(trials.map((t) => t.config.max_batch_size).sort()).toEqual([0, 8]);
+    for (const t of trials) {
+      expect(t.startup_ms).toBeGreaterThan(0);
+      // What the restarted server reports running is the trial's configuration.
+      expect(t.effective_serving).toMatchObject({ max_batch_size: t.config.max_batch_size, max_batch_delay_us: t.config.max_batch_delay_us });
+    }
+    // The knob the sweep does not vary keeps the target's own value (a delay means nothing without batching).
+    expect(trials.find((t) => t.config.max_batch_size === 8)!.effective_serving).toMatchObject({ max_batch_delay_us: 1000 });
+    expect(results.sweep!.trials.every((t) => t.startup_ms !== undefined)).toBe(true);
+    expect(readFileSync(join(dir, 'trials.csv'), 'utf8').split('\n')[0]).toMatch(/,startup_ms$/);
+    expect(recommendation?.capacity_rps).toBeGreaterThan(0);
+    // The closing checks ran on the server restarted with the recommended knobs.
+    expect(results.server_config).toMatchObject({ effective_serving: { max_batch_size: recommendation!.config.max_batch_size } });
+  });
+
+  it('refuses a sweep of a knob the command line cannot pass, naming what it can sweep and how', async () => {
+    const scenario = parseScenario({ name: 'launch-refused', model: 'mlp', target: { command: command('--max-batch-size {batch_size}'), cwd: REPO_ROOT }, phases: [{ kind: 'steady', duration: '1s' }], sweep: { ...SWEEP, knobs: { max_batch_size: [0, 8], workers: [1, 2] } } }, 'launch.yaml', { baseDir: REPO_ROOT });
+    const spec = parseSweepSection(scenario.sweep, 'launch.yaml');
+    const { results } = await runTune(scenario, spec, { runId: 'launch-refused', dir: join(root, 'refused') });
+    expect(results.error).toMatch(/^the target's command line has no placeholder for workers, so a restart cannot change it \(it can sweep: max_batch_size\)\. Pass the knob in the command, e\.g\. \{workers\} or \{instance_count\} or \{default_workers_per_model\} or \{parallel_workers\}/);
+  });
+});
+
+describe('Triton model configuration in servebench knob names', () => {
+  it('reads max_batch_size, the dynamic batcher delay and the instance count', () => {
+    expect(knobsOfTritonConfig({ max_batch_size: 16, dynamic_batching: { max_queue_delay_microseconds: '500', preferred_batch_size: [16] }, instance_group: [{ count: 2, kind: 'KIND_CPU' }] })).toEqual({ max_batch_size: 16, max_batch_delay_us: 500, workers: 2 });
+    expect(knobsOfTritonConfig({ max_batch_size: 0, instance_group: [{ count: 1 }] })).toEqual({ max_batch_size: 0, workers: 1 });
+    expect(knobsOfTritonConfig({ name: 'x' })).toBeUndefined();
+  });
+});
