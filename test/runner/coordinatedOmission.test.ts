@@ -19,7 +19,7 @@ function stalledScenario(phase: Record<string, unknown>) {
 }
 
 describe('coordinated omission', () => {
-  it('the open loop reports a p99 of at least the stall; the closed loop of the same server does not', { timeout: 180_000 }, async () => {
+  it('the open loop reports the stall in its p90 and p99; the closed loop of the same server does not', { timeout: 180_000 }, async () => {
     const open = await runScenario(stalledScenario({ rate: 400 }), { runId: 'co-open' });
     const closed = await runScenario(stalledScenario({ connections: 4 }), { runId: 'co-closed' });
     const openPhase = open.phases[0];
@@ -27,7 +27,12 @@ describe('coordinated omission', () => {
     expect(openPhase.load.mode).toBe('open');
     expect(closedPhase.load.mode).toBe('closed');
     expect(openPhase.requests.ok).toBeGreaterThan(500);
-    expect(openPhase.latency_us.p99).toBeGreaterThanOrEqual(STALL_MS * 1000);
+    // A 300 ms stall each second catches ~30% of an open loop's requests, each waiting what was left
+    // of the stall when it was due: uniform over (0, 300] ms. So the top 1% (a thirtieth of those)
+    // waited at least ~290 ms, the top 10% at least ~200 ms, and the first one due the whole stall.
+    expect(openPhase.latency_us.max).toBeGreaterThanOrEqual(STALL_MS * 1000 * 0.95);
+    expect(openPhase.latency_us.p99).toBeGreaterThanOrEqual(STALL_MS * 1000 * 0.8);
+    expect(openPhase.latency_us.p90).toBeGreaterThanOrEqual(STALL_MS * 1000 * 0.5);
     // The closed loop sends nothing while stalled, so only a handful of its samples carry the stall.
     expect(closedPhase.latency_us.max).toBeGreaterThanOrEqual(STALL_MS * 1000 * 0.5);
     expect(closedPhase.latency_us.p99).toBeLessThan(openPhase.latency_us.p99 / 2);
