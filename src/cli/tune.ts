@@ -15,7 +15,7 @@ export const HELP = `Usage: servebench tune <scenario.yaml> [--out DIR | --resum
 
 Sweeps the server knobs listed in the scenario's sweep section (workers, max_batch_size,
 max_batch_delay_us, intra_op_threads, max_queue_size). For each configuration it reloads the model
-through the management API and searches the highest open-loop rate whose p99 and error rate meet
+through the management API (or restarts a command target whose command line names the knobs) and searches the highest open-loop rate whose p99 and error rate meet
 the SLO, then recommends a configuration and measures it at 50/80/100% of its capacity.
   --out DIR          the run folder (default reports/<run-id>/)
   --resume DIR       continue a run that was stopped or killed; finished trials are not redone
