@@ -1,6 +1,7 @@
 // The open loop is honest: a periodic server stall shows up in its p99, because latency counts
 // from the intended send time; a closed loop on the same server hides it (coordinated omission).
 import { describe, expect, it } from 'vitest';
+import { percentileFromEncoded } from '../../src/analyze/latency.ts';
 import { runScenario } from '../../src/runner/run.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 
@@ -33,8 +34,14 @@ describe('coordinated omission', () => {
     expect(openPhase.latency_us.max).toBeGreaterThanOrEqual(STALL_MS * 1000 * 0.95);
     expect(openPhase.latency_us.p99).toBeGreaterThanOrEqual(STALL_MS * 1000 * 0.8);
     expect(openPhase.latency_us.p90).toBeGreaterThanOrEqual(STALL_MS * 1000 * 0.5);
-    // The closed loop sends nothing while stalled, so only a handful of its samples carry the stall.
+    // The closed loop sends nothing while stalled: each of its 4 connections waits through a stall
+    // with one request at most, so at most 4 per stall wait half of one (twice that allowed for the
+    // loaded machine's own pauses). Its p99 alone says little: with few requests those are 1%.
     expect(closedPhase.latency_us.max).toBeGreaterThanOrEqual(STALL_MS * 1000 * 0.5);
-    expect(closedPhase.latency_us.p99).toBeLessThan(openPhase.latency_us.p99 / 2);
+    const stalls = Math.ceil(closedPhase.duration_s) + 1;
+    const mostStalled = 2 * 4 * stalls;
+    expect(closedPhase.requests.completed).toBeGreaterThan(4 * mostStalled);
+    const unstalledShare = 100 * (1 - mostStalled / closedPhase.requests.completed);
+    expect(percentileFromEncoded(closedPhase.histogram, unstalledShare)).toBeLessThan((STALL_MS * 1000) / 2);
   });
 });
