@@ -9,7 +9,7 @@
 // (servebench's measurement, default 9 s: perf_analyzer's three stable 3 s windows),
 // BENCH_PEERS_SLO (default 50ms).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -200,5 +200,6 @@ export async function benchPeers(): Promise<boolean> {
     console.log(`\n  capacity at p99 < ${SLO} (servebench's open-loop search, same machine): servebench serve ${ours.capacityRps} rps, Triton ${theirs.capacityRps} rps: ${ratio.toFixed(2)}x`);
   }
   console.log(`  ${ok ? 'PASS' : 'FAIL'}: every measurement of both tools ran with zero errors`);
+  rmSync(out, { recursive: true, force: true });
   return ok;
 }

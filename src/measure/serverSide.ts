@@ -61,7 +61,8 @@ const triton: Dialect = {
     const summary: ServerSideSummary = { source: 'triton', missing: ['requests by HTTP status (Triton counts successes, and failures by reason)'] };
     const succeeded = delta('nv_inference_request_success') ?? 0;
     const failures = increaseBy(before, after, 'nv_inference_request_failure', 'reason', filter) ?? {};
-    const requests = succeeded + Object.values(failures).reduce((a, b) => a + b, 0);
+    // Triton adds to its duration counters for successful requests only.
+    const requests = succeeded;
     if (requests > 0) {
       const queue = delta('nv_inference_queue_duration_us');
       const compute = ['input', 'infer', 'output'].map((part) => delta(`nv_inference_compute_${part}_duration_us`));
@@ -127,6 +128,7 @@ const torchserve: Dialect = {
     const handlerFilter: Record<string, string> = model ? { ModelName: model } : {};
     const batches = delta('HandlerBatches', handlerFilter);
     const rows = delta('HandlerBatchRequests', handlerFilter);
+    // Requests per batch: rows when each request carries one sample, as servebench's payloads do.
     if (batches && rows !== undefined) summary.batch_size_mean = round3(rows / batches);
     else summary.missing!.push('batch size (a handler other than peers/torchserve/handler.py reports none)');
     const byClass = Object.fromEntries(['2XX', '4XX', '5XX'].flatMap((c) => {

@@ -41,6 +41,9 @@ export class SystemSampler {
   private lastLoadgen: CpuReading | undefined;
   private serverGone = false;
   private descendants: number[] = [];
+  /** Each watched child's CPU at its last reading, and what the children used while watched. */
+  private childCpuMs = new Map<number, number>();
+  private childCpuWatchedMs = 0;
   private ticksSinceTreeScan = Number.POSITIVE_INFINITY;
   private gpuOff = false;
   private metricsOff = false;
@@ -153,9 +156,21 @@ export class SystemSampler {
       this.ticksSinceTreeScan = 0;
       this.descendants = await descendantsOf(pid).catch(() => []);
     }
-    const children = (await Promise.all(this.descendants.map(readProcessUsage))).filter((u): u is ProcessUsage => u !== null);
-    if (children.length > 0 && !this.noted.has(TREE_NOTE)) this.note(TREE_NOTE);
-    return children.reduce((sum, c) => ({ ...sum, cpuMs: sum.cpuMs + c.cpuMs, rssBytes: sum.rssBytes + c.rssBytes }), usage);
+    const readings = await Promise.all(this.descendants.map(async (child) => [child, await readProcessUsage(child)] as const));
+    // Children come and go: only what each used between two of our readings counts (a child's
+    // first reading is its baseline), so a worker found mid-run or one that exits is no spike or dip.
+    const seen = new Map<number, number>();
+    let rssBytes = usage.rssBytes;
+    for (const [child, reading] of readings) {
+      if (!reading) continue;
+      const last = this.childCpuMs.get(child);
+      if (last !== undefined && reading.cpuMs >= last) this.childCpuWatchedMs += reading.cpuMs - last;
+      seen.set(child, reading.cpuMs);
+      rssBytes += reading.rssBytes;
+    }
+    this.childCpuMs = seen;
+    if (seen.size > 0) this.note(TREE_NOTE);
+    return { ...usage, cpuMs: usage.cpuMs + this.childCpuWatchedMs, rssBytes };
   }
 
   private async serverMetrics() {

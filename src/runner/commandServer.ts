@@ -7,6 +7,7 @@ import path from 'node:path';
 import { knobPlaceholderValues, type LaunchKnob } from '../scenario/knobs.ts';
 import { expandPlaceholders, isPortPlaceholder, placeholdersIn } from '../scenario/placeholders.ts';
 import type { CommandTarget } from '../scenario/types.ts';
+import { RunError } from './errors.ts';
 import { freePorts } from './freePorts.ts';
 import { waitUntilReady } from './readiness.ts';
 import { launchServerProcess, type ServerProcess } from './serverProcess.ts';
@@ -42,8 +43,8 @@ async function placeholderValues(target: CommandTarget, model: ModelRef, setting
   return { values: { ...values, tmp }, tmp };
 }
 
-function lastLines(server: ServerProcess, count = 8): string {
-  const lines = server.recentLogs().slice(-count);
+function lastLines(logs: readonly string[], count = 8): string {
+  const lines = logs.slice(-count);
   return lines.length > 0 ? `; its last output:\n${lines.map((l) => `  ${l}`).join('\n')}` : ' (it printed nothing)';
 }
 
@@ -65,13 +66,13 @@ export async function startCommandServer(target: CommandTarget, model: ModelRef,
     await removeTmp();
     throw err;
   }
-  const exitedEarly = server.exited.then((exit) => `${file} exited (${exit.signal ?? `code ${exit.code}`}) before ${origin}${fill(target.ready_path)} answered 200${lastLines(server)}`);
+  const exitedEarly = server.exited.then(async (exit) => `${file} exited (${exit.signal ?? `code ${exit.code}`}) before ${origin}${fill(target.ready_path)} answered 200${lastLines(await server.finalLogs())}`);
   try {
     await waitUntilReady(origin, target.protocol, target.ready_timeout_ms, { path: fill(target.ready_path), giveUp: exitedEarly });
   } catch (err) {
     await server.stop(2000);
     await removeTmp();
-    if (err instanceof Error && !err.message.includes('exited')) err.message += lastLines(server);
+    if (err instanceof RunError && err.code === 'SB_ERR_TARGET_NOT_READY') err.message += lastLines(server.recentLogs());
     throw err;
   }
   const startupMs = Math.round(performance.now() - launchedAt);

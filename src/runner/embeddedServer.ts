@@ -37,8 +37,8 @@ export async function startEmbeddedServer(target: EmbeddedTarget, extraFlags: st
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new RunError('SB_ERR_TARGET_START', `the embedded server did not start within ${target.ready_timeout_ms} ms`)), target.ready_timeout_ms);
       }),
-      server.exited.then(({ code }): never => {
-        const logs = server.recentLogs();
+      server.exited.then(async ({ code }): Promise<never> => {
+        const logs = await server.finalLogs();
         const detail = logs.filter((l) => !l.startsWith('{')).slice(-5).join('\n') || logs.slice(-3).join('\n');
         throw new RunError('SB_ERR_TARGET_START', `the embedded server exited with code ${code} before listening:\n${detail}`);
       }),

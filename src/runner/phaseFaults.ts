@@ -42,7 +42,7 @@ const SHUTDOWN_EDGE_US = 100_000;
 
 function shutdownDriver(ctx: FaultContext, phase: ShutdownPhase): FaultDriver {
   const server = ctx.target.server;
-  if (!server) throw new Error('shutdown phase needs a server process the runner can signal (embedded target)');
+  if (!server) throw new Error('shutdown phase needs a server process the runner started (an embedded or command target)');
   const tally: ShutdownTally = { before: {}, after: {}, edge: {} };
   let signalUs = Number.POSITIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;

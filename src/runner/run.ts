@@ -19,11 +19,14 @@ export interface RunOptions {
   onEvent?: RunEventListener;
 }
 
-/** Phases after a shutdown need a server again: a started one (embedded, command) is restarted. */
-async function ensureTarget(target: RunningTarget, scenario: Scenario, started: RunningTarget[]): Promise<RunningTarget> {
+/** A started server (embedded, command) that died before a phase is started again, and the death reported. */
+async function ensureTarget(target: RunningTarget, scenario: Scenario, started: RunningTarget[], warn: (message: string) => void): Promise<RunningTarget> {
   if (!target.server) return target;
   const alive = await Promise.race([target.server.exited.then(() => false), Promise.resolve(true)]);
   if (alive) return target;
+  const exit = await target.server.exited;
+  warn(`the server exited (${exit.signal ?? `code ${exit.code}`}) before a phase; starting it again (server CPU and memory samples stay with the first one)`);
+  await target.stop(); // its process group and {tmp} folder go too
   const restarted = await startTarget(scenario);
   started.push(restarted);
   return restarted;
@@ -63,7 +66,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
     for (const [index, phase] of scenario.phases.entries()) {
       if (signal.aborted) break;
-      target = await ensureTarget(target, scenario, started);
+      target = await ensureTarget(target, scenario, started, (message) => {
+        warnings.push(message);
+        emit({ type: 'warning', atS: atS(), message });
+      });
       const currentSampler = sampler;
       const { result, rows: phaseRows } = await executePhase(
         { scenario, target, runStartUs, emit, signal, validRequest, systemSamples: () => currentSampler.samples(), latestSystem: () => currentSampler.latest() },

@@ -20,6 +20,8 @@ export interface ServerProcess {
   exited: Promise<ServerExit>;
   /** The last lines the server wrote to stderr and stdout, for error messages. */
   recentLogs(): string[];
+  /** The last lines once its output has been read to the end (or 200 ms after its exit: a helper may hold the pipes). */
+  finalLogs(): Promise<string[]>;
   /** A signal to the server itself (as an orchestrator sends it), not to its group. */
   signal(signal: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL to the whole group after graceMs; resolves when it has exited. Safe to call twice. */
@@ -47,6 +49,7 @@ export async function launchServerProcess(options: LaunchOptions): Promise<Serve
   };
   // Not events.once: it would reject on the 'error' of a command that cannot start.
   const exited = new Promise<ServerExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, atMs: performance.now() })));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   // A command that cannot start at all (ENOENT, EACCES) gives an error event and no process.
   const spawned = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));
@@ -91,6 +94,11 @@ export async function launchServerProcess(options: LaunchOptions): Promise<Serve
     pid,
     exited,
     recentLogs: () => [...logs],
+    finalLogs: async () => {
+      await exited;
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 200).unref())]);
+      return [...logs];
+    },
     signal: (signal) => {
       if (running()) child.kill(signal);
     },

@@ -24,7 +24,7 @@ export function unknownPlaceholder(name: string): string | undefined {
   return `unknown placeholder {${name}}: expected {port}, {<name>_port} (a free port each), ${FIXED_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}, or a serving knob ({max_batch_size}, {workers}..., or a server's own name such as {batch_size} or {instance_count})`;
 }
 
-/** Replaces every known placeholder; `{{` and `}}` are left alone (nothing to escape in practice). */
+/** Replaces every known placeholder. There is no escape: a literal `{name}` (a shell's `${name}`) is read as one. */
 export function expandPlaceholders(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
 }

@@ -36,7 +36,9 @@ function resolveTarget(t: TargetInput, ctx: ResolveContext, problems: Problems):
   };
   const COMMAND_ONLY = ['command', 'env', 'cwd', 'ready_path', 'stop_timeout', 'stop_timeout_ms'] as const;
   if (kind === 'embedded') {
-    misplaced(['url', 'protocol', 'pid', 'metrics_url', ...COMMAND_ONLY], 'only for a url or command target (this target is embedded)');
+    misplaced(['url', 'protocol', 'metrics_url'], 'only for a url or command target (this target is embedded)');
+    misplaced(['pid'], 'only for a url target (this target is embedded)');
+    misplaced(COMMAND_ONLY, 'only for a command target (this target is embedded)');
     return {
       kind,
       models_dir: t.models_dir !== undefined ? path.resolve(ctx.baseDir, t.models_dir) : ctx.defaultModelsDir,
@@ -125,10 +127,13 @@ function resolveCommandTarget(t: TargetInput, ctx: ResolveContext, problems: Pro
     if (normalizedOrigin(sample, at, new Problems()) === undefined) problems.add(at, `expected a URL like http://127.0.0.1:{port}, got ${JSON.stringify(template)}`);
   };
   if (t.url !== undefined) checkUrl(url, ['target', 'url']);
-  else if (commandProblem === undefined && !command.some((word) => placeholdersIn(word).includes('port'))) {
-    problems.add(['target', 'url'], 'expected the URL the server will listen on (the command has no {port} for the default http://127.0.0.1:{port}), got nothing');
+  else if (commandProblem === undefined && ![...command, ...Object.values(env)].some((word) => placeholdersIn(word).includes('port'))) {
+    problems.add(['target', 'url'], 'expected the URL the server will listen on (neither the command nor its env has a {port} for the default http://127.0.0.1:{port}), got nothing');
   }
   if (t.metrics_url !== undefined) checkUrl(t.metrics_url, ['target', 'metrics_url']);
+  if (t.cwd !== undefined && placeholdersIn(t.cwd).some((name) => name !== 'scenario_dir')) {
+    problems.add(['target', 'cwd'], `expected a folder, relative to this file (only {scenario_dir} may stand in it: the others are filled after the server's folder is chosen), got ${JSON.stringify(t.cwd)}`);
+  }
   // The file's folder is known now; the rest is filled at each start.
   const here = (template: string) => expandPlaceholders(template, { scenario_dir: ctx.baseDir });
   return {

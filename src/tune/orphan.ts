@@ -47,5 +47,12 @@ export async function stopOrphanServer(record: ServerRecord, graceMs = 5000): Pr
   // A process that is not our child gives no exit event: poll its existence until the deadline.
   while ((await isRunning(record.pid)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (await isRunning(record.pid)) process.kill(record.pid, 'SIGKILL');
-  return `stopped the embedded server (PID ${record.pid}) left running by the interrupted run`;
+  // The servers a run starts lead a process group of their own (serverProcess.ts): helpers they
+  // spawned (Triton's stubs, TorchServe's workers) are in it and go too.
+  try {
+    process.kill(-record.pid, 'SIGKILL');
+  } catch {
+    // No such group left.
+  }
+  return `stopped the server (PID ${record.pid}) left running by the interrupted run`;
 }

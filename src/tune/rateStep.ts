@@ -13,6 +13,8 @@ export interface StepContext {
   nextRequest: () => RequestTemplate;
   timeoutMs: number;
   maxInFlight: number;
+  /** The server's Prometheus endpoint, when not `<origin>/metrics`. */
+  metricsUrl?: string;
   /** The server's PID, when local: CPU and RSS are read for it. */
   serverPid?: number;
   /**

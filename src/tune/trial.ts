@@ -140,3 +140,8 @@ export async function runTrial(ctx: TrialContext, plan: TrialPlan): Promise<Tria
     state = observe(state, next.rateRps, { p99Us: m.measured.latency_us.p99, errorRate: m.errorRate, achievedRps: m.throughputRps });
   }
 }
+
+/** A trial whose server could not be started (or ran other settings than asked): no capacity, the reason kept. */
+export function failedTrial(index: number, config: ServingConfig, reason: string, why: string): TrialRecord {
+  return { index, config, reason, started_at: new Date().toISOString(), duration_s: 0, capacity_rps: 0, score: 0, p50_us: 0, p99_us: 0, error_rate: 1, throughput_rps: 0, stop: 'server-failed', points: [], warnings: [`the server failed with this configuration: ${why}`] };
+}

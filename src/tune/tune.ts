@@ -21,7 +21,9 @@ import type { ServingConfig } from './search/space.ts';
 import { checkSweepable, connectServingControl, sweptKnobs, type ServingControl } from './serving.ts';
 import { sweepFingerprint, TuneStore, TUNE_STATE_SCHEMA } from './store.ts';
 import type { SweepSpec } from './sweepSection.ts';
-import { runTrial, TrialInterrupted } from './trial.ts';
+import { RunError } from '../runner/errors.ts';
+import { TuneError } from './errors.ts';
+import { failedTrial, runTrial, TrialInterrupted } from './trial.ts';
 import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';
 import { assembleTuneResults } from './tuneResults.ts';
 import { verifyAtLoad, type Verification } from './verify.ts';
@@ -117,12 +119,13 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     await adopt(await startTarget(scenario));
     const running = target!;
     const requests = await buildPayloads({ origin: running.origin, target: { protocol: running.protocol, model, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
-    const step: StepContext = { origin: running.origin, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: running.pid, mainThreadIsEventLoop: running.kind === 'embedded', runStartUs, signal };
+    const step: StepContext = { origin: running.origin, metricsUrl: running.metricsUrl, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: running.pid, mainThreadIsEventLoop: running.kind === 'embedded', runStartUs, signal };
     // Launch mode: each trial stops the server and starts it with its knobs on the command line.
     const relaunch = async (config: ServingConfig) => {
       await target?.stop();
       await adopt(await startTarget(scenario, { settings: Object.fromEntries(launchable.map((k) => [k, config[k]])) }));
       step.origin = target!.origin;
+      step.metricsUrl = target!.metricsUrl;
       step.serverPid = target!.pid;
       return { origin: target!.origin, protocol: target!.protocol, startupMs: target!.startupMs ?? 0 };
     };
@@ -142,10 +145,11 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   const serverDied = async (): Promise<boolean> => (target?.server ? Promise.race([target.server.exited.then(() => true), Promise.resolve(false)]) : false);
 
   try {
+    // Static: refused before a server is started.
+    if (launchable.length > 0) checkLaunchSweepable(sweptKnobs(spec.knobs), launchable);
     let { control, step } = await startServer();
     emit({ type: 'run-start', scenario: scenario.name, target: target!.origin, model, phases: [] });
     plan = planSweep(spec, baseConfig(scenario, await control.current()));
-    if (launchable.length > 0) checkLaunchSweepable(sweptKnobs(spec.knobs), launchable);
     checkSweepable(control, spec.knobs, target!.origin, scenario.target.kind === 'embedded');
     if (!control.canReconfigure) notes.push(`${target!.origin} cannot be re-configured: measured as it is`);
 
@@ -158,9 +162,10 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
       }
       if (signal.aborted) break;
       if (await serverDied()) {
-        warn(`the embedded server exited (${JSON.stringify(await target!.server!.exited)}); starting a new one`);
-        forgetExitKill();
-        ({ control, step } = await startServer());
+        const exit = await target!.server!.exited;
+        warn(`the server exited (${exit.signal ?? `code ${exit.code}`}) between trials; ${launchable.length > 0 ? 'the next trial starts it again' : 'starting a new one'}`);
+        await target!.stop(); // its process group and {tmp} folder go too
+        if (launchable.length === 0) ({ control, step } = await startServer());
       }
       const index = records.length;
       const total = Math.max(plan.plannedTrials, index + 1);
@@ -170,7 +175,10 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
         record = await runTrial({ spec, control, step }, { index, config: proposal.config, reason: proposal.reason, startRps: searchStartRate(records, spec) });
       } catch (err) {
         if (err instanceof TrialInterrupted) break;
-        throw err;
+        // Launch mode: a configuration the server will not start with (or not run as asked) is a
+        // finding about that configuration; the tune goes on with the next.
+        if (launchable.length === 0 || !(err instanceof RunError || (err instanceof TuneError && err.code === 'SB_ERR_KNOB_NOT_APPLIED'))) throw err;
+        record = failedTrial(index, proposal.config, proposal.reason, err.message);
       }
       store.appendTrial(record);
       records.push(record);

@@ -32,9 +32,9 @@ export async function verifyAtLoad(
     if (o.step.signal?.aborted) break;
     const rate = Math.round(o.capacityRps * share * 100) / 100;
     const name = `at-${Math.round(share * 100)}pct`;
-    const before = await scrapeMetrics(`${o.step.origin}/metrics`);
+    const before = await scrapeMetrics(o.step.metricsUrl ?? `${o.step.origin}/metrics`);
     const m = await measureRate(o.step, rate, o.stepS, name);
-    const after = before ? await scrapeMetrics(`${o.step.origin}/metrics`) : null;
+    const after = before ? await scrapeMetrics(o.step.metricsUrl ?? `${o.step.origin}/metrics`) : null;
     out.checks.push({
       share,
       rate,

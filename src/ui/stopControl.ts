@@ -1,4 +1,4 @@
-// Stopping a long command (run, tune, soak): the first request (SIGINT, SIGTERM, or q / Ctrl-C typed into the
+// Stopping a long command (run, tune, soak): the first request (SIGINT, SIGTERM, SIGHUP, or q / Ctrl-C typed into the
 // dashboard, where raw mode turns Ctrl-C into input instead of a signal) asks for a graceful stop;
 // a second Ctrl-C or signal forces. Both paths count together, so the keyboard and the signal
 // behave alike.
@@ -29,9 +29,12 @@ export function createStopControl({ graceful, force, signals = process }: StopCo
     // q again only repeats the graceful request; forcing takes Ctrl-C or a signal.
     if (source !== 'q') force(source);
   };
-  const onSignal = (signal: NodeJS.Signals) => request(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+  // SIGHUP (the terminal closed) too: the servers a run starts lead process groups of their own, so
+  // the hang-up reaches only the harness, which must then stop them.
+  const onSignal = (signal: NodeJS.Signals) => request(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
   signals?.on('SIGINT', onSignal);
   signals?.on('SIGTERM', onSignal);
+  signals?.on('SIGHUP', onSignal);
   return {
     request,
     get requested() {
@@ -40,6 +43,7 @@ export function createStopControl({ graceful, force, signals = process }: StopCo
     dispose() {
       signals?.off('SIGINT', onSignal);
       signals?.off('SIGTERM', onSignal);
+      signals?.off('SIGHUP', onSignal);
     },
   };
 }

@@ -71,7 +71,8 @@ describe('a command target in a scenario', () => {
     ['an empty command', { command: '   ' }, ['target.command: expected a command line, got an empty one']],
     ['an unclosed quote', { command: 'server "x --port {port}' }, ['target.command: unclosed " quote in "server \\"x --port {port}"']],
     ['an unknown placeholder', { command: ['server', '--port', '{prot}'], url: 'http://127.0.0.1:8000' }, [expect.stringMatching(/^target\.command\[2\]: unknown placeholder \{prot\}/)]],
-    ['no {port} and no url', { command: 'server --port 8000' }, [expect.stringMatching(/^target\.url: expected the URL the server will listen on \(the command has no \{port\}/)]],
+    ['no {port} and no url', { command: 'server --port 8000' }, [expect.stringMatching(/^target\.url: expected the URL the server will listen on \(neither the command nor its env has a \{port\}/)]],
+    ['a placeholder other than {scenario_dir} in cwd', { command: 'server {port}', cwd: '{tmp}/x' }, [expect.stringMatching(/^target\.cwd: expected a folder, relative to this file \(only \{scenario_dir\}/)]],
     ['a pid', { command: 'server {port}', pid: 12 }, ['target.pid: only for a url target: a command target samples the process it starts']],
     ['embedded fields', { command: 'server {port}', models_dir: 'm' }, ['target.models_dir: only for an embedded target (this target is a command)']],
     ['a server setting that is no serving knob', { command: 'server {port} --b {batch_size}', server: { fault_latency_ms: 5, max_batch_size: -1 } }, [
@@ -85,7 +86,12 @@ describe('a command target in a scenario', () => {
 
   it('refuses command fields on other targets', () => {
     expect(problemsOf({ url: 'http://127.0.0.1:8000', env: { A: 1 } })).toEqual(['target.env: only for a command target (this target is a url)']);
-    expect(problemsOf({ kind: 'embedded', command: 'x' })).toEqual(['target.command: only for a url or command target (this target is embedded)']);
+    expect(problemsOf({ kind: 'embedded', command: 'x' })).toEqual(['target.command: only for a command target (this target is embedded)']);
+  });
+
+  it('takes {port} from the env as well as from the command', () => {
+    const scenario = parseScenario({ model: 'mlp', target: { command: 'mlserver start .', env: { MLSERVER_HTTP_PORT: '{port}' } }, phases }, 'peer.yaml', options);
+    expect(scenario.target).toMatchObject({ url: 'http://127.0.0.1:{port}', env: { MLSERVER_HTTP_PORT: '{port}' } });
   });
 });
 

@@ -57,3 +57,19 @@ describe('Triton model configuration in servebench knob names', () => {
     expect(knobsOfTritonConfig({ name: 'x' })).toBeUndefined();
   });
 });
+
+describe('a configuration the launched server will not run', { timeout: 180_000 }, () => {
+  it('is a failed trial with its reason, and the tune goes on', async () => {
+    // mlp's own max_batch_size is 64: the server caps 128 and says so, which the read-back catches.
+    const scenario = parseScenario({ name: 'launch-capped', model: 'mlp', target: { command: command('--max-batch-size {max_batch_size}'), cwd: REPO_ROOT }, phases: [{ kind: 'steady', duration: '1s' }], sweep: { ...SWEEP, knobs: { max_batch_size: [0, 128] } } }, 'launch.yaml', { baseDir: REPO_ROOT });
+    const spec = parseSweepSection(scenario.sweep, 'launch.yaml');
+    const dir = join(root, 'capped');
+    const { results, recommendation } = await runTune(scenario, spec, { runId: 'launch-capped', dir });
+    expect(results.error).toBeUndefined();
+    const trials = readFileSync(join(dir, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrialRecord);
+    const capped = trials.find((t) => t.config.max_batch_size === 128)!;
+    expect(capped).toMatchObject({ capacity_rps: 0, stop: 'server-failed' });
+    expect(capped.warnings[0]).toMatch(/^the server failed with this configuration: mlp restarted with max_batch_size 128 \(server: 64\)/);
+    expect(recommendation?.config.max_batch_size).toBe(0);
+  });
+});

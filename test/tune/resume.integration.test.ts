@@ -101,7 +101,7 @@ describe('servebench tune --resume after kill -9', () => {
       expect(results.sweep!.trials.map((t) => [t.index, t.config.max_batch_size])).toEqual([[0, 0], [1, 16]]);
       expect(results.sweep!.trials[0].capacity_rps).toBe(JSON.parse(linesAfterKill[0]).capacity_rps || null);
       expect(results.notes.join('\n')).toMatch(/resumed with 1 finished trial/);
-      expect(results.notes.join('\n')).toMatch(new RegExp(`stopped the embedded server \\(PID ${orphan.pid}\\)`));
+      expect(results.notes.join('\n')).toMatch(new RegExp(`stopped the server \\(PID ${orphan.pid}\\)`));
       const printed = JSON.parse(second.stdout()) as { trials: number; out: string };
       expect(printed).toMatchObject({ trials: 2, out: dir });
     } finally {

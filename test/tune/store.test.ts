@@ -67,7 +67,7 @@ describe('an orphaned server from a killed run', () => {
       // Another start time: a different process that reused the PID. Never touched.
       expect(await stopOrphanServer({ pid, start_ticks: ticks! + 1, origin: 'x' })).toBeUndefined();
       expect(await isRunning(pid)).toBe(true);
-      expect(await stopOrphanServer({ pid, start_ticks: ticks, origin: 'x' })).toMatch(/stopped the embedded server/);
+      expect(await stopOrphanServer({ pid, start_ticks: ticks, origin: 'x' })).toMatch(/stopped the server/);
       await exited;
       expect(await isRunning(pid)).toBe(false);
     } finally {

@@ -29,6 +29,12 @@ describe('createStopControl', () => {
     expect(calls).toEqual(['graceful:SIGINT', 'force:SIGTERM']);
   });
 
+  it('a hang-up (the terminal closed) stops gracefully like SIGTERM', () => {
+    const { calls, signals } = control();
+    signals.emit('SIGHUP', 'SIGHUP');
+    expect(calls).toEqual(['graceful:SIGTERM']);
+  });
+
   it('a key and a signal count together', () => {
     const { c, calls, signals } = control();
     c.request('ctrl-c');
@@ -41,6 +47,6 @@ describe('createStopControl', () => {
     c.dispose();
     signals.emit('SIGINT', 'SIGINT');
     expect(calls).toEqual([]);
-    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
+    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM') + signals.listenerCount('SIGHUP')).toBe(0);
   });
 });
