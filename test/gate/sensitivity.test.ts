@@ -23,7 +23,7 @@ let plain: ServerProcess | undefined;
 let slow: ServerProcess | undefined;
 let baselinePath: string;
 
-function gateOn(url: string, name: string, options: { repeats?: number; updateBaseline?: boolean } = {}): Promise<GateRun> {
+function gateOn(url: string, name: string, options: { repeats?: number; updateBaseline?: boolean; busierMachine?: 'warn' | 'inconclusive' } = {}): Promise<GateRun> {
   const scenario = parseScenario({
     name: 'gate-sensitivity',
     target: { url },
@@ -32,7 +32,7 @@ function gateOn(url: string, name: string, options: { repeats?: number; updateBa
     thresholds: ['error_rate < 1%'],
     gate: GATE,
   }, 'sensitivity.yaml');
-  return runGate({ scenario, config: { ...config, repeats: options.repeats ?? config.repeats }, baselinePath, updateBaseline: options.updateBaseline, outDir: join(dir, name), gateId: name });
+  return runGate({ scenario, config: { ...config, repeats: options.repeats ?? config.repeats, busier_machine: options.busierMachine ?? config.busier_machine }, baselinePath, updateBaseline: options.updateBaseline, outDir: join(dir, name), gateId: name });
 }
 
 const p99s = (run: GateRun) => run.current.repeats.map((r) => r.p99 ?? NaN);
@@ -66,7 +66,9 @@ describe('servebench gate with real runs', () => {
   }, 150_000);
 
   it('with no change it passes: exit 0 and p99 not regressed', async () => {
-    const run = await gateOn(plain!.url, 'no-change');
+    // The suite's other files load these two cores unevenly over time: a p99 rise on a side where the
+    // machine was busier with them is inconclusive, not a regression (the gate's busier_machine).
+    const run = await gateOn(plain!.url, 'no-change', { busierMachine: 'inconclusive' });
     const rule = run.outcome.rules[0];
     const numbers = `baseline p99 ${p99s(baselineRun).join(', ')} us; current ${p99s(run).join(', ')} us; ${rule.reason}`;
     expect(rule.verdict, numbers).not.toBe('regressed');
