@@ -16,6 +16,8 @@ export interface CommandServer extends ServerProcess {
   origin: string;
   /** The server's Prometheus endpoint, when the target names one. */
   metricsUrl?: string;
+  /** TorchServe's management API, when the target names one. */
+  managementUrl?: string;
   /** From launch to the first ready answer, ms. */
   startupMs: number;
   /** The command line as run (placeholders filled), for the results. */
@@ -28,7 +30,7 @@ export interface ModelRef {
 }
 
 function templatesOf(target: CommandTarget): string[] {
-  return [...target.command, ...Object.values(target.env), target.url, target.ready_path, ...(target.metrics_url ? [target.metrics_url] : [])];
+  return [...target.command, ...Object.values(target.env), target.url, target.ready_path, ...[target.metrics_url, target.management_url].filter((u): u is string => u !== undefined)];
 }
 
 /** The values of every placeholder the target uses: fresh ports, the model, the knobs, a fresh temp folder. */
@@ -80,6 +82,7 @@ export async function startCommandServer(target: CommandTarget, model: ModelRef,
     ...server,
     origin,
     ...(target.metrics_url ? { metricsUrl: fill(target.metrics_url) } : {}),
+    ...(target.management_url ? { managementUrl: fill(target.management_url) } : {}),
     startupMs,
     commandLine: [file!, ...args],
     stop: async (graceMs = target.stop_timeout_ms) => {

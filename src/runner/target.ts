@@ -18,6 +18,8 @@ export interface RunningTarget {
   server?: ServerProcess;
   /** Command: from launch to ready, ms. */
   startupMs?: number;
+  /** TorchServe's management API, when the target names one. */
+  managementUrl?: string;
   /** Stops what the runner started (nothing for url targets). */
   stop(): Promise<ServerExit | undefined>;
 }
@@ -32,11 +34,11 @@ export async function startTarget(scenario: Scenario, options: StartOptions = {}
   if (target.kind === 'url') {
     const origin = target.url.replace(/\/+$/, '');
     await waitUntilReady(origin, target.protocol, target.ready_timeout_ms);
-    return { kind: 'url', origin, protocol: target.protocol, metricsUrl: target.metrics_url ?? `${origin}/metrics`, pid: target.pid, stop: async () => undefined };
+    return { kind: 'url', origin, protocol: target.protocol, metricsUrl: target.metrics_url ?? `${origin}/metrics`, ...(target.management_url ? { managementUrl: target.management_url } : {}), pid: target.pid, stop: async () => undefined };
   }
   if (target.kind === 'command') {
     const server = await startCommandServer(target, scenario.model, options.settings);
-    return { kind: 'command', origin: server.origin, protocol: target.protocol, metricsUrl: server.metricsUrl ?? `${server.origin}/metrics`, pid: server.pid, server, startupMs: server.startupMs, stop: () => server.stop() };
+    return { kind: 'command', origin: server.origin, protocol: target.protocol, metricsUrl: server.metricsUrl ?? `${server.origin}/metrics`, ...(server.managementUrl ? { managementUrl: server.managementUrl } : {}), pid: server.pid, server, startupMs: server.startupMs, stop: () => server.stop() };
   }
   // Only the scenario's model is loaded: the others would take memory and start-up time for nothing.
   const server = await startEmbeddedServer(target, ['--load-models', scenario.model.name]);

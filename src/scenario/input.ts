@@ -53,6 +53,7 @@ export interface TargetInput {
   cwd?: string;
   ready_path?: string;
   metrics_url?: string;
+  management_url?: string;
   stop_timeout?: DurationInput;
   stop_timeout_ms?: DurationInput;
   server?: Record<string, string | number | boolean | number[]>;

@@ -36,7 +36,7 @@ function resolveTarget(t: TargetInput, ctx: ResolveContext, problems: Problems):
   };
   const COMMAND_ONLY = ['command', 'env', 'cwd', 'ready_path', 'stop_timeout', 'stop_timeout_ms'] as const;
   if (kind === 'embedded') {
-    misplaced(['url', 'protocol', 'metrics_url'], 'only for a url or command target (this target is embedded)');
+    misplaced(['url', 'protocol', 'metrics_url', 'management_url'], 'only for a url or command target (this target is embedded)');
     misplaced(['pid'], 'only for a url target (this target is embedded)');
     misplaced(COMMAND_ONLY, 'only for a command target (this target is embedded)');
     return {
@@ -62,6 +62,7 @@ function resolveTarget(t: TargetInput, ctx: ResolveContext, problems: Problems):
     protocol: t.protocol ?? DEFAULTS.protocol,
     ...(t.pid !== undefined ? { pid: t.pid } : {}),
     ...(t.metrics_url !== undefined ? { metrics_url: t.metrics_url } : {}),
+    ...(t.management_url !== undefined ? { management_url: t.management_url } : {}),
     ready_timeout_ms: readyTimeoutMs,
   };
 }
@@ -111,6 +112,7 @@ function resolveCommandTarget(t: TargetInput, ctx: ResolveContext, problems: Pro
     [['target', 'url'], url],
     [['target', 'ready_path'], readyPath],
     ...(t.metrics_url !== undefined ? [[['target', 'metrics_url'], t.metrics_url] as [FieldPath, string]] : []),
+    ...(t.management_url !== undefined ? [[['target', 'management_url'], t.management_url] as [FieldPath, string]] : []),
   ];
   const placeholderProblems = new Set<string>();
   for (const [at, template] of templates) {
@@ -131,6 +133,7 @@ function resolveCommandTarget(t: TargetInput, ctx: ResolveContext, problems: Pro
     problems.add(['target', 'url'], 'expected the URL the server will listen on (neither the command nor its env has a {port} for the default http://127.0.0.1:{port}), got nothing');
   }
   if (t.metrics_url !== undefined) checkUrl(t.metrics_url, ['target', 'metrics_url']);
+  if (t.management_url !== undefined) checkUrl(t.management_url, ['target', 'management_url']);
   if (t.cwd !== undefined && placeholdersIn(t.cwd).some((name) => name !== 'scenario_dir')) {
     problems.add(['target', 'cwd'], `expected a folder, relative to this file (only {scenario_dir} may stand in it: the others are filled after the server's folder is chosen), got ${JSON.stringify(t.cwd)}`);
   }
@@ -146,6 +149,7 @@ function resolveCommandTarget(t: TargetInput, ctx: ResolveContext, problems: Pro
     protocol,
     ready_path: here(readyPath),
     ...(t.metrics_url !== undefined ? { metrics_url: here(t.metrics_url) } : {}),
+    ...(t.management_url !== undefined ? { management_url: here(t.management_url) } : {}),
     ready_timeout_ms: readyTimeoutMs,
     stop_timeout_ms: readDuration(t, 'stop_timeout', 'stop_timeout_ms', ['target'], problems, { positive: true }).value ?? DEFAULTS.stop_timeout_ms,
   };

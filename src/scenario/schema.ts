@@ -174,6 +174,7 @@ const TARGET = withMessage('a target like {kind: embedded}, {url: http://127.0.0
     cwd: str('Command: the working directory, relative to this file. Default: this file\'s folder.'),
     ready_path: withMessage('a path like /v2/models/{model}/ready', { type: 'string', pattern: '^/', description: 'Command: the path that answers 200 once the model can take requests. Default: /v2/models/{model}/ready (kserve-v2), /ping (torchserve).' }),
     metrics_url: withMessage('a URL like http://127.0.0.1:{metrics_port}/metrics', { type: 'string', pattern: '^https?://[^\\s/]+', description: 'Command or URL: the server\'s Prometheus endpoint, when not <url>/metrics (Triton, TorchServe and MLServer serve it on a port of its own).' }),
+    management_url: withMessage('a URL like http://127.0.0.1:{management_port}', { type: 'string', pattern: '^https?://[^\\s/]+', description: 'Command or URL, TorchServe: its management API, which servebench tune drives to register the model with each trial\'s batch_size, max_batch_delay and workers.' }),
     ...durationPair('stop_timeout', 'stop_timeout_ms', 'Command: how long the server may take to exit after SIGTERM when the run stops it, before SIGKILL.', `${DEFAULTS.stop_timeout_ms / 1000}s`),
     models_dir: str(`Embedded: the model repository, relative to this file. Default: the package's own ${DEFAULTS.models_dir}/.`),
     server: withMessage('a map of server settings like {workers: 2, max_batch_size: 16}', {

@@ -21,6 +21,8 @@ export interface UrlTarget {
   pid?: number;
   /** The server's Prometheus endpoint, when not `<url>/metrics`. */
   metrics_url?: string;
+  /** TorchServe: its management API (another port), which `servebench tune` drives. */
+  management_url?: string;
   ready_timeout_ms: number;
 }
 
@@ -45,6 +47,8 @@ export interface CommandTarget {
   ready_path: string;
   /** The server's Prometheus endpoint (template), when it has one on another port. */
   metrics_url?: string;
+  /** TorchServe: its management API (template), which `servebench tune` drives. */
+  management_url?: string;
   ready_timeout_ms: number;
   /** Grace between SIGTERM and SIGKILL when the run stops the server. */
   stop_timeout_ms: number;

@@ -17,6 +17,7 @@ import { baseConfig, bestSoFar, etaSeconds, planSweep, searchStartRate } from '.
 import { recommend, type RecommendationFile } from './recommend.ts';
 import type { StepContext } from './rateStep.ts';
 import { checkLaunchSweepable, launchKnobs, launchServingControl } from './launchControl.ts';
+import { checkTorchServeSweepable, connectTorchServeControl } from './torchserveControl.ts';
 import type { ServingConfig } from './search/space.ts';
 import { checkSweepable, connectServingControl, sweptKnobs, type ServingControl } from './serving.ts';
 import { sweepFingerprint, TuneStore, TUNE_STATE_SCHEMA } from './store.ts';
@@ -129,7 +130,11 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
       step.serverPid = target!.pid;
       return { origin: target!.origin, protocol: target!.protocol, startupMs: target!.startupMs ?? 0 };
     };
-    const control = launchable.length > 0 ? launchServingControl({ model, knobs: launchable, relaunch }) : await connectServingControl({ origin: running.origin, protocol: running.protocol, model });
+    const control = launchable.length > 0
+      ? launchServingControl({ model, knobs: launchable, relaunch })
+      : running.protocol === 'torchserve' && running.managementUrl
+        ? await connectTorchServeControl({ managementUrl: running.managementUrl, model })
+        : await connectServingControl({ origin: running.origin, protocol: running.protocol, model });
     await warmServer(step);
     return { control, step };
   };
@@ -147,6 +152,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   try {
     // Static: refused before a server is started.
     if (launchable.length > 0) checkLaunchSweepable(sweptKnobs(spec.knobs), launchable);
+    else if (scenario.target.kind !== 'embedded' && scenario.target.protocol === 'torchserve' && scenario.target.management_url) checkTorchServeSweepable(sweptKnobs(spec.knobs));
     let { control, step } = await startServer();
     emit({ type: 'run-start', scenario: scenario.name, target: target!.origin, model, phases: [] });
     plan = planSweep(spec, baseConfig(scenario, await control.current()));
