@@ -17,12 +17,11 @@ import { median, quantile } from '../src/analyze/stats.ts';
 import { runLoad } from '../src/load/engine.ts';
 import { buildPayloads, cycleRequests } from '../src/load/payload.ts';
 import type { RequestTemplate } from '../src/load/types.ts';
-import { startTarget, type RunningTarget } from '../src/runner/target.ts';
+import { startTarget } from '../src/runner/target.ts';
 import { loadScenarioFile, parseScenario } from '../src/scenario/load.ts';
 import type { LoadSpec, Scenario } from '../src/scenario/types.ts';
 import { probeCapacity } from '../src/soak/probe.ts';
-import { measureRate } from '../src/tune/rateStep.ts';
-import { nextRate, observe, startCapacitySearch } from '../src/tune/search/capacity.ts';
+import { capacityAtSlo } from './lib/capacity.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ROUNDS = Number(process.env.BENCH_PEERS_ROUNDS ?? 2);
@@ -105,18 +104,6 @@ function parseBashTime(text: string): number {
   return match ? Number(match[1]) * 60 + Number(match[2]) : Number.NaN;
 }
 
-/** The highest open-loop rate whose p99 stays under the SLO, as servebench tune finds it. */
-async function capacityAtSlo(target: RunningTarget, nextRequest: () => RequestTemplate, sloUs: number): Promise<number> {
-  let state = startCapacitySearch({ sloP99Us: sloUs, maxErrorRate: 0.01, startRps: 200, precision: 0.1, maxTrials: 12 });
-  const step = { origin: target.origin, nextRequest, timeoutMs: 10_000, maxInFlight: 4096, runStartUs: performance.now() * 1000 };
-  for (;;) {
-    const next = nextRate(state);
-    if (next.done) return next.result.capacityRps;
-    const m = await measureRate(step, next.rateRps, 3, 'capacity');
-    state = observe(state, next.rateRps, { p99Us: m.measured.latency_us.p99, errorRate: m.errorRate, achievedRps: m.throughputRps });
-  }
-}
-
 interface ServerRun {
   server: string;
   readings: Map<string, Reading[]>;
@@ -145,7 +132,7 @@ async function measureServer(name: string, scenario: Scenario, out: string, sloU
         }
       }
     }
-    const capacityRps = await capacityAtSlo(target, nextRequest, sloUs);
+    const capacityRps = await capacityAtSlo({ origin: target.origin, nextRequest, sloP99Us: sloUs });
     console.log(`      ${name}: capacity at p99 < ${SLO}: ${capacityRps} rps`);
     return { server: name, readings, capacityRps };
   } finally {

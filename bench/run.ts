@@ -6,9 +6,10 @@ import { benchGenerator } from './generator.bench.ts';
 import { benchPeers } from './peers.bench.ts';
 import { benchSoak } from './soak.bench.ts';
 import { benchTune } from './tune.bench.ts';
+import { benchTunePeers } from './tunePeers.bench.ts';
 import { benchServer } from './server.bench.ts';
 
-const BENCHES: Record<string, () => Promise<boolean>> = { server: benchServer, generator: benchGenerator, dashboard: benchDashboard, tune: benchTune, gate: benchGate, soak: benchSoak, peers: benchPeers };
+const BENCHES: Record<string, () => Promise<boolean>> = { server: benchServer, generator: benchGenerator, dashboard: benchDashboard, tune: benchTune, gate: benchGate, soak: benchSoak, peers: benchPeers, 'tune-peers': benchTunePeers };
 const only = process.env.BENCH_ONLY?.split(',');
 let allOk = true;
 for (const [name, bench] of Object.entries(BENCHES)) {
