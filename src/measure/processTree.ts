@@ -1,7 +1,7 @@
 // The processes a server spawned (TorchServe's Python workers, Triton's backend stubs, MLServer's
 // parallel workers): what a launched server costs is its whole tree, not its first PID.
 import { readdir, readFile } from 'node:fs/promises';
-import { procStatFields } from './processUsage.ts';
+import { procStatFields, readProcessUsage, type ProcessUsage } from './processUsage.ts';
 
 /** PID -> parent PID of every process /proc shows (Linux); empty elsewhere. */
 async function parentsByPid(): Promise<Map<number, number>> {
@@ -39,4 +39,30 @@ export function descendantsIn(parents: ReadonlyMap<number, number>, root: number
 
 export async function descendantsOf(root: number): Promise<number[]> {
   return descendantsIn(await parentsByPid(), root);
+}
+
+/** A process and its descendants, each read once; null when the root is gone. The root comes first. */
+export async function readTreeUsage(root: number): Promise<Map<number, ProcessUsage> | null> {
+  const rootUsage = await readProcessUsage(root);
+  if (!rootUsage) return null;
+  const children = await descendantsOf(root).catch(() => []);
+  const readings = await Promise.all(children.map(async (pid) => [pid, await readProcessUsage(pid)] as const));
+  return new Map([[root, rootUsage], ...readings.filter((r): r is readonly [number, ProcessUsage] => r[1] !== null)]);
+}
+
+/**
+ * CPU ms the tree used between two readings: each process over the span it was seen in both (one
+ * that started or ended in between counts from or to what was seen). Undefined when the root's own
+ * counter went backwards: the PID now names another process.
+ */
+export function treeCpuBetween(before: ReadonlyMap<number, ProcessUsage>, after: ReadonlyMap<number, ProcessUsage>, root: number): number | undefined {
+  const rootBefore = before.get(root);
+  const rootAfter = after.get(root);
+  if (!rootBefore || !rootAfter || rootAfter.cpuMs < rootBefore.cpuMs) return undefined;
+  let total = 0;
+  for (const [pid, usage] of after) {
+    const was = before.get(pid);
+    if (was && usage.cpuMs >= was.cpuMs) total += usage.cpuMs - was.cpuMs;
+  }
+  return total;
 }

@@ -1,11 +1,11 @@
 // One open-loop rate step of a capacity search: the load engine at a fixed arrival rate for a few
 // seconds, latency from the intended send time (LatencyRecorder), and the server's CPU and RSS
-// over the step read from /proc by PID.
+// over the step, summed over its process tree (/proc).
 import { runLoad } from '../load/engine.ts';
 import { collectGarbageBeforeMeasuring } from '../load/quietHeap.ts';
 import type { RequestTemplate } from '../load/types.ts';
 import { LatencyRecorder, type PhaseMeasurements } from '../measure/latencyRecorder.ts';
-import { readProcessUsage } from '../measure/processUsage.ts';
+import { readTreeUsage, treeCpuBetween } from '../measure/processTree.ts';
 import type { SecondRow } from '../report/results.ts';
 
 export interface StepContext {
@@ -57,7 +57,8 @@ function cpuPercent(beforeMs: number | undefined, afterMs: number | undefined, w
 export async function measureRate(ctx: StepContext, rateRps: number, seconds: number, name: string): Promise<StepMeasurement> {
   const startedUs = performance.now() * 1000;
   const recorder = new LatencyRecorder({ phase: name, runStartUs: ctx.runStartUs, phaseStartUs: startedUs });
-  const before = ctx.serverPid !== undefined ? await readProcessUsage(ctx.serverPid) : null;
+  // The whole process tree: a launched server's work may run in its children (tritonserver, workers).
+  const before = ctx.serverPid !== undefined ? await readTreeUsage(ctx.serverPid) : null;
   const wallBefore = performance.now();
   const summary = await runLoad({
     origin: ctx.origin,
@@ -68,10 +69,14 @@ export async function measureRate(ctx: StepContext, rateRps: number, seconds: nu
     sink: recorder,
     signal: ctx.signal,
   });
-  const after = ctx.serverPid !== undefined ? await readProcessUsage(ctx.serverPid) : null;
+  const after = ctx.serverPid !== undefined ? await readTreeUsage(ctx.serverPid) : null;
   const wallMs = performance.now() - wallBefore;
-  const serverCpu = before && after ? cpuPercent(before.cpuMs, after.cpuMs, wallMs) : undefined;
-  const mainThreadCpu = ctx.mainThreadIsEventLoop ? cpuPercent(before?.mainThreadCpuMs, after?.mainThreadCpuMs, wallMs) : undefined;
+  const treeCpuMs = before && after ? treeCpuBetween(before, after, ctx.serverPid!) : undefined;
+  const serverCpu = treeCpuMs !== undefined ? cpuPercent(0, treeCpuMs, wallMs) : undefined;
+  const rootBefore = before?.get(ctx.serverPid!);
+  const rootAfter = after?.get(ctx.serverPid!);
+  const serverRssBytes = after ? [...after.values()].reduce((sum, u) => sum + u.rssBytes, 0) : undefined;
+  const mainThreadCpu = ctx.mainThreadIsEventLoop ? cpuPercent(rootBefore?.mainThreadCpuMs, rootAfter?.mainThreadCpuMs, wallMs) : undefined;
   const measured = recorder.phaseSummary();
   const due = Object.values(measured.requests.outcomes).reduce((a, b) => a + b, 0);
   // Over the span the schedule covered, or longer when answers trailed it (the server fell behind);
@@ -84,7 +89,7 @@ export async function measureRate(ctx: StepContext, rateRps: number, seconds: nu
     measured,
     throughputRps: elapsed > 0 ? measured.requests.ok / elapsed : 0,
     errorRate: due > 0 ? (due - measured.requests.ok) / due : 1,
-    ...(serverCpu !== undefined && after ? { serverCpuPercent: serverCpu, serverRssBytes: after.rssBytes } : {}),
+    ...(serverCpu !== undefined && serverRssBytes !== undefined ? { serverCpuPercent: serverCpu, serverRssBytes } : {}),
     ...(mainThreadCpu !== undefined ? { serverMainThreadCpuPercent: mainThreadCpu } : {}),
     ...(summary.saturation ? { saturation: summary.saturation } : {}),
     rows: recorder.secondRows(name, performance.now() * 1000),
