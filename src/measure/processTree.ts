@@ -41,13 +41,16 @@ export async function descendantsOf(root: number): Promise<number[]> {
   return descendantsIn(await parentsByPid(), root);
 }
 
+/** The usage of each of these processes that still exists, in their order. */
+export async function readUsages(pids: readonly number[]): Promise<Map<number, ProcessUsage>> {
+  const readings = await Promise.all(pids.map(async (pid) => [pid, await readProcessUsage(pid)] as const));
+  return new Map(readings.filter((r): r is readonly [number, ProcessUsage] => r[1] !== null));
+}
+
 /** A process and its descendants, each read once; null when the root is gone. The root comes first. */
 export async function readTreeUsage(root: number): Promise<Map<number, ProcessUsage> | null> {
-  const rootUsage = await readProcessUsage(root);
-  if (!rootUsage) return null;
-  const children = await descendantsOf(root).catch(() => []);
-  const readings = await Promise.all(children.map(async (pid) => [pid, await readProcessUsage(pid)] as const));
-  return new Map([[root, rootUsage], ...readings.filter((r): r is readonly [number, ProcessUsage] => r[1] !== null)]);
+  const tree = await readUsages([root, ...(await descendantsOf(root).catch(() => []))]);
+  return tree.has(root) ? tree : null;
 }
 
 /**

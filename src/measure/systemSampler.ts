@@ -4,8 +4,8 @@
 import type { GpuSample, SystemSample } from '../report/results.ts';
 import { queryGpus, type GpuQueryOptions } from './gpu.ts';
 import { machineCpuMeter } from './machineCpu.ts';
-import { descendantsOf } from './processTree.ts';
-import { readProcessUsage, type ProcessUsage } from './processUsage.ts';
+import { descendantsOf, readUsages, treeCpuBetween } from './processTree.ts';
+import type { ProcessUsage } from './processUsage.ts';
 import { scrapeMetrics, SERVER_MEMORY_SAMPLES, serverMemory } from './serverMetrics.ts';
 
 export interface SystemSamplerOptions {
@@ -41,9 +41,9 @@ export class SystemSampler {
   private lastLoadgen: CpuReading | undefined;
   private serverGone = false;
   private descendants: number[] = [];
-  /** Each watched child's CPU at its last reading, and what the children used while watched. */
-  private childCpuMs = new Map<number, number>();
-  private childCpuWatchedMs = 0;
+  /** The server tree's last reading, and the CPU it used between readings since the first. */
+  private lastTree: Map<number, ProcessUsage> | undefined;
+  private treeCpuMs = 0;
   private ticksSinceTreeScan = Number.POSITIVE_INFINITY;
   private gpuOff = false;
   private metricsOff = false;
@@ -145,32 +145,24 @@ export class SystemSampler {
   private async serverUsage(): Promise<ProcessUsage | null> {
     const pid = this.options.serverPid;
     if (pid === undefined || this.serverGone) return null;
-    const usage = await readProcessUsage(pid);
-    if (!usage) {
-      this.serverGone = true;
-      this.note(`server process ${pid} is gone: no more server CPU/RSS samples`);
-      return null;
-    }
     // A full /proc scan finds new children; between scans only the known ones are read.
     if (++this.ticksSinceTreeScan >= TREE_SCAN_EVERY_TICKS) {
       this.ticksSinceTreeScan = 0;
       this.descendants = await descendantsOf(pid).catch(() => []);
     }
-    const readings = await Promise.all(this.descendants.map(async (child) => [child, await readProcessUsage(child)] as const));
-    // Children come and go: only what each used between two of our readings counts (a child's
-    // first reading is its baseline), so a worker found mid-run or one that exits is no spike or dip.
-    const seen = new Map<number, number>();
-    let rssBytes = usage.rssBytes;
-    for (const [child, reading] of readings) {
-      if (!reading) continue;
-      const last = this.childCpuMs.get(child);
-      if (last !== undefined && reading.cpuMs >= last) this.childCpuWatchedMs += reading.cpuMs - last;
-      seen.set(child, reading.cpuMs);
-      rssBytes += reading.rssBytes;
+    const tree = await readUsages([pid, ...this.descendants]);
+    const usage = tree.get(pid);
+    if (!usage) {
+      this.serverGone = true;
+      this.note(`server process ${pid} is gone: no more server CPU/RSS samples`);
+      return null;
     }
-    this.childCpuMs = seen;
-    if (seen.size > 0) this.note(TREE_NOTE);
-    return { ...usage, cpuMs: usage.cpuMs + this.childCpuWatchedMs, rssBytes };
+    // Children come and go: only what each used between two of our readings counts, so a worker
+    // found mid-run or one that exits is no spike or dip. cpuMs is that sum since the first reading.
+    if (this.lastTree) this.treeCpuMs += treeCpuBetween(this.lastTree, tree, pid) ?? 0;
+    this.lastTree = tree;
+    if (tree.size > 1) this.note(TREE_NOTE);
+    return { ...usage, cpuMs: this.treeCpuMs, rssBytes: [...tree.values()].reduce((sum, u) => sum + u.rssBytes, 0) };
   }
 
   private async serverMetrics() {

@@ -20,8 +20,6 @@ export interface CommandServer extends ServerProcess {
   managementUrl?: string;
   /** From launch to the first ready answer, ms. */
   startupMs: number;
-  /** The command line as run (placeholders filled), for the results. */
-  commandLine: string[];
 }
 
 export interface ModelRef {
@@ -84,7 +82,6 @@ export async function startCommandServer(target: CommandTarget, model: ModelRef,
     ...(target.metrics_url ? { metricsUrl: fill(target.metrics_url) } : {}),
     ...(target.management_url ? { managementUrl: fill(target.management_url) } : {}),
     startupMs,
-    commandLine: [file!, ...args],
     stop: async (graceMs = target.stop_timeout_ms) => {
       const exit = await server.stop(graceMs);
       await removeTmp();

@@ -53,10 +53,15 @@ export async function startTarget(scenario: Scenario, options: StartOptions = {}
 
 /** The model's effective serving config as the server reports it (`GET /v2/models/{m}/config`), when it does. */
 export async function effectiveServerConfig(target: RunningTarget, scenario: Scenario): Promise<Record<string, unknown> | undefined> {
-  if (target.protocol !== 'kserve-v2') return undefined;
+  return target.protocol === 'kserve-v2' ? fetchModelConfig(target.origin, scenario.model.name) : undefined;
+}
+
+/** `GET /v2/models/{m}/config` as an object; undefined when the server has none or answers otherwise. */
+export async function fetchModelConfig(origin: string, model: string, timeoutMs = 5000): Promise<Record<string, unknown> | undefined> {
   try {
-    const res = await fetch(`${target.origin}/v2/models/${encodeURIComponent(scenario.model.name)}/config`, { signal: AbortSignal.timeout(5000) });
-    return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+    const res = await fetch(`${origin}/v2/models/${encodeURIComponent(model)}/config`, { signal: AbortSignal.timeout(timeoutMs) });
+    const value: unknown = res.status === 200 ? await res.json() : undefined;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

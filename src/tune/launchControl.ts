@@ -6,6 +6,7 @@
 import { LAUNCH_KNOBS, namesOfKnob, type LaunchKnob } from '../scenario/knobs.ts';
 import { placeholdersIn } from '../scenario/placeholders.ts';
 import type { CommandTarget } from '../scenario/types.ts';
+import { fetchModelConfig } from '../runner/target.ts';
 import { TuneError } from './errors.ts';
 import type { ServingConfig } from './search/space.ts';
 import { knobsOf, notApplied, type ServingControl } from './serving.ts';
@@ -56,7 +57,7 @@ export function launchServingControl(o: LaunchControlOptions): LaunchControl {
   const apply = async (config: ServingConfig): Promise<Record<string, unknown> | undefined> => {
     const started = await o.relaunch(config);
     startupMs = started.startupMs;
-    const modelConfig = started.protocol === 'kserve-v2' ? await fetchModelConfig(started.origin, o.model) : undefined;
+    const modelConfig = started.protocol === 'kserve-v2' ? await fetchModelConfig(started.origin, o.model, 10_000) : undefined;
     readBack = modelConfig ? (knobsOf(modelConfig.effective_serving as Record<string, unknown> | undefined) ?? knobsOfTritonConfig(modelConfig)) : undefined;
     const launched = Object.fromEntries(o.knobs.map((k) => [k, readBack?.[k]]).filter(([, v]) => v !== undefined)) as Partial<ServingConfig>;
     const wrong = notApplied(config, launched);
@@ -66,16 +67,6 @@ export function launchServingControl(o: LaunchControlOptions): LaunchControl {
     return { ...(modelConfig ?? {}), ...(readBack ? { effective_serving: readBack } : {}) };
   };
   return { canReconfigure: true, current: async () => readBack, apply, lastStartupMs: () => startupMs };
-}
-
-async function fetchModelConfig(origin: string, model: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    const res = await fetch(`${origin}/v2/models/${encodeURIComponent(model)}/config`, { signal: AbortSignal.timeout(10_000) });
-    const value: unknown = res.status === 200 ? await res.json() : undefined;
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Refuses swept knobs the command line has no placeholder for, naming those it has and how to add one. */

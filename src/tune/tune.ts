@@ -57,18 +57,6 @@ const SERVER_WARMUP_MIN_S = 0.5;
 const SERVER_WARMUP_MAX_S = 3;
 const SERVER_WARMUP_CONNECTIONS = 8;
 
-/** The embedded server is killed with the process even on process.exit (a second Ctrl-C). */
-function killOnExit(pid: number): () => void {
-  const kill = () => {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
-  process.on('exit', kill);
-  return () => process.off('exit', kill);
-}
 
 export async function runTune(scenario: Scenario, spec: SweepSpec, options: TuneOptions): Promise<TuneOutcome> {
   const runStartUs = performance.now() * 1000;
@@ -99,19 +87,17 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   const environmentPending = collectEnvironment();
 
   let target: RunningTarget | undefined;
-  let forgetExitKill = () => {};
   let error: unknown;
   let newTrials = 0;
   let verification: Verification | undefined;
   let plan: ReturnType<typeof planSweep> | undefined;
   let completed = false;
-  // A server the run started is recorded, so a resume after kill -9 can stop what was left running.
+  // A server the run started is recorded, so a resume after kill -9 can stop what was left running
+  // (on any other exit, its process-exit hook in runner/serverProcess.ts kills it).
   const adopt = async (started: RunningTarget): Promise<void> => {
     target = started;
-    forgetExitKill();
     store.forgetServer();
     if (started.server && started.pid !== undefined) {
-      forgetExitKill = killOnExit(started.pid);
       store.recordServer({ pid: started.pid, start_ticks: await processStartTicks(started.pid), origin: started.origin });
     }
   };
@@ -204,7 +190,6 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     error = err;
   } finally {
     await (target as RunningTarget | undefined)?.stop();
-    forgetExitKill();
     store.forgetServer();
   }
 
