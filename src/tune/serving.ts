@@ -29,7 +29,8 @@ export interface ServingControl {
 
 const enc = encodeURIComponent;
 
-async function request(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; text: string }> {
+/** One HTTP call with a deadline: its status and body text. */
+export async function request(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; text: string }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, text: await res.text() };
 }

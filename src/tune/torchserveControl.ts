@@ -5,7 +5,7 @@
 // then describes (`GET /models/{m}`) is checked against what was asked.
 import { TuneError } from './errors.ts';
 import type { Knob, ServingConfig } from './search/space.ts';
-import type { ServingControl } from './serving.ts';
+import { request, type ServingControl } from './serving.ts';
 
 /** The knobs TorchServe's management API sets per model (its queue size is a server setting). */
 export const TORCHSERVE_API_KNOBS: readonly Knob[] = ['workers', 'max_batch_size', 'max_batch_delay_us'];
@@ -27,8 +27,7 @@ export function knobsOfTorchServe(d: Pick<Described, 'batchSize' | 'maxBatchDela
 
 async function call(method: string, url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
   try {
-    const res = await fetch(url, { method, signal: AbortSignal.timeout(timeoutMs) });
-    return { status: res.status, text: await res.text() };
+    return await request(url, { method }, timeoutMs);
   } catch (err) {
     throw new TuneError('SB_ERR_MODEL_RELOAD', `${method} ${url} failed: ${(err as Error).message}; is TorchServe's management API there?`);
   }
