@@ -1,11 +1,12 @@
 // The command target: an external server (Triton, TorchServe, MLServer, the user's own) launched
 // from its command line with fresh ports, waited for until its model is ready, and stopped at the
 // end like the embedded server. Start-up time is kept: slow model loading is a finding too.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { knobPlaceholderValues, type LaunchKnob } from '../scenario/knobs.ts';
-import { expandPlaceholders, isPortPlaceholder, placeholdersIn } from '../scenario/placeholders.ts';
+import { CONFIG_FILE_PLACEHOLDERS, expandPlaceholders, isConfigFilePlaceholder, isPortPlaceholder, placeholdersIn, type ConfigFilePlaceholder } from '../scenario/placeholders.ts';
+import { renderConfigFile } from './configFiles.ts';
 import type { CommandTarget } from '../scenario/types.ts';
 import { RunError } from './errors.ts';
 import { freePorts } from './freePorts.ts';
@@ -31,16 +32,27 @@ function templatesOf(target: CommandTarget): string[] {
   return [...target.command, ...Object.values(target.env), target.url, target.ready_path, ...[target.metrics_url, target.management_url].filter((u): u is string => u !== undefined)];
 }
 
-/** The values of every placeholder the target uses: fresh ports, the model, the knobs, a fresh temp folder. */
-async function placeholderValues(target: CommandTarget, model: ModelRef, settings: KnobSettings): Promise<{ values: Record<string, string>; tmp?: string }> {
+/** The values of every placeholder the target uses: fresh ports, the model, the knobs, a fresh temp folder, config files written into it. */
+async function placeholderValues(target: CommandTarget, model: ModelRef, start: StartSettings): Promise<{ values: Record<string, string>; tmp?: string }> {
   const names = [...new Set(templatesOf(target).flatMap(placeholdersIn))];
   const portNames = names.filter(isPortPlaceholder);
+  const configFiles = names.filter(isConfigFilePlaceholder);
   const ports = await freePorts(portNames.length);
-  const values: Record<string, string> = { ...knobPlaceholderValues({ ...target.server, ...settings } as KnobSettings), model: model.name, version: model.version ?? '' };
+  const knobs: KnobSettings = { ...target.server, ...start.settings };
+  const values: Record<string, string> = { ...knobPlaceholderValues(knobs), model: model.name, version: model.version ?? '' };
   portNames.forEach((name, i) => (values[name] = String(ports[i])));
-  if (!names.includes('tmp')) return { values };
+  if (!names.includes('tmp') && configFiles.length === 0) return { values };
   const tmp = await mkdtemp(path.join(tmpdir(), 'servebench-target-'));
-  return { values: { ...values, tmp }, tmp };
+  if (names.includes('tmp')) values.tmp = tmp;
+  // In a folder of their own: a server may write its own files of those names into {tmp}.
+  const configDir = path.join(tmp, 'servebench-config');
+  for (const name of configFiles) {
+    await mkdir(configDir, { recursive: true });
+    const file = path.join(configDir, CONFIG_FILE_PLACEHOLDERS[name]);
+    await writeFile(file, start.files?.[name] ?? renderConfigFile(name, knobs, model));
+    values[name] = file;
+  }
+  return { values, tmp };
 }
 
 function lastLines(logs: readonly string[], count = 8): string {
@@ -51,8 +63,15 @@ function lastLines(logs: readonly string[], count = 8): string {
 /** Knob values for one start (a tuning trial's), over the target's own `server` settings. */
 export type KnobSettings = Partial<Record<LaunchKnob, number>>;
 
-export async function startCommandServer(target: CommandTarget, model: ModelRef, settings: KnobSettings = {}): Promise<CommandServer> {
-  const { values, tmp } = await placeholderValues(target, model, settings);
+export interface StartSettings {
+  /** Knob values for this start (a tuning trial's), over the target's own `server` settings. */
+  settings?: KnobSettings;
+  /** Config files given whole (a tuned export) instead of rendered from the knobs. */
+  files?: Partial<Record<ConfigFilePlaceholder, string>>;
+}
+
+export async function startCommandServer(target: CommandTarget, model: ModelRef, start: StartSettings = {}): Promise<CommandServer> {
+  const { values, tmp } = await placeholderValues(target, model, start);
   const fill = (template: string) => expandPlaceholders(template, values);
   const [file, ...args] = target.command.map(fill);
   const env = { ...process.env, ...Object.fromEntries(Object.entries(target.env).map(([k, v]) => [k, fill(v)])) };

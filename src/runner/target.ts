@@ -1,7 +1,7 @@
 // Starts (embedded, command) or reaches (url) the server under test and hides the difference from the runner.
 import type { RunTarget } from '../report/results.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { startCommandServer, type KnobSettings } from './commandServer.ts';
+import { startCommandServer, type StartSettings } from './commandServer.ts';
 import { startEmbeddedServer } from './embeddedServer.ts';
 import { waitUntilReady } from './readiness.ts';
 import type { ServerExit, ServerProcess } from './serverProcess.ts';
@@ -24,12 +24,8 @@ export interface RunningTarget {
   stop(): Promise<ServerExit | undefined>;
 }
 
-export interface StartOptions {
-  /** Command targets: knob values for this start (a tuning trial's), over the target's own. */
-  settings?: KnobSettings;
-}
-
-export async function startTarget(scenario: Scenario, options: StartOptions = {}): Promise<RunningTarget> {
+/** Command targets take this start's knob values and config files (a tuning trial's). */
+export async function startTarget(scenario: Scenario, options: StartSettings = {}): Promise<RunningTarget> {
   const target = scenario.target;
   if (target.kind === 'url') {
     const origin = target.url.replace(/\/+$/, '');
@@ -37,7 +33,7 @@ export async function startTarget(scenario: Scenario, options: StartOptions = {}
     return { kind: 'url', origin, protocol: target.protocol, metricsUrl: target.metrics_url ?? `${origin}/metrics`, ...(target.management_url ? { managementUrl: target.management_url } : {}), pid: target.pid, stop: async () => undefined };
   }
   if (target.kind === 'command') {
-    const server = await startCommandServer(target, scenario.model, options.settings);
+    const server = await startCommandServer(target, scenario.model, options);
     return { kind: 'command', origin: server.origin, protocol: target.protocol, metricsUrl: server.metricsUrl ?? `${server.origin}/metrics`, ...(server.managementUrl ? { managementUrl: server.managementUrl } : {}), pid: server.pid, server, startupMs: server.startupMs, stop: () => server.stop() };
   }
   // Only the scenario's model is loaded: the others would take memory and start-up time for nothing.

@@ -7,6 +7,17 @@ import { isKnobName } from './knobs.ts';
 
 /** Values the runner knows without allocating anything. */
 export const FIXED_PLACEHOLDERS = ['model', 'version', 'tmp', 'scenario_dir'] as const;
+
+/**
+ * A server's own configuration file, written by the runner for each start (the start's knob values
+ * in that server's format, or a file given whole, such as a tuned export) and filled in as its path.
+ */
+export const CONFIG_FILE_PLACEHOLDERS = { config_pbtxt: 'config.pbtxt', config_properties: 'config.properties', servebench_yaml: 'servebench.yaml' } as const;
+export type ConfigFilePlaceholder = keyof typeof CONFIG_FILE_PLACEHOLDERS;
+
+export function isConfigFilePlaceholder(name: string): name is ConfigFilePlaceholder {
+  return Object.hasOwn(CONFIG_FILE_PLACEHOLDERS, name);
+}
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export function isPortPlaceholder(name: string): boolean {
@@ -20,8 +31,8 @@ export function placeholdersIn(template: string): string[] {
 
 /** Why a placeholder name cannot be filled, or undefined when it can. */
 export function unknownPlaceholder(name: string): string | undefined {
-  if (isPortPlaceholder(name) || (FIXED_PLACEHOLDERS as readonly string[]).includes(name) || isKnobName(name)) return undefined;
-  return `unknown placeholder {${name}}: expected {port}, {<name>_port} (a free port each), ${FIXED_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}, or a serving knob ({max_batch_size}, {workers}..., or a server's own name such as {batch_size} or {instance_count})`;
+  if (isPortPlaceholder(name) || (FIXED_PLACEHOLDERS as readonly string[]).includes(name) || isConfigFilePlaceholder(name) || isKnobName(name)) return undefined;
+  return `unknown placeholder {${name}}: expected {port}, {<name>_port} (a free port each), ${[...FIXED_PLACEHOLDERS, ...Object.keys(CONFIG_FILE_PLACEHOLDERS)].map((p) => `{${p}}`).join(', ')}, or a serving knob ({max_batch_size}, {workers}..., or a server's own name such as {batch_size} or {instance_count})`;
 }
 
 /** Replaces every known placeholder. There is no escape: a literal `{name}` (a shell's `${name}`) is read as one. */

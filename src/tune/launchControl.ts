@@ -4,17 +4,34 @@
 // (servebench's effective_serving, or Triton's own model configuration) is checked against what
 // was asked, and each start's time is kept: slow model loading is a finding too.
 import { LAUNCH_KNOBS, namesOfKnob, type LaunchKnob } from '../scenario/knobs.ts';
-import { placeholdersIn } from '../scenario/placeholders.ts';
+import { isConfigFilePlaceholder, placeholdersIn, type ConfigFilePlaceholder } from '../scenario/placeholders.ts';
+import { CONFIG_FILE_KNOBS } from '../runner/configFiles.ts';
 import type { CommandTarget } from '../scenario/types.ts';
-import { fetchModelConfig } from '../runner/target.ts';
+import { fetchModelConfig, type RunningTarget } from '../runner/target.ts';
+import { describeTorchServeModel, knobsOfTorchServe } from './torchserveControl.ts';
 import { TuneError } from './errors.ts';
 import type { ServingConfig } from './search/space.ts';
 import { knobsOf, notApplied, type ServingControl } from './serving.ts';
 
-/** The knobs whose placeholders (in any server's name) the command line or its env uses. */
+/** The knobs the command line or its env names: by a placeholder (in any server's name), or through a config file. */
 export function launchKnobs(target: CommandTarget): LaunchKnob[] {
   const used = new Set([...target.command, ...Object.values(target.env)].flatMap(placeholdersIn));
-  return LAUNCH_KNOBS.filter((knob) => namesOfKnob(knob).some((name) => used.has(name)));
+  const inFiles = new Set([...used].filter(isConfigFilePlaceholder).flatMap((name) => CONFIG_FILE_KNOBS[name]));
+  return LAUNCH_KNOBS.filter((knob) => inFiles.has(knob) || namesOfKnob(knob).some((name) => used.has(name)));
+}
+
+/** The config-file placeholder ({config_pbtxt}, {config_properties}) the command line or its env uses, if any. */
+export function configFilePlaceholderOf(target: CommandTarget): ConfigFilePlaceholder | undefined {
+  return [...target.command, ...Object.values(target.env)].flatMap(placeholdersIn).find(isConfigFilePlaceholder);
+}
+
+/** What a started server reports running, in servebench's knob names: its model configuration, or TorchServe's model description. */
+export async function servingReadBack(running: RunningTarget, model: string): Promise<Partial<ServingConfig> | undefined> {
+  if (running.protocol === 'kserve-v2') {
+    const modelConfig = await fetchModelConfig(running.origin, model, 10_000);
+    return modelConfig ? knobsOfModelConfig(modelConfig) : undefined;
+  }
+  return running.managementUrl ? knobsOfTorchServe(await describeTorchServeModel(running.managementUrl, model)) : undefined;
 }
 
 /** Triton's model configuration (GET /v2/models/{m}/config) in servebench's knob names. */
@@ -30,6 +47,11 @@ export function knobsOfTritonConfig(config: Record<string, unknown>): Partial<Se
   const count = number(group?.count);
   if (count !== undefined) out.workers = count;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** A KServe model configuration's knobs: servebench's effective_serving, or Triton's own fields. */
+export function knobsOfModelConfig(modelConfig: Record<string, unknown>): Partial<ServingConfig> | undefined {
+  return knobsOf(modelConfig.effective_serving as Record<string, unknown> | undefined) ?? knobsOfTritonConfig(modelConfig);
 }
 
 export interface Relaunched {
@@ -58,7 +80,7 @@ export function launchServingControl(o: LaunchControlOptions): LaunchControl {
     const started = await o.relaunch(config);
     startupMs = started.startupMs;
     const modelConfig = started.protocol === 'kserve-v2' ? await fetchModelConfig(started.origin, o.model, 10_000) : undefined;
-    readBack = modelConfig ? (knobsOf(modelConfig.effective_serving as Record<string, unknown> | undefined) ?? knobsOfTritonConfig(modelConfig)) : undefined;
+    readBack = modelConfig ? knobsOfModelConfig(modelConfig) : undefined;
     const launched = Object.fromEntries(o.knobs.map((k) => [k, readBack?.[k]]).filter(([, v]) => v !== undefined)) as Partial<ServingConfig>;
     const wrong = notApplied(config, launched);
     if (wrong.length > 0) {

@@ -5,6 +5,7 @@
 import { median as statsMedian } from '../analyze/stats.ts';
 import type { Recommendation } from '../report/results.ts';
 import { explainEventLoop, explainRecommendation, replicasFor, tuningVsReplicas } from './search/explain.ts';
+import { describeProof, type ExportProof } from './proof.ts';
 import { toServebenchYaml, toTorchServeProperties, toTritonConfig } from './search/export.ts';
 import { pickRecommendation, summariseTrials, type ConfigSummary } from './search/noise.ts';
 import { configKey, describeConfig, type ServingConfig } from './search/space.ts';
@@ -44,6 +45,8 @@ export interface RecommendationFile extends Recommendation {
   configurations: number;
   /** The exported server configs, by file name in the run folder. */
   exports: Record<string, string>;
+  /** The export for the target's server loaded into it and measured again (command targets that take a config file). */
+  proof?: ExportProof;
 }
 
 export interface RecommendInput {
@@ -64,6 +67,7 @@ export interface RecommendInput {
   notes?: string[];
   /** How the measured requests carried their tensors: the advice on a busy event loop depends on it. */
   encoding?: 'json' | 'binary';
+  proof?: ExportProof;
 }
 
 export const EXPORT_FILES = { servebench: 'servebench.yaml', torchserve: 'config.properties', triton: 'config.pbtxt' } as const;
@@ -141,6 +145,8 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
     ? `the closing checks did not confirm ${rps(capacity)}: ${verified.why}; ${verified.rps > 0 ? `it held up to ${rps(verified.rps)}, the figure to plan on` : 'no checked share held the SLO'} (short rate steps on a shared machine overestimate: measure longer steps, or repeat)`
     : undefined;
   const planningCapacity = verified?.broken && verified.rps > 0 ? verified.rps : capacity;
+  if (input.proof) why.push(describeProof(input.proof));
+  const proofCaution = input.proof && !input.proof.agrees ? describeProof(input.proof) : undefined;
 
   let replicas: Recommendation['replicas'];
   // Nothing to plan on when no closing check held the SLO.
@@ -164,7 +170,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
     ...(mainThreadCpu !== undefined ? { server_main_thread_cpu_percent: mainThreadCpu } : {}),
     ...(pick.runnerUp ? { runner_up: { config: configRecord(pick.runnerUp.config), capacity_rps: medianRps(capacities(records, pick.runnerUp.config)) } } : {}),
     overlap: pick.overlap,
-    reason: verification ? `${reason}. Caution: ${verification}` : reason,
+    reason: [reason, ...[verification, proofCaution].filter(Boolean).map((c) => `Caution: ${c}`)].join('. '),
     ...(replicas ? { replicas } : {}),
     ...(verified?.broken ? { verified_capacity_rps: verified.rps, verification: verification! } : {}),
   };
@@ -191,6 +197,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
     trials: records.length,
     configurations: summaries.length,
     exports: { servebench: EXPORT_FILES.servebench, torchserve: EXPORT_FILES.torchserve, triton: EXPORT_FILES.triton },
+    ...(input.proof ? { proof: input.proof } : {}),
   };
   return { recommendation, file, chosen, exports };
 }

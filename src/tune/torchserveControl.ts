@@ -10,7 +10,7 @@ import { request, type ServingControl } from './serving.ts';
 /** The knobs TorchServe's management API sets per model (its queue size is a server setting). */
 export const TORCHSERVE_API_KNOBS: readonly Knob[] = ['workers', 'max_batch_size', 'max_batch_delay_us'];
 
-interface Described {
+export interface Described {
   modelUrl: string;
   batchSize: number;
   maxBatchDelay: number;
@@ -33,16 +33,22 @@ async function call(method: string, url: string, timeoutMs: number): Promise<{ s
   }
 }
 
+const modelPathOf = (managementUrl: string, model: string) => `${managementUrl.replace(/\/+$/, '')}/models/${encodeURIComponent(model)}`;
+
+/** `GET /models/{m}`: how TorchServe runs the model's default version. */
+export async function describeTorchServeModel(managementUrl: string, model: string): Promise<Described> {
+  const modelPath = modelPathOf(managementUrl, model);
+  const { status, text } = await call('GET', modelPath, 10_000);
+  const entry = status === 200 ? (JSON.parse(text) as Described[])[0] : undefined;
+  if (!entry) throw new TuneError('SB_ERR_MODEL_RELOAD', `GET ${modelPath} answered ${status}: ${text.slice(0, 300)}`);
+  return entry;
+}
+
 export async function connectTorchServeControl(o: { managementUrl: string; model: string; timeoutMs?: number }): Promise<ServingControl> {
   const base = o.managementUrl.replace(/\/+$/, '');
   const timeoutMs = o.timeoutMs ?? 120_000;
-  const modelPath = `${base}/models/${encodeURIComponent(o.model)}`;
-  const describe = async (): Promise<Described> => {
-    const { status, text } = await call('GET', modelPath, 10_000);
-    const entry = status === 200 ? (JSON.parse(text) as Described[])[0] : undefined;
-    if (!entry) throw new TuneError('SB_ERR_MODEL_RELOAD', `GET ${modelPath} answered ${status}: ${text.slice(0, 300)}`);
-    return entry;
-  };
+  const modelPath = modelPathOf(base, o.model);
+  const describe = () => describeTorchServeModel(base, o.model);
   const expectOk = async (method: string, url: string) => {
     const { status, text } = await call(method, url, timeoutMs);
     if (status < 200 || status >= 300) throw new TuneError('SB_ERR_MODEL_RELOAD', `${method} ${url} answered ${status}: ${text.slice(0, 300)}`);

@@ -3,20 +3,25 @@
 // searched, and the trial is appended to disk at once. Then the chosen configuration is measured at
 // 50/80/100% of its capacity, and results, recommendation and server configs are written.
 // Whatever happens, the server is stopped and every finished trial is kept.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPayloads, cycleRequests } from '../load/payload.ts';
 import { collectEnvironment } from '../measure/environment.ts';
 import type { PhaseResult, RunResults, SecondRow } from '../report/results.ts';
 import { writeFileAtomic, writeRunFolder } from '../report/writeRun.ts';
 import type { RunEvent, RunEventListener } from '../runner/events.ts';
+import type { StartSettings } from '../runner/commandServer.ts';
 import { describeTarget, startTarget, type RunningTarget } from '../runner/target.ts';
+import { LAUNCH_KNOBS, type LaunchKnob } from '../scenario/knobs.ts';
+import { CONFIG_FILE_PLACEHOLDERS } from '../scenario/placeholders.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { probeCapacity } from '../soak/probe.ts';
 import { processStartTicks, stopOrphanServer } from './orphan.ts';
 import { baseConfig, bestSoFar, etaSeconds, planSweep, searchStartRate } from './plan.ts';
 import { recommend, type RecommendationFile } from './recommend.ts';
 import type { StepContext } from './rateStep.ts';
-import { checkLaunchSweepable, launchKnobs, launchServingControl } from './launchControl.ts';
+import { checkLaunchSweepable, configFilePlaceholderOf, launchKnobs, launchServingControl, servingReadBack, type Relaunched } from './launchControl.ts';
+import { AS_LOADED, describeProof, exportProof, failedProof, type ExportProof } from './proof.ts';
 import { checkTorchServeSweepable, connectTorchServeControl } from './torchserveControl.ts';
 import type { ServingConfig } from './search/space.ts';
 import { checkSweepable, connectServingControl, sweptKnobs, type ServingControl } from './serving.ts';
@@ -76,6 +81,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     ? TuneStore.resume(options.dir, fingerprint)
     : TuneStore.create(options.dir, { schema: TUNE_STATE_SCHEMA, run_id: options.runId, started_at: startedAt.toISOString(), ...(options.scenarioFile ? { scenario_file: options.scenarioFile } : {}), model, fingerprint });
   const runId = store.state.run_id;
+  const exportNotes = [`measured by servebench tune, run ${runId}`];
   const orphan = store.recordedServer();
   if (orphan) {
     const stopped = await stopOrphanServer(orphan);
@@ -92,6 +98,8 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   let verification: Verification | undefined;
   let plan: ReturnType<typeof planSweep> | undefined;
   let completed = false;
+  let restart: ((start: StartSettings) => Promise<Relaunched>) | undefined;
+  let proof: ExportProof | undefined;
   // A server the run started is recorded, so a resume after kill -9 can stop what was left running
   // (on any other exit, its process-exit hook in runner/serverProcess.ts kills it).
   const adopt = async (started: RunningTarget): Promise<void> => {
@@ -101,21 +109,39 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
       store.recordServer({ pid: started.pid, start_ticks: await processStartTicks(started.pid), origin: started.origin });
     }
   };
-  const launchable = scenario.target.kind === 'command' ? launchKnobs(scenario.target) : [];
+  // A TorchServe with its management API is re-configured through it (no restarts); any other
+  // command target whose command line names knobs (directly, or through a config file) is restarted.
+  const managedTorchServe = scenario.target.kind !== 'embedded' && scenario.target.protocol === 'torchserve' && scenario.target.management_url !== undefined;
+  const launchable = scenario.target.kind === 'command' && !managedTorchServe ? launchKnobs(scenario.target) : [];
+  const configFile = scenario.target.kind === 'command' ? configFilePlaceholderOf(scenario.target) : undefined;
+  const settingsOf = (config: ServingConfig, knobs: readonly LaunchKnob[]) => Object.fromEntries(knobs.map((k) => [k, config[k]]));
   const startServer = async (): Promise<{ control: ServingControl; step: StepContext }> => {
     await adopt(await startTarget(scenario));
     const running = target!;
     const requests = await buildPayloads({ origin: running.origin, target: { protocol: running.protocol, model, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
     const step: StepContext = { origin: running.origin, metricsUrl: running.metricsUrl, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: running.pid, mainThreadIsEventLoop: running.kind === 'embedded', runStartUs, signal };
-    // Launch mode: each trial stops the server and starts it with its knobs on the command line.
-    const relaunch = async (config: ServingConfig) => {
+    // Stops the server and starts it with these knob values (and config files), measured from then on.
+    const restartServer = async (start: StartSettings): Promise<Relaunched> => {
       await target?.stop();
-      await adopt(await startTarget(scenario, { settings: Object.fromEntries(launchable.map((k) => [k, config[k]])) }));
-      step.origin = target!.origin;
-      step.metricsUrl = target!.metricsUrl;
-      step.serverPid = target!.pid;
-      return { origin: target!.origin, protocol: target!.protocol, startupMs: target!.startupMs ?? 0 };
+      let started: RunningTarget;
+      try {
+        started = await startTarget(scenario, start);
+      } catch (err) {
+        // A server can lose a start-up race of its own now and then (PyTriton's model proxy misses
+        // its socket): a second start tells that from a configuration it cannot run.
+        if (!(err instanceof RunError && err.code === 'SB_ERR_TARGET_START')) throw err;
+        warn(`the server failed to start (${err.message.split('\n')[0]}); starting it once more`);
+        started = await startTarget(scenario, start);
+      }
+      await adopt(started);
+      step.origin = started.origin;
+      step.metricsUrl = started.metricsUrl;
+      step.serverPid = started.pid;
+      return { origin: started.origin, protocol: started.protocol, startupMs: started.startupMs ?? 0 };
     };
+    // Launch mode: each trial stops the server and starts it with its knobs on the command line.
+    restart = restartServer;
+    const relaunch = (config: ServingConfig) => restartServer({ settings: settingsOf(config, launchable) });
     const control = launchable.length > 0
       ? launchServingControl({ model, knobs: launchable, relaunch })
       : running.protocol === 'torchserve' && running.managementUrl
@@ -132,6 +158,19 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     const seconds = Math.min(SERVER_WARMUP_MAX_S, Math.max(SERVER_WARMUP_MIN_S, 2 * spec.stepS));
     const warm = await probeCapacity({ origin: step.origin, nextRequest: step.nextRequest, durationS: seconds, connections: SERVER_WARMUP_CONNECTIONS, timeoutMs: step.timeoutMs, signal });
     notes.push(`warmed the server before the trials: ${warm.duration_s.toFixed(1)} s closed loop over ${warm.connections} connections, ${warm.ok} of ${warm.sent} requests ok (${Math.round(warm.throughput_rps)} rps)`);
+  };
+  // The export for the target's own server, loaded into it as a user would, and measured again.
+  const proveExport = async (o: { name: string; chosen: ServingConfig; searchCapacityRps: number; noise: number; step: StepContext }): Promise<ExportProof> => {
+    try {
+      const text = await readFile(join(options.dir, o.name), 'utf8');
+      const started = await restart!({ settings: settingsOf(o.chosen, LAUNCH_KNOBS), files: { [configFile!]: text } });
+      const effective = await servingReadBack(target!, model);
+      const record = await runTrial({ spec, control: AS_LOADED, step: o.step }, { index: records.length, config: o.chosen, reason: `proof: ${o.name} loaded into the server`, startRps: o.searchCapacityRps });
+      return exportProof({ file: o.name, chosen: o.chosen, searchCapacityRps: o.searchCapacityRps, noise: o.noise, precision: spec.precision, record, effective, startupMs: started.startupMs });
+    } catch (err) {
+      if (err instanceof TrialInterrupted) throw err;
+      return failedProof(o.name, o.searchCapacityRps, (err as Error).message ?? String(err));
+    }
   };
   const serverDied = async (): Promise<boolean> => (target?.server ? Promise.race([target.server.exited.then(() => true), Promise.resolve(false)]) : false);
 
@@ -180,10 +219,17 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     }
 
     if (completed && records.length > 0 && !signal.aborted) {
-      const { chosen, recommendation } = recommend({ runId, records, spec, base: plan.start, model });
+      const { chosen, recommendation, file, exports } = recommend({ runId, records, spec, base: plan.start, model, version: scenario.model.version, notes: exportNotes });
       if (recommendation.capacity_rps > 0) {
         verification = await verifyAtLoad({ step, control, config: chosen, capacityRps: recommendation.capacity_rps, stepS: spec.stepS, warmupS: spec.warmupS, model, onEvent: options.onEvent });
         for (const w of verification.warnings) warn(w);
+      }
+      if (configFile && recommendation.capacity_rps > 0 && !signal.aborted) {
+        const name = CONFIG_FILE_PLACEHOLDERS[configFile];
+        await writeFileAtomic(join(options.dir, name), exports[name]!);
+        proof = await proveExport({ name, chosen, searchCapacityRps: recommendation.capacity_rps, noise: file.noise, step });
+        if (proof.agrees) notes.push(`proof: ${describeProof(proof)}`);
+        else warn(`proof: ${describeProof(proof)}`);
       }
     }
   } catch (err) {
@@ -197,7 +243,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   if (interrupted) notes.push(`interrupted after ${records.length} trials; continue with: servebench tune ${options.scenarioFile ?? 'SCENARIO'} --resume ${options.dir}`);
   const finished = completed && records.length > 0 && error === undefined && !signal.aborted;
   const rec = finished && plan
-    ? recommend({ runId, records, spec, base: plan.start, baseIsDefault: plan.baseInSpace, model, version: scenario.model.version, atLoad: verification?.checks, targetRps: options.targetRps, headroom: options.headroom, encoding: scenario.payload.encoding, notes: [`measured by servebench tune, run ${runId}`] })
+    ? recommend({ runId, records, spec, base: plan.start, baseIsDefault: plan.baseInSpace, model, version: scenario.model.version, atLoad: verification?.checks, targetRps: options.targetRps, headroom: options.headroom, encoding: scenario.payload.encoding, notes: exportNotes, ...(proof ? { proof } : {}) })
     : undefined;
   if (rec?.recommendation.verification) warnings.push(`recommendation: ${rec.recommendation.verification}`);
   // Said once, so a blank column reads "not measured", not "not the limit".

@@ -30,7 +30,7 @@ describe('servebench tune on real peers', { timeout: 600_000 }, () => {
     // The grid: every combination of the two knobs, once.
     expect(new Set(trials.map((t) => configKey(t.config))).size).toBe(4);
     for (const t of trials) {
-      expect(t.points.length, `trial ${t.index}`).toBeGreaterThan(0);
+      expect(t.points.length, `trial ${t.index}: ${t.warnings.join('; ')}`).toBeGreaterThan(0);
       // Read back from the server's own account: Triton's model configuration, TorchServe's model description.
       expect(t.effective_serving, `trial ${t.index}`).toMatchObject({ max_batch_size: t.config.max_batch_size, workers: t.config.workers });
       // Launch mode restarts the server per trial and times it; the API keeps one server.

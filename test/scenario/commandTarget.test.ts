@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
+import { renderConfigFile } from '../../src/runner/configFiles.ts';
 import { expandPlaceholders, placeholdersIn, splitCommandLine, unknownPlaceholder } from '../../src/scenario/placeholders.ts';
+import type { CommandTarget } from '../../src/scenario/types.ts';
+import { configFilePlaceholderOf, launchKnobs } from '../../src/tune/launchControl.ts';
 
 const options = { baseDir: '/work/scenarios/peers', malformedClasses: () => undefined };
 const phases = [{ kind: 'steady', duration: '5s', rate: 100 }];
@@ -32,8 +35,8 @@ describe('placeholders', () => {
     expect(expandPlaceholders('--p {port} --m {model} {other}', { port: '8000', model: 'mlp' })).toBe('--p 8000 --m mlp {other}');
   });
   it('accepts {port}, {<name>_port} and the fixed names only', () => {
-    for (const ok of ['port', 'grpc_port', 'management_port', 'model', 'version', 'tmp', 'scenario_dir', 'max_batch_size', 'batch_size', 'instance_count', 'max_batch_delay']) expect(unknownPlaceholder(ok)).toBeUndefined();
-    expect(unknownPlaceholder('prot')).toMatch(/unknown placeholder \{prot\}: expected \{port\}/);
+    for (const ok of ['port', 'grpc_port', 'management_port', 'model', 'version', 'tmp', 'scenario_dir', 'config_pbtxt', 'config_properties', 'servebench_yaml', 'max_batch_size', 'batch_size', 'instance_count', 'max_batch_delay']) expect(unknownPlaceholder(ok)).toBeUndefined();
+    expect(unknownPlaceholder('prot')).toMatch(/unknown placeholder \{prot\}: expected \{port\}, \{<name>_port\} \(a free port each\), \{model\}, \{version\}, \{tmp\}, \{scenario_dir\}, \{config_pbtxt\}, \{config_properties\}, \{servebench_yaml\}, or a serving knob/);
     expect(unknownPlaceholder('_port')).toBeDefined();
   });
 });
@@ -106,5 +109,29 @@ describe('knob placeholders', () => {
     });
     // TorchServe takes a batch of at least 1 and a delay of 0 as 0.
     expect(knobPlaceholderValues({})).toMatchObject({ batch_size: '1', max_batch_delay: '0' });
+  });
+});
+
+describe('config files for a start', () => {
+  const target = (command: string) => parseScenario({ model: 'mlp', target: { command, cwd: '../..' }, phases }, 'peer.yaml', options).target as CommandTarget;
+
+  it('make every knob the file carries launchable', () => {
+    expect(launchKnobs(target('tritonserver --http-port {port} --config {config_pbtxt}'))).toEqual(['workers', 'max_batch_size', 'max_batch_delay_us', 'intra_op_threads', 'max_queue_size']);
+    // TorchServe has no key for the ONNX Runtime thread count; the command line can still pass it.
+    expect(launchKnobs(target('serve.sh --inference-port {port} --config {config_properties}'))).toEqual(['workers', 'max_batch_size', 'max_batch_delay_us', 'max_queue_size']);
+    expect(launchKnobs(target('serve.sh --inference-port {port} --config {config_properties} --ort-threads {intra_op_threads}'))).toContain('intra_op_threads');
+    expect(configFilePlaceholderOf(target('serve.sh --port {port} --config {config_properties}'))).toBe('config_properties');
+    expect(configFilePlaceholderOf(target('serve.sh --port {port} --batch-size {batch_size}'))).toBeUndefined();
+  });
+
+  it('are rendered in the server\'s own format from the start\'s knobs (no delay with batching off)', () => {
+    const pbtxt = renderConfigFile('config_pbtxt', { max_batch_size: 16, max_batch_delay_us: 500, workers: 2 }, { name: 'mlp' });
+    expect(pbtxt).toMatch(/^name: "mlp"$/m);
+    expect(pbtxt).toMatch(/^max_batch_size: 16\ndynamic_batching \{\n {2}max_queue_delay_microseconds: 500\n/m);
+    expect(pbtxt).toMatch(/count: 2/);
+    const properties = renderConfigFile('config_properties', { max_batch_size: 0, max_batch_delay_us: 5000 }, { name: 'mlp', version: '1' });
+    expect(properties).toMatch(/^models=\{\\\n {2}"mlp": \{\\\n {4}"1": \{\\$/m);
+    expect(properties).toMatch(/"batchSize": 1,\\\n {6}"maxBatchDelay": 0,/);
+    expect(renderConfigFile('servebench_yaml', { workers: 3 }, { name: 'mlp' })).toMatch(/^model_settings:\n {2}mlp:\n {4}workers: 3\n/m);
   });
 });

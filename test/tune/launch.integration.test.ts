@@ -42,6 +42,28 @@ describe('servebench tune in launch mode', { timeout: 180_000 }, () => {
     expect(results.server_config).toMatchObject({ effective_serving: { max_batch_size: recommendation!.config.max_batch_size } });
   });
 
+  it('writes each start its config file, and proves the exported one by starting the server with it', async () => {
+    const scenario = parseScenario({ name: 'launch-file', model: 'mlp', target: { command: command('--config {servebench_yaml}'), cwd: REPO_ROOT, server: { max_batch_delay_us: 1000 } }, phases: [{ kind: 'steady', duration: '1s' }], sweep: SWEEP }, 'launch.yaml', { baseDir: REPO_ROOT });
+    const spec = parseSweepSection(scenario.sweep, 'launch.yaml');
+    const dir = join(root, 'file');
+    const { results, recommendation } = await runTune(scenario, spec, { runId: 'launch-file', dir });
+    expect(results.error).toBeUndefined();
+    const trials = readFileSync(join(dir, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrialRecord);
+    // The file carries every knob: the ones the sweep varies and the target's own.
+    for (const t of trials) expect(t.effective_serving).toMatchObject({ max_batch_size: t.config.max_batch_size, max_batch_delay_us: t.config.max_batch_size > 0 ? 1000 : 0, workers: 1 });
+    const proof = recommendation!.proof!;
+    expect(proof).toMatchObject({ file: 'servebench.yaml', loaded_by: 'restart', search_capacity_rps: recommendation!.capacity_rps });
+    expect(proof.error).toBeUndefined();
+    expect(proof.not_applied).toBeUndefined();
+    // What the server ran after loading the export is the recommended configuration.
+    expect(proof.effective_serving).toMatchObject({ max_batch_size: recommendation!.config.max_batch_size, workers: recommendation!.config.workers });
+    expect(proof.startup_ms).toBeGreaterThan(0);
+    expect(proof.capacity_rps).toBeGreaterThan(0);
+    expect(proof.points.length).toBeGreaterThan(0);
+    expect(proof.agrees).toBe(proof.ratio >= 1 / (1 + proof.tolerance) && proof.ratio <= 1 + proof.tolerance);
+    expect(recommendation!.why.some((line) => line.startsWith('servebench.yaml, loaded into the server as a user would, measured'))).toBe(true);
+  });
+
   it('refuses a sweep of a knob the command line cannot pass, naming what it can sweep and how', async () => {
     const scenario = parseScenario({ name: 'launch-refused', model: 'mlp', target: { command: command('--max-batch-size {batch_size}'), cwd: REPO_ROOT }, phases: [{ kind: 'steady', duration: '1s' }], sweep: { ...SWEEP, knobs: { max_batch_size: [0, 8], workers: [1, 2] } } }, 'launch.yaml', { baseDir: REPO_ROOT });
     const spec = parseSweepSection(scenario.sweep, 'launch.yaml');
