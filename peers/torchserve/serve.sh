@@ -6,7 +6,12 @@
 #   peers/torchserve/serve.sh [--model mlp|cnn|mlp,cnn] [--workers N] [--batch-size B]
 #       [--max-batch-delay MS] [--inference-port P] [--management-port P] [--metrics-port P]
 #       [--grpc-inference-port P] [--grpc-management-port P] [--job-queue-size N]
-#       [--ort-threads N] [--store DIR] [--workdir DIR] [--quiet-logs] [--print-config]
+#       [--ort-threads N] [--store DIR] [--workdir DIR] [--config FILE] [--quiet-logs]
+#       [--print-config]
+#
+# --config FILE: a config.properties of the user's (such as the one `servebench tune` exports),
+# appended to the generated one: its keys (models=, default_workers_per_model, job_queue_size...)
+# win over those above, as TorchServe reads the last of repeated keys. The addresses stay ours.
 #
 # Why java is exec'd directly instead of `torchserve --start --foreground`: that CLI is a Python
 # wrapper that Popen()s java and waits; SIGTERM kills the wrapper and leaves the JVM and its
@@ -23,7 +28,7 @@ venv="${SB_TORCHSERVE_VENV:-$root/.peers/torchserve}"
 
 models=mlp workers=1 batch=1 delay=100 queue=100 ort_threads=1
 pinf=18100 pman=18101 pmet=18102 pginf=18103 pgman=18104
-store="" workdir="" print_only=0 log_args=()
+store="" workdir="" user_config="" print_only=0 log_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --model|--models) models="$2"; shift ;;
@@ -39,6 +44,7 @@ while [ $# -gt 0 ]; do
     --ort-threads) ort_threads="$2"; shift ;;
     --store) store="$2"; shift ;;
     --workdir) workdir="$2"; shift ;;
+    --config) user_config="$2"; shift ;;
     --quiet-logs) log_args=("-Dlog4j.configurationFile=file://$here/log4j2-quiet.xml") ;;  # default: stock logging
     --print-config) print_only=1 ;;
     *) echo "serve.sh: unknown argument $1" >&2; exit 2 ;;
@@ -46,6 +52,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+[ -z "$user_config" ] || [ -f "$user_config" ] || { echo "serve.sh: --config $user_config: no such file" >&2; exit 2; }
 [ -n "$workdir" ] || workdir="$(mktemp -d -t sb-torchserve.XXXXXX)"
 mkdir -p "$workdir/logs" "$workdir/tmp"
 workdir="$(cd "$workdir" && pwd)"
@@ -94,6 +101,9 @@ metrics_mode=prometheus
 # Registers the handler's own counters (HandlerBatches, HandlerBatchRequests) on first use.
 model_metrics_auto_detect=true
 EOF
+if [ -n "$user_config" ]; then
+  { echo; echo "# From --config $user_config:"; cat "$user_config"; } >>"$conf"
+fi
 [ "$print_only" = 1 ] && { cat "$conf"; exit 0; }
 
 java="java"; [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"

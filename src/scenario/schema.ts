@@ -165,7 +165,7 @@ const TARGET = withMessage('a target like {kind: embedded}, {url: http://127.0.0
     kind: oneOf(['embedded', 'url', 'command'], 'embedded: start the reference server as a child process; url: an external server; command: launch an external server from a command line. Default: command when command is given, url when url is given, else embedded.'),
     command: withMessage('a command line like "my-server --port {port}" or a list of its words', {
       type: ['string', 'array'], minLength: 1, minItems: 1, items: { type: 'string' },
-      description: 'Command: the server\'s command line, a string (split into words, quotes respected, no shell) or a list of words. Placeholders: {port} and {<name>_port} (a free loopback port each), {model}, {version}, {tmp} (a fresh folder per start, removed after), {scenario_dir}.',
+      description: 'Command: the server\'s command line, a string (split into words, quotes respected, no shell) or a list of words. Placeholders: {port} and {<name>_port} (a free loopback port each), {model}, {version}, {tmp} (a fresh folder per start, removed after), {scenario_dir}, the serving knobs ({max_batch_size}, {workers}... or a server\'s own names such as {batch_size}, {instance_count}), and {config_pbtxt}, {config_properties}, {servebench_yaml} (that server\'s config file, written for each start from the knobs, and the path filled in).',
     }),
     env: withMessage('a map of environment variables like {OMP_NUM_THREADS: 1}', {
       type: 'object', description: 'Command: environment variables added to the harness\'s own (placeholders allowed).',

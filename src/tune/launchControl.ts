@@ -11,7 +11,7 @@ import { fetchModelConfig, type RunningTarget } from '../runner/target.ts';
 import { describeTorchServeModel, knobsOfTorchServe } from './torchserveControl.ts';
 import { TuneError } from './errors.ts';
 import type { ServingConfig } from './search/space.ts';
-import { knobsOf, notApplied, type ServingControl } from './serving.ts';
+import { knobsOfModelConfig, notApplied, type ServingControl } from './serving.ts';
 
 /** The knobs the command line or its env names: by a placeholder (in any server's name), or through a config file. */
 export function launchKnobs(target: CommandTarget): LaunchKnob[] {
@@ -32,26 +32,6 @@ export async function servingReadBack(running: RunningTarget, model: string): Pr
     return modelConfig ? knobsOfModelConfig(modelConfig) : undefined;
   }
   return running.managementUrl ? knobsOfTorchServe(await describeTorchServeModel(running.managementUrl, model)) : undefined;
-}
-
-/** Triton's model configuration (GET /v2/models/{m}/config) in servebench's knob names. */
-export function knobsOfTritonConfig(config: Record<string, unknown>): Partial<ServingConfig> | undefined {
-  const out: Partial<ServingConfig> = {};
-  const number = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
-  const maxBatch = number(config.max_batch_size);
-  if (maxBatch !== undefined) out.max_batch_size = maxBatch;
-  const batching = config.dynamic_batching as Record<string, unknown> | undefined;
-  const delay = number(batching?.max_queue_delay_microseconds);
-  if (delay !== undefined) out.max_batch_delay_us = delay;
-  const group = (config.instance_group as Record<string, unknown>[] | undefined)?.[0];
-  const count = number(group?.count);
-  if (count !== undefined) out.workers = count;
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/** A KServe model configuration's knobs: servebench's effective_serving, or Triton's own fields. */
-export function knobsOfModelConfig(modelConfig: Record<string, unknown>): Partial<ServingConfig> | undefined {
-  return knobsOf(modelConfig.effective_serving as Record<string, unknown> | undefined) ?? knobsOfTritonConfig(modelConfig);
 }
 
 export interface Relaunched {

@@ -1,10 +1,12 @@
 // Re-configures the model under test between trials, over HTTP only, as it would an external
-// server: `POST /v2/repository/models/{m}/load` with the serving settings as Triton passes a model
-// config (`{"parameters": {"config": "<JSON>"}}`), then `GET /v2/models/{m}/config` to check that
-// `effective_serving` holds what was asked. A target without those endpoints is measured as it is,
-// and a sweep that needs them is refused naming the knobs that cannot be swept.
+// server: `POST /v2/repository/models/{m}/load` with a model config in `{"parameters": {"config":
+// "<JSON>"}}` (servebench's setting names for its own server; Triton's model configuration, the
+// current one with the trial's knobs, for Triton), then `GET /v2/models/{m}/config` to check that
+// the server runs what was asked. A target without those endpoints is measured as it is, and a
+// sweep that needs them is refused naming the knobs that cannot be swept.
 import { TuneError } from './errors.ts';
 import { KNOBS, type Knob, type ServingConfig } from './search/space.ts';
+import { knobsOfTritonConfig, tritonConfigFor } from './tritonConfig.ts';
 
 export interface ServingControlOptions {
   origin: string;
@@ -62,18 +64,20 @@ export function sweptKnobs(knobs: Partial<Record<Knob, readonly number[]>>): Kno
   return KNOBS.filter((k) => (knobs[k]?.length ?? 0) > 1);
 }
 
+/** A KServe model configuration's knobs: servebench's effective_serving, or Triton's own fields. */
+export function knobsOfModelConfig(modelConfig: Record<string, unknown>): Partial<ServingConfig> | undefined {
+  return knobsOf(modelConfig.effective_serving as Record<string, unknown> | undefined) ?? knobsOfTritonConfig(modelConfig);
+}
+
 export async function connectServingControl(options: ServingControlOptions): Promise<ServingControl> {
   const { origin, protocol, model } = options;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const configUrl = `${origin}/v2/models/${enc(model)}/config`;
+  const modelConfig = (): Promise<Record<string, unknown> | undefined> => request(configUrl, {}, 10_000).then((r) => (r.status === 200 ? parseJson(r.text) : undefined)).catch(() => undefined);
 
   const current = async (): Promise<Partial<ServingConfig> | undefined> => {
-    try {
-      const { status, text } = await request(configUrl, {}, 10_000);
-      return status === 200 ? knobsOf(parseJson(text)?.effective_serving as Record<string, unknown> | undefined) : undefined;
-    } catch {
-      return undefined;
-    }
+    const config = await modelConfig();
+    return config ? knobsOfModelConfig(config) : undefined;
   };
 
   // TorchServe's own management API lives on another port with other semantics: not driven here.
@@ -86,10 +90,18 @@ export async function connectServingControl(options: ServingControlOptions): Pro
     }
   }
 
-  const apply = async (config: ServingConfig): Promise<Record<string, unknown> | undefined> => {
+  // servebench's server takes its own setting names; Triton a model configuration of its own.
+  const loadConfigFor = async (config: ServingConfig): Promise<Record<string, unknown>> => {
+    const now = await modelConfig();
+    if (now && now.effective_serving === undefined && knobsOfTritonConfig(now) !== undefined) return tritonConfigFor(now, config);
     const settings: Record<string, number | number[]> = {};
     for (const knob of KNOBS) settings[knob] = config[knob];
     if (config.preferred_batch_sizes?.length) settings.preferred_batch_sizes = config.preferred_batch_sizes;
+    return settings;
+  };
+
+  const apply = async (config: ServingConfig): Promise<Record<string, unknown> | undefined> => {
+    const settings = await loadConfigFor(config);
     const loadUrl = `${origin}/v2/repository/models/${enc(model)}/load`;
     let answer: { status: number; text: string };
     try {
@@ -98,17 +110,16 @@ export async function connectServingControl(options: ServingControlOptions): Pro
       throw new TuneError('SB_ERR_MODEL_RELOAD', `POST ${loadUrl} failed: ${(err as Error).message}; is the server still up?`);
     }
     if (answer.status !== 200) {
-      throw new TuneError('SB_ERR_MODEL_RELOAD', `POST ${loadUrl} with ${JSON.stringify(settings)} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+      throw new TuneError('SB_ERR_CONFIG_REFUSED', `POST ${loadUrl} with ${JSON.stringify(settings)} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
     }
     const fromLoad = parseJson(answer.text)?.effective_serving;
-    const modelConfig = (await request(configUrl, {}, 10_000).then((r) => (r.status === 200 ? parseJson(r.text) : undefined)).catch(() => undefined))
-      ?? (fromLoad ? { effective_serving: fromLoad } : undefined);
-    const effective = knobsOf(modelConfig?.effective_serving as Record<string, unknown> | undefined);
+    const loaded = (await modelConfig()) ?? (fromLoad ? { effective_serving: fromLoad } : undefined);
+    const effective = loaded ? knobsOfModelConfig(loaded) : undefined;
     const wrong = effective ? notApplied(config, effective) : [];
     if (wrong.length > 0) {
       throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `${model} on ${origin} did not take ${wrong.join(', ')}: remove that value from sweep.knobs (the server caps it, e.g. at the model's own max_batch_size)`);
     }
-    return modelConfig;
+    return loaded && effective && loaded.effective_serving === undefined ? { ...loaded, effective_serving: effective } : loaded;
   };
 
   return { canReconfigure, current, apply };

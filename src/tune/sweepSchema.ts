@@ -75,6 +75,7 @@ export const SWEEP_SCHEMA: Schema = withMessage('an object like {knobs: {max_bat
   description: 'Settings of `servebench tune`: the server knobs to try, the search, the objective and its SLO. See scenarios/tune-mlp.yaml.',
   required: ['knobs'],
   properties: {
+    reconfigure: withMessage('restart or api', { enum: ['restart', 'api'], description: 'How each trial\'s knobs reach the server. restart: stop it and start it again with them (a command target whose command line names knobs, or a config file such as {config_pbtxt}). api: its model management API (Triton\'s repository API, TorchServe\'s management API, servebench\'s). Default: api for a TorchServe with a management_url; else restart when the command line names knobs; else api.' }),
     strategy: withMessage('grid or adaptive', { enum: ['grid', 'adaptive'], default: SWEEP_DEFAULTS.strategy, description: 'grid: every combination. adaptive: coordinate search over the knobs, then successive halving of the best.' }),
     knobs: withMessage('an object of knob value lists like {workers: [1, 2], max_batch_size: [0, 16]}', {
       type: 'object',

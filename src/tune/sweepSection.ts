@@ -42,9 +42,14 @@ export interface SweepSpec {
   /** Adaptive: trials at most (default: the strategy's, 35% of the grid, at least 8). */
   maxTrials?: number;
   maxInFlight: number;
+  /** How each trial's knobs reach the server: restart it (launch mode), or its model management API. Unset: see tune.ts. */
+  reconfigure?: Reconfigure;
 }
 
-const FIELDS = ['strategy', 'knobs', 'objective', 'rate', 'slo', 'step', 'step_s', 'warmup', 'warmup_s', 'start_rate', 'max_rate', 'precision', 'growth', 'max_steps', 'repeats', 'top', 'max_trials', 'max_in_flight'];
+export const RECONFIGURE_MODES = ['restart', 'api'] as const;
+export type Reconfigure = (typeof RECONFIGURE_MODES)[number];
+
+const FIELDS = ['strategy', 'knobs', 'objective', 'rate', 'slo', 'step', 'step_s', 'warmup', 'warmup_s', 'start_rate', 'max_rate', 'precision', 'growth', 'max_steps', 'repeats', 'top', 'max_trials', 'max_in_flight', 'reconfigure'];
 const KNOB_FIELDS = [...KNOBS, 'max_batch_delay'];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -225,7 +230,10 @@ function readSweep(raw: unknown, path: FieldPath, problems: Problems, thresholds
   if (typeof growth !== 'number' || !(growth > 1)) problems.add([...path, 'growth'], `expected a number above 1, got ${describeValue(growth)}`);
 
   const maxTrials = readInt(obj, 'max_trials', 1, undefined, path, problems);
+  const reconfigure = obj.reconfigure;
+  if (reconfigure !== undefined && !RECONFIGURE_MODES.includes(reconfigure as Reconfigure)) problems.add([...path, 'reconfigure'], `expected restart or api, got ${describeValue(reconfigure)}`);
   return {
+    ...(reconfigure !== undefined ? { reconfigure: reconfigure as Reconfigure } : {}),
     strategy: strategy as SweepSpec['strategy'],
     knobs,
     objective: objective as Objective,

@@ -51,7 +51,7 @@ export async function connectTorchServeControl(o: { managementUrl: string; model
   const describe = () => describeTorchServeModel(base, o.model);
   const expectOk = async (method: string, url: string) => {
     const { status, text } = await call(method, url, timeoutMs);
-    if (status < 200 || status >= 300) throw new TuneError('SB_ERR_MODEL_RELOAD', `${method} ${url} answered ${status}: ${text.slice(0, 300)}`);
+    if (status < 200 || status >= 300) throw new TuneError('SB_ERR_CONFIG_REFUSED', `${method} ${url} answered ${status}: ${text.slice(0, 300)}`);
   };
   const modelUrl = (await describe()).modelUrl;
 

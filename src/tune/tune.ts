@@ -109,10 +109,13 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
       store.recordServer({ pid: started.pid, start_ticks: await processStartTicks(started.pid), origin: started.origin });
     }
   };
-  // A TorchServe with its management API is re-configured through it (no restarts); any other
-  // command target whose command line names knobs (directly, or through a config file) is restarted.
+  // Unless the sweep says: a TorchServe with its management API is re-configured through it (no
+  // restarts); any other command target whose command line names knobs (directly, or through a
+  // config file) is restarted per trial; the rest through their model management API.
   const managedTorchServe = scenario.target.kind !== 'embedded' && scenario.target.protocol === 'torchserve' && scenario.target.management_url !== undefined;
-  const launchable = scenario.target.kind === 'command' && !managedTorchServe ? launchKnobs(scenario.target) : [];
+  const commandKnobs = scenario.target.kind === 'command' ? launchKnobs(scenario.target) : [];
+  const reconfigure = spec.reconfigure ?? (managedTorchServe || commandKnobs.length === 0 ? 'api' : 'restart');
+  const launchable = reconfigure === 'restart' ? commandKnobs : [];
   const configFile = scenario.target.kind === 'command' ? configFilePlaceholderOf(scenario.target) : undefined;
   const settingsOf = (config: ServingConfig, knobs: readonly LaunchKnob[]) => Object.fromEntries(knobs.map((k) => [k, config[k]]));
   const startServer = async (): Promise<{ control: ServingControl; step: StepContext }> => {
@@ -176,7 +179,8 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
 
   try {
     // Static: refused before a server is started.
-    if (launchable.length > 0) checkLaunchSweepable(sweptKnobs(spec.knobs), launchable);
+    if (reconfigure === 'restart' && scenario.target.kind !== 'command') throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `sweep.reconfigure: restart needs a target the tune starts itself (kind: command), not a ${scenario.target.kind} target`);
+    if (reconfigure === 'restart') checkLaunchSweepable(sweptKnobs(spec.knobs), launchable);
     else if (scenario.target.kind !== 'embedded' && scenario.target.protocol === 'torchserve' && scenario.target.management_url) checkTorchServeSweepable(sweptKnobs(spec.knobs));
     let { control, step } = await startServer();
     emit({ type: 'run-start', scenario: scenario.name, target: target!.origin, model, phases: [] });
@@ -206,9 +210,10 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
         record = await runTrial({ spec, control, step }, { index, config: proposal.config, reason: proposal.reason, startRps: searchStartRate(records, spec) });
       } catch (err) {
         if (err instanceof TrialInterrupted) break;
-        // Launch mode: a configuration the server will not start with (or not run as asked) is a
-        // finding about that configuration; the tune goes on with the next.
-        if (launchable.length === 0 || !(err instanceof RunError || (err instanceof TuneError && err.code === 'SB_ERR_KNOB_NOT_APPLIED'))) throw err;
+        // A configuration the server refuses, runs otherwise than asked, or (launch mode) will not
+        // start with is a finding about that configuration; the tune goes on with the next.
+        const refused = err instanceof TuneError && (err.code === 'SB_ERR_KNOB_NOT_APPLIED' || err.code === 'SB_ERR_CONFIG_REFUSED');
+        if (!(refused || (launchable.length > 0 && err instanceof RunError))) throw err;
         record = failedTrial(index, proposal.config, proposal.reason, err.message);
       }
       store.appendTrial(record);

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.ts';
-import { knobsOfTritonConfig } from '../../src/tune/launchControl.ts';
 import { parseSweepSection } from '../../src/tune/sweepSection.ts';
 import type { TrialRecord } from '../../src/tune/trialRecord.ts';
 import { runTune } from '../../src/tune/tune.ts';
@@ -69,14 +68,6 @@ describe('servebench tune in launch mode', { timeout: 180_000 }, () => {
     const spec = parseSweepSection(scenario.sweep, 'launch.yaml');
     const { results } = await runTune(scenario, spec, { runId: 'launch-refused', dir: join(root, 'refused') });
     expect(results.error).toMatch(/^the target's command line has no placeholder for workers, so a restart cannot change it \(it can sweep: max_batch_size\)\. Pass the knob in the command, e\.g\. \{workers\} or \{instance_count\} or \{default_workers_per_model\} or \{parallel_workers\}/);
-  });
-});
-
-describe('Triton model configuration in servebench knob names', () => {
-  it('reads max_batch_size, the dynamic batcher delay and the instance count', () => {
-    expect(knobsOfTritonConfig({ max_batch_size: 16, dynamic_batching: { max_queue_delay_microseconds: '500', preferred_batch_size: [16] }, instance_group: [{ count: 2, kind: 'KIND_CPU' }] })).toEqual({ max_batch_size: 16, max_batch_delay_us: 500, workers: 2 });
-    expect(knobsOfTritonConfig({ max_batch_size: 0, instance_group: [{ count: 1 }] })).toEqual({ max_batch_size: 0, workers: 1 });
-    expect(knobsOfTritonConfig({ name: 'x' })).toBeUndefined();
   });
 });
 

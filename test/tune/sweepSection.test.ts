@@ -50,6 +50,7 @@ describe('the sweep section', () => {
       slo: ['throughput > 5/s', 'p99 < fast'],
       step: 'soon',
       max_steps: 1,
+      reconfigure: 'reload',
     });
     expect(list).toEqual(expect.arrayContaining([
       'sweep.stratgy: unknown field, did you mean "strategy"?',
@@ -62,8 +63,9 @@ describe('the sweep section', () => {
       expect.stringMatching(/^sweep\.slo\[1\]: "p99 < fast": expected a duration like 50ms/),
       expect.stringMatching(/^sweep\.step: /),
       'sweep.max_steps: expected an integer >= 2, got 1',
+      'sweep.reconfigure: expected restart or api, got "reload"',
     ]));
-    expect(list).toHaveLength(10);
+    expect(list).toHaveLength(11);
   });
 
   it('refuses a bare number as a batch delay with a unit-less meaning, and a missing section', () => {
