@@ -3,12 +3,14 @@
 # virtual environment of its own under .peers/<peer>/ (git-ignored), pinned by
 # peers/requirements/<peer>.txt and installed from PyPI only. Run twice, it changes nothing: a
 # peer whose requirements (and setup script) are unchanged since its last install is left alone.
-#   npm run peers:install                 every peer
-#   npm run peers:install -- triton       only the ones named (triton torchserve mlserver clients)
+#   npm run peers:install                 every peer the tests drive
+#   npm run peers:install -- triton       only the ones named (triton torchserve mlserver clients,
+#                                         or model-analyzer: only a benchmark uses it, never a test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 ALL=(triton torchserve mlserver clients)
+KNOWN=("${ALL[@]}" model-analyzer)
 peers=("${@:-${ALL[@]}}")
 
 fail() { echo "peers:install: $*" >&2; exit 2; }
@@ -16,7 +18,7 @@ fail() { echo "peers:install: $*" >&2; exit 2; }
   || fail "$PYTHON is not Python 3.11 (the peers' pins are for 3.11); set PYTHON=/path/to/python3.11"
 
 for peer in "${peers[@]}"; do
-  [[ " ${ALL[*]} " == *" $peer "* ]] || fail "unknown peer '$peer': expected one of ${ALL[*]}"
+  [[ " ${KNOWN[*]} " == *" $peer "* ]] || fail "unknown peer '$peer': expected one of ${KNOWN[*]}"
   requirements="peers/requirements/$peer.txt"
   venv=".peers/$peer"
   setup="peers/$peer/setup.sh"

@@ -108,30 +108,41 @@ def environment() -> dict[str, str]:
     return env
 
 
+def exec_tritonserver(args: list[str]) -> None:
+    """Becomes tritonserver (same PID: signals reach it directly) with `args`, the backends and
+    the environment above."""
+    server = TRITON_DIST / "bin" / "tritonserver"
+    argv = [
+        str(server), *args,
+        f"--backend-directory={backends_dir()}",
+        f"--cache-directory={TRITON_DIST / 'caches'}",
+        "--allow-gpu-metrics=false",  # CPU-only box; avoids NVML probing noise
+        "--pinned-memory-pool-byte-size=0",  # no CUDA driver: else a warning at every start
+    ]
+    sys.stdout.flush()
+    os.execve(server, argv, environment())
+
+
 def main() -> None:
+    # peers/triton/tritonserver: Triton as its own command line says, for tools that start it
+    # themselves (Model Analyzer's triton_server_path).
+    if sys.argv[1:2] == ["--exec-tritonserver"]:
+        exec_tritonserver(sys.argv[2:])
     a = parse_args()
     a.repository = a.repository.resolve()
     build_repository(a)
-    server = TRITON_DIST / "bin" / "tritonserver"
-    argv = [
-        str(server),
+    os.dup2(2, 1)  # Triton logs to stdout; send it to stderr like serve.py does
+    exec_tritonserver([
         f"--model-repository={a.repository}",
         "--model-control-mode=explicit", f"--load-model={a.model}",
-        f"--backend-directory={backends_dir()}",
-        f"--cache-directory={TRITON_DIST / 'caches'}",
         f"--http-address={a.host}", f"--http-port={a.http_port}",
         f"--grpc-address={a.host}", f"--grpc-port={a.grpc_port}",
         f"--metrics-address={a.host}", f"--metrics-port={a.metrics_port}",
-        "--allow-gpu-metrics=false",  # CPU-only box; avoids NVML probing noise
-        "--pinned-memory-pool-byte-size=0",  # no CUDA driver: else a warning at every start
         f"--exit-timeout-secs={a.exit_timeout_secs}",
         f"--log-verbose={a.log_verbose}",
         # no --http-restricted-api/--grpc-restricted-protocol: repository, statistics, trace,
         # logging and shared-memory APIs are open (bind to loopback only!)
-    ]
-    sys.stdout.flush()
-    os.dup2(2, 1)  # Triton logs to stdout; send it to stderr like serve.py does
-    os.execve(server, argv, environment())
+    ])
 
 
 if __name__ == "__main__":

@@ -12,5 +12,5 @@ it('peers:install again leaves every peer as it is', async () => {
 
 it('names the peers it knows when asked for another', async () => {
   const error = await promisify(execFile)('bash', [`${REPO_ROOT}scripts/peers-install.sh`, 'triton-server'], { cwd: REPO_ROOT }).catch((err: { code: number; stderr: string }) => err);
-  expect(error).toMatchObject({ code: 2, stderr: 'peers:install: unknown peer \'triton-server\': expected one of triton torchserve mlserver clients\n' });
+  expect(error).toMatchObject({ code: 2, stderr: 'peers:install: unknown peer \'triton-server\': expected one of triton torchserve mlserver clients model-analyzer\n' });
 });
