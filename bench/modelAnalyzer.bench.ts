@@ -9,7 +9,7 @@
 // >= 0.9: within noise or above), with no more configurations measured.
 // Needs `npm run peers:install` and `npm run peers:install -- model-analyzer`.
 // BENCH_MODEL_ANALYZER_ROUNDS (default 3).
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,17 +92,28 @@ interface AnalyzerOutcome {
 
 async function runModelAnalyzer(work: string): Promise<AnalyzerOutcome> {
   writeRepository(work);
+  mkdirSync(`${work}/out`);
   writeFileSync(`${work}/ma.yaml`, analyzerConfig(work, await freePorts(3)));
   const started = performance.now();
+  // In a process group of its own: past the deadline it goes with the tritonserver it started.
   const log = await new Promise<string>((resolve, reject) => {
-    execFile(`${ROOT}/.peers/model-analyzer/bin/model-analyzer`, ['profile', '-f', `${work}/ma.yaml`], { cwd: work, timeout: MA_TIMEOUT_MS, maxBuffer: 64 * 2 ** 20 }, (err, stdout, stderr) => {
-      writeFileSync(`${work}/ma.log`, `${stdout}${stderr}`);
-      if (err) reject(new Error(`model-analyzer profile failed (${err.message.split('\n')[0]}); its log: ${work}/ma.log`));
-      else resolve(`${stdout}${stderr}`);
+    const child = spawn(`${ROOT}/.peers/model-analyzer/bin/model-analyzer`, ['profile', '-f', `${work}/ma.yaml`], { cwd: work, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), MA_TIMEOUT_MS);
+    child.on('error', (err) => reject(new Error(`cannot run model-analyzer: ${err.message}`)));
+    child.on('close', (code, signal) => {
+      clearTimeout(deadline);
+      writeFileSync(`${work}/ma.log`, output);
+      if (code === 0) resolve(output);
+      else reject(new Error(`model-analyzer profile ended with ${signal ?? `code ${code}`}${signal === 'SIGKILL' ? ` after ${MA_TIMEOUT_MS / 60_000} min` : ''}; its log: ${work}/ma.log`));
     });
   });
   const seconds = (performance.now() - started) / 1000;
-  const configurations = Number(/Profiled (\d+) configurations/.exec(log)?.[1] ?? NaN);
+  const profiled = /Profiled (\d+) configurations/.exec(log)?.[1];
+  if (profiled === undefined) throw new Error(`Model Analyzer's log does not say how many configurations it profiled ("Profiled N configurations"): ${work}/ma.log`);
+  const configurations = Number(profiled);
   // Its results, best first by the objective: Model,Batch,Concurrency,Model Config Path,...,Satisfies Constraints,Throughput,p99.
   const [header, ...rows] = readFileSync(`${work}/out/results/metrics-model-inference.csv`, 'utf8').trim().split('\n').map((l) => l.split(','));
   const col = (name: string) => header!.indexOf(name);

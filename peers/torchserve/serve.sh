@@ -11,7 +11,8 @@
 #
 # --config FILE: a config.properties of the user's (such as the one `servebench tune` exports),
 # appended to the generated one: its keys (models=, default_workers_per_model, job_queue_size...)
-# win over those above, as TorchServe reads the last of repeated keys. The addresses stay ours.
+# win over those above, as TorchServe reads the last of repeated keys; so would its addresses, and
+# servebench would wait on the wrong ports: leave them out of the file.
 #
 # Why java is exec'd directly instead of `torchserve --start --foreground`: that CLI is a Python
 # wrapper that Popen()s java and waits; SIGTERM kills the wrapper and leaves the JVM and its

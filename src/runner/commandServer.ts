@@ -47,9 +47,14 @@ async function placeholderValues(target: CommandTarget, model: ModelRef, start: 
   // In a folder of their own: a server may write its own files of those names into {tmp}.
   const configDir = path.join(tmp, 'servebench-config');
   for (const name of configFiles) {
-    await mkdir(configDir, { recursive: true });
     const file = path.join(configDir, CONFIG_FILE_PLACEHOLDERS[name]);
-    await writeFile(file, start.files?.[name] ?? renderConfigFile(name, knobs, model));
+    try {
+      await mkdir(configDir, { recursive: true });
+      await writeFile(file, start.files?.[name] ?? renderConfigFile(name, knobs, model));
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true });
+      throw new RunError('SB_ERR_TARGET_START', `cannot write {${name}} for the server (${file}): ${(err as Error).message}`);
+    }
     values[name] = file;
   }
   return { values, tmp };

@@ -5,6 +5,7 @@
 import { KNOB_DEFAULTS, type LaunchKnob } from '../scenario/knobs.ts';
 import type { ConfigFilePlaceholder } from '../scenario/placeholders.ts';
 import { toServebenchYaml, toTorchServeProperties, toTritonConfig } from '../tune/search/export.ts';
+import { effectiveConfig, type ServingConfig } from '../tune/search/space.ts';
 
 /** The knobs each file carries (TorchServe has no key for the ONNX Runtime thread count). */
 export const CONFIG_FILE_KNOBS: Readonly<Record<ConfigFilePlaceholder, readonly LaunchKnob[]>> = {
@@ -13,17 +14,20 @@ export const CONFIG_FILE_KNOBS: Readonly<Record<ConfigFilePlaceholder, readonly 
   servebench_yaml: ['workers', 'max_batch_size', 'max_batch_delay_us', 'intra_op_threads', 'max_queue_size'],
 };
 
-export function renderConfigFile(name: ConfigFilePlaceholder, settings: Partial<Record<LaunchKnob, number>>, model: { name: string; version?: string }): string {
-  const config = { ...KNOB_DEFAULTS, ...settings };
-  // A batch delay means nothing with batching off.
-  if (config.max_batch_size === 0) config.max_batch_delay_us = 0;
-  const notes = ['written by servebench for one start of the server'];
+/** A server's config file for one configuration: the text a recommendation exports and a start reads. */
+export function configFileText(name: ConfigFilePlaceholder, config: ServingConfig, o: { model: string; version?: string; notes: string[] }): string {
   switch (name) {
     case 'config_pbtxt':
-      return toTritonConfig(config, { model: model.name, notes });
+      return toTritonConfig(config, { model: o.model, notes: o.notes });
     case 'config_properties':
-      return toTorchServeProperties(config, { model: model.name, notes, ...(model.version ? { version: model.version } : {}) });
+      return toTorchServeProperties(config, { model: o.model, notes: o.notes, ...(o.version ? { version: o.version } : {}) });
     case 'servebench_yaml':
-      return toServebenchYaml(config, { model: model.name, notes });
+      return toServebenchYaml(config, { model: o.model, notes: o.notes });
   }
+}
+
+/** The file for one start: its knob values over servebench's defaults, as the server would run them. */
+export function renderConfigFile(name: ConfigFilePlaceholder, settings: Partial<Record<LaunchKnob, number>>, model: { name: string; version?: string }): string {
+  const config = effectiveConfig({ ...KNOB_DEFAULTS, ...settings });
+  return configFileText(name, config, { model: model.name, ...(model.version ? { version: model.version } : {}), notes: ['written by servebench for one start of the server'] });
 }

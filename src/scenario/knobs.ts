@@ -53,7 +53,7 @@ export function namesOfKnob(knob: LaunchKnob): string[] {
 /** The placeholder values of every knob name from the settings (unset knobs take their defaults). */
 export function knobPlaceholderValues(settings: Partial<Record<LaunchKnob, number>>): Record<string, string> {
   const values = { ...KNOB_DEFAULTS, ...settings };
-  // A batch delay means nothing with batching off, and some servers refuse one then (PyTriton does).
-  if (values.max_batch_size === 0) values.max_batch_delay_us = 0;
+  // A batch delay means nothing with batching off (a batch of 0 or 1), and some servers refuse one then (PyTriton does).
+  if (values.max_batch_size <= 1) values.max_batch_delay_us = 0;
   return Object.fromEntries(Object.entries(KNOB_NAMES).map(([name, n]) => [name, n.render(values[n.knob])]));
 }

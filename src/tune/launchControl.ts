@@ -7,7 +7,7 @@ import { LAUNCH_KNOBS, namesOfKnob, type LaunchKnob } from '../scenario/knobs.ts
 import { isConfigFilePlaceholder, placeholdersIn, type ConfigFilePlaceholder } from '../scenario/placeholders.ts';
 import { CONFIG_FILE_KNOBS } from '../runner/configFiles.ts';
 import type { CommandTarget } from '../scenario/types.ts';
-import { fetchModelConfig, type RunningTarget } from '../runner/target.ts';
+import { fetchModelConfig } from '../runner/target.ts';
 import { describeTorchServeModel, knobsOfTorchServe } from './torchserveControl.ts';
 import { TuneError } from './errors.ts';
 import type { ServingConfig } from './search/space.ts';
@@ -25,19 +25,24 @@ export function configFilePlaceholderOf(target: CommandTarget): ConfigFilePlaceh
   return [...target.command, ...Object.values(target.env)].flatMap(placeholdersIn).find(isConfigFilePlaceholder);
 }
 
-/** What a started server reports running, in servebench's knob names: its model configuration, or TorchServe's model description. */
-export async function servingReadBack(running: RunningTarget, model: string): Promise<Partial<ServingConfig> | undefined> {
-  if (running.protocol === 'kserve-v2') {
-    const modelConfig = await fetchModelConfig(running.origin, model, 10_000);
-    return modelConfig ? knobsOfModelConfig(modelConfig) : undefined;
-  }
-  return running.managementUrl ? knobsOfTorchServe(await describeTorchServeModel(running.managementUrl, model)) : undefined;
-}
-
 export interface Relaunched {
   origin: string;
   protocol: 'kserve-v2' | 'torchserve';
+  /** TorchServe's management API, when the target names one. */
+  managementUrl?: string;
   startupMs: number;
+}
+
+/**
+ * What a started server reports running: its model configuration as it gives it (KServe), and its
+ * knobs in servebench's names (from that configuration, or TorchServe's model description).
+ */
+export async function servingReadBack(running: Omit<Relaunched, 'startupMs'>, model: string): Promise<{ modelConfig?: Record<string, unknown>; knobs?: Partial<ServingConfig> }> {
+  if (running.protocol === 'kserve-v2') {
+    const modelConfig = await fetchModelConfig(running.origin, model, 10_000);
+    return modelConfig ? { modelConfig, knobs: knobsOfModelConfig(modelConfig) } : {};
+  }
+  return running.managementUrl ? { knobs: knobsOfTorchServe(await describeTorchServeModel(running.managementUrl, model)) } : {};
 }
 
 export interface LaunchControlOptions {
@@ -59,12 +64,12 @@ export function launchServingControl(o: LaunchControlOptions): LaunchControl {
   const apply = async (config: ServingConfig): Promise<Record<string, unknown> | undefined> => {
     const started = await o.relaunch(config);
     startupMs = started.startupMs;
-    const modelConfig = started.protocol === 'kserve-v2' ? await fetchModelConfig(started.origin, o.model, 10_000) : undefined;
-    readBack = modelConfig ? knobsOfModelConfig(modelConfig) : undefined;
+    const { modelConfig, knobs } = await servingReadBack(started, o.model);
+    readBack = knobs;
     const launched = Object.fromEntries(o.knobs.map((k) => [k, readBack?.[k]]).filter(([, v]) => v !== undefined)) as Partial<ServingConfig>;
     const wrong = notApplied(config, launched);
     if (wrong.length > 0) {
-      throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `${o.model} restarted with ${wrong.join(', ')}: the server runs another value than its command line asked; check how the command passes that knob`);
+      throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `${o.model} restarted with ${wrong.join(', ')}: the server runs another value than it was started with; check how its command line (or config file) passes that knob`);
     }
     return { ...(modelConfig ?? {}), ...(readBack ? { effective_serving: readBack } : {}) };
   };

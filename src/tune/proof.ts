@@ -25,7 +25,7 @@ export interface ExportProof {
   search_capacity_rps: number;
   /** capacity_rps / search_capacity_rps. */
   ratio: number;
-  /** Relative difference two capacity searches of one configuration may show. */
+  /** Two capacity searches of one configuration agree within a factor 1 + tolerance either way. */
   tolerance: number;
   agrees: boolean;
   points: CapacityPoint[];
@@ -33,7 +33,7 @@ export interface ExportProof {
   error?: string;
 }
 
-/** Whether a re-measured capacity agrees with the search's: within precision + z·noise·√2 (two independent measurements). */
+/** Whether a re-measured capacity agrees with the search's: within a factor 1 + precision + z·noise·√2 (two independent measurements) either way. */
 export function judgeProof(searchRps: number, provedRps: number, noise: number, precision: number, z = 2): Pick<ExportProof, 'ratio' | 'tolerance' | 'agrees'> {
   const tolerance = precision + z * noise * Math.SQRT2;
   const ratio = searchRps > 0 ? provedRps / searchRps : 0;
@@ -76,13 +76,13 @@ export function failedProof(file: string, searchCapacityRps: number, error: stri
 
 /** One plain-language line for recommendation.json's `why` (or its caution). */
 export function describeProof(p: ExportProof): string {
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
-  if (p.error !== undefined) return `${p.file} could not be proven on the server: ${p.error}`;
+  const factor = (1 + p.tolerance).toFixed(2);
+  if (p.error !== undefined) return `${p.file} could not be proven on the server: ${p.error.split('\n')[0]} (proof.error has the rest)`;
   const measured = `${p.file}, loaded into the server as a user would, measured ${p.capacity_rps} rps against the search's ${p.search_capacity_rps} rps`;
   if (p.not_applied) return `${p.file}, loaded into the server as a user would, did not run as written: ${p.not_applied.join(', ')}; check how the server reads that file`;
   return p.agrees
-    ? `${measured}: within noise (ratio ${p.ratio}, tolerance ±${pct(p.tolerance)})`
-    : `${measured}: outside noise (ratio ${p.ratio}, tolerance ±${pct(p.tolerance)}): the capacity may not hold on this server; measure longer steps, or repeat`;
+    ? `${measured}: within noise (ratio ${p.ratio}, allowed within a factor ${factor} either way)`
+    : `${measured}: outside noise (ratio ${p.ratio}, allowed within a factor ${factor} either way): the capacity may not hold on this server; measure longer steps, or repeat`;
 }
 
 /** A control for a server measured as it runs: the proof's configuration is already loaded. */

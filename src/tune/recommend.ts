@@ -6,7 +6,8 @@ import { median as statsMedian } from '../analyze/stats.ts';
 import type { Recommendation } from '../report/results.ts';
 import { explainEventLoop, explainRecommendation, replicasFor, tuningVsReplicas } from './search/explain.ts';
 import { describeProof, type ExportProof } from './proof.ts';
-import { toServebenchYaml, toTorchServeProperties, toTritonConfig } from './search/export.ts';
+import { configFileText } from '../runner/configFiles.ts';
+import { CONFIG_FILE_PLACEHOLDERS, type ConfigFilePlaceholder } from '../scenario/placeholders.ts';
 import { pickRecommendation, summariseTrials, type ConfigSummary } from './search/noise.ts';
 import { configKey, describeConfig, type ServingConfig } from './search/space.ts';
 import type { ServerUsage } from './rateStep.ts';
@@ -70,7 +71,7 @@ export interface RecommendInput {
   proof?: ExportProof;
 }
 
-export const EXPORT_FILES = { servebench: 'servebench.yaml', torchserve: 'config.properties', triton: 'config.pbtxt' } as const;
+export const EXPORT_FILES = { servebench: CONFIG_FILE_PLACEHOLDERS.servebench_yaml, torchserve: CONFIG_FILE_PLACEHOLDERS.config_properties, triton: CONFIG_FILE_PLACEHOLDERS.config_pbtxt } as const;
 
 const ms = (us: number): string => `${+(us / 1000).toFixed(1)} ms`;
 const rps = (x: number): string => `${Math.round(x)} rps`;
@@ -177,11 +178,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
 
   const sloText = spec.slo.expressions.join(', ');
   const notes = [minP99 ? `p99 ${ms(pick.chosen.p99Us)} at ${rps(spec.rate!)} (${sloText})` : `capacity ${rps(capacity)} at ${sloText}`, ...(input.notes ?? [])];
-  const exports = {
-    [EXPORT_FILES.servebench]: toServebenchYaml(chosen, { model, notes }),
-    [EXPORT_FILES.torchserve]: toTorchServeProperties(chosen, { model, notes, ...(input.version ? { version: input.version } : {}) }),
-    [EXPORT_FILES.triton]: toTritonConfig(chosen, { model, notes }),
-  };
+  const exports = Object.fromEntries(Object.entries(CONFIG_FILE_PLACEHOLDERS).map(([name, file]) => [file, configFileText(name as ConfigFilePlaceholder, chosen, { model, notes, ...(input.version ? { version: input.version } : {}) })]));
   const file: RecommendationFile = {
     schema: RECOMMENDATION_SCHEMA,
     run_id: input.runId,

@@ -54,9 +54,10 @@ export function knobsOf(effective: Record<string, unknown> | undefined): Partial
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Knobs whose effective value is not the one asked for, as "max_batch_size 128 (server: 64)". */
+/** Knobs whose effective value is not the one asked for, as "max_batch_size 128 (server: 64)". A batch of 1 is batching off. */
 export function notApplied(asked: ServingConfig, effective: Partial<ServingConfig>): string[] {
-  return KNOBS.filter((k) => effective[k] !== undefined && effective[k] !== asked[k]).map((k) => `${k} ${asked[k]} (server: ${effective[k]})`);
+  const same = (k: Knob, a: number, b: number) => a === b || (k === 'max_batch_size' && a <= 1 && b <= 1);
+  return KNOBS.filter((k) => effective[k] !== undefined && !same(k, asked[k], effective[k]!)).map((k) => `${k} ${asked[k]} (server: ${effective[k]})`);
 }
 
 /** Knobs with more than one value: the ones a sweep must change on the server. */
@@ -109,8 +110,10 @@ export async function connectServingControl(options: ServingControlOptions): Pro
     } catch (err) {
       throw new TuneError('SB_ERR_MODEL_RELOAD', `POST ${loadUrl} failed: ${(err as Error).message}; is the server still up?`);
     }
+    // A client error (not a missing model) is the server refusing that configuration; the rest, a server in trouble.
     if (answer.status !== 200) {
-      throw new TuneError('SB_ERR_CONFIG_REFUSED', `POST ${loadUrl} with ${JSON.stringify(settings)} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+      const refused = answer.status >= 400 && answer.status < 500 && answer.status !== 404;
+      throw new TuneError(refused ? 'SB_ERR_CONFIG_REFUSED' : 'SB_ERR_MODEL_RELOAD', `POST ${loadUrl} with ${JSON.stringify(settings)} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
     }
     const fromLoad = parseJson(answer.text)?.effective_serving;
     const loaded = (await modelConfig()) ?? (fromLoad ? { effective_serving: fromLoad } : undefined);

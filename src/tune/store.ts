@@ -29,8 +29,9 @@ export interface ServerRecord {
 }
 
 export function sweepFingerprint(spec: SweepSpec, model: string, targetKind: string): string {
-  const { strategy, knobs, objective, rate, slo, stepS, startRps, maxRps, precision, growth, maxSteps, repeats, top, maxTrials } = spec;
-  const text = JSON.stringify({ strategy, knobs, objective, rate, slo: [slo.p99Us, slo.errorRate], stepS, startRps, maxRps, precision, growth, maxSteps, repeats, top, maxTrials, model, targetKind });
+  const { strategy, knobs, objective, rate, slo, stepS, startRps, maxRps, precision, growth, maxSteps, repeats, top, maxTrials, reconfigure } = spec;
+  // An unset field drops out of the JSON: runs saved before it existed still resume.
+  const text = JSON.stringify({ strategy, knobs, objective, rate, slo: [slo.p99Us, slo.errorRate], stepS, startRps, maxRps, precision, growth, maxSteps, repeats, top, maxTrials, model, targetKind, reconfigure });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 

@@ -5,7 +5,7 @@
 // then describes (`GET /models/{m}`) is checked against what was asked.
 import { TuneError } from './errors.ts';
 import type { Knob, ServingConfig } from './search/space.ts';
-import { request, type ServingControl } from './serving.ts';
+import { notApplied, request, type ServingControl } from './serving.ts';
 
 /** The knobs TorchServe's management API sets per model (its queue size is a server setting). */
 export const TORCHSERVE_API_KNOBS: readonly Knob[] = ['workers', 'max_batch_size', 'max_batch_delay_us'];
@@ -49,29 +49,38 @@ export async function connectTorchServeControl(o: { managementUrl: string; model
   const timeoutMs = o.timeoutMs ?? 120_000;
   const modelPath = modelPathOf(base, o.model);
   const describe = () => describeTorchServeModel(base, o.model);
-  const expectOk = async (method: string, url: string) => {
+  // An error answer to a registration is TorchServe refusing that configuration; to anything else, a server in trouble.
+  const expectOk = async (method: string, url: string, code: 'SB_ERR_CONFIG_REFUSED' | 'SB_ERR_MODEL_RELOAD' = 'SB_ERR_MODEL_RELOAD') => {
     const { status, text } = await call(method, url, timeoutMs);
-    if (status < 200 || status >= 300) throw new TuneError('SB_ERR_CONFIG_REFUSED', `${method} ${url} answered ${status}: ${text.slice(0, 300)}`);
+    if (status < 200 || status >= 300) throw new TuneError(code, `${method} ${url} answered ${status}: ${text.slice(0, 300)}`);
   };
   const modelUrl = (await describe()).modelUrl;
+  const register = (c: Pick<ServingConfig, 'workers' | 'max_batch_size' | 'max_batch_delay_us'>) =>
+    expectOk('POST', `${base}/models?url=${encodeURIComponent(modelUrl)}&batch_size=${Math.max(1, c.max_batch_size)}&max_batch_delay=${c.max_batch_delay_us / 1000}&initial_workers=${c.workers}&synchronous=true`, 'SB_ERR_CONFIG_REFUSED');
 
   const apply = async (config: ServingConfig): Promise<Record<string, unknown>> => {
     const now = knobsOfTorchServe(await describe());
-    const batch = Math.max(1, config.max_batch_size);
-    const delayMs = config.max_batch_delay_us / 1000;
-    if (!Number.isInteger(delayMs)) throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `TorchServe counts max_batch_delay in whole milliseconds: ${config.max_batch_delay_us} us cannot be set; sweep multiples of 1ms`);
-    if (now.max_batch_size !== config.max_batch_size || now.max_batch_delay_us !== config.max_batch_delay_us) {
+    if (!Number.isInteger(config.max_batch_delay_us / 1000)) throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `TorchServe counts max_batch_delay in whole milliseconds: ${config.max_batch_delay_us} us cannot be set; sweep multiples of 1ms`);
+    if (notApplied(config, { max_batch_size: now.max_batch_size, max_batch_delay_us: now.max_batch_delay_us }).length > 0) {
       await expectOk('DELETE', modelPath);
-      await expectOk('POST', `${base}/models?url=${encodeURIComponent(modelUrl)}&batch_size=${batch}&max_batch_delay=${delayMs}&initial_workers=${config.workers}&synchronous=true`);
+      try {
+        await register(config);
+      } catch (err) {
+        // The previous registration back, so that the next trial finds the model.
+        await register(now).catch((again: Error) => {
+          throw new TuneError('SB_ERR_MODEL_RELOAD', `${(err as Error).message}; registering ${o.model} again as it was failed too (${again.message}): the tune cannot go on`);
+        });
+        throw err;
+      }
     }
     const after = await describe();
     if (after.minWorkers !== config.workers || after.maxWorkers !== config.workers) {
-      await expectOk('PUT', `${modelPath}?min_worker=${config.workers}&max_worker=${config.workers}&synchronous=true`);
+      await expectOk('PUT', `${modelPath}?min_worker=${config.workers}&max_worker=${config.workers}&synchronous=true`, 'SB_ERR_CONFIG_REFUSED');
     }
     const described = await describe();
     const effective = knobsOfTorchServe(described);
     const ready = described.workers.filter((w) => w.status === 'READY').length;
-    const wrong = TORCHSERVE_API_KNOBS.filter((k) => effective[k as keyof typeof effective] !== config[k]).map((k) => `${k} ${config[k]} (TorchServe: ${effective[k as keyof typeof effective]})`);
+    const wrong = notApplied(config, effective);
     if (ready !== config.workers) wrong.push(`${config.workers} ready workers (TorchServe: ${ready})`);
     if (wrong.length > 0) throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `${o.model} on TorchServe did not take ${wrong.join(', ')}`);
     return { effective_serving: effective, torchserve: described };
@@ -83,5 +92,5 @@ export async function connectTorchServeControl(o: { managementUrl: string; model
 export function checkTorchServeSweepable(swept: readonly Knob[]): void {
   const missing = swept.filter((k) => !TORCHSERVE_API_KNOBS.includes(k));
   if (missing.length === 0) return;
-  throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `TorchServe's management API sets ${TORCHSERVE_API_KNOBS.join(', ')} per model, not ${missing.join(', ')} (job_queue_size and thread counts are server settings): sweep ${missing.length === 1 ? 'it' : 'them'} in launch mode, with the knob in the command line ({job_queue_size}...)`);
+  throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `TorchServe's management API sets ${TORCHSERVE_API_KNOBS.join(', ')} per model, not ${missing.join(', ')} (job_queue_size and thread counts are server settings): sweep ${missing.length === 1 ? 'it' : 'them'} in launch mode: set sweep.reconfigure: restart, with the knob in the command line ({job_queue_size}...) or its config file ({config_properties})`);
 }

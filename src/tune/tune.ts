@@ -118,60 +118,67 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   const launchable = reconfigure === 'restart' ? commandKnobs : [];
   const configFile = scenario.target.kind === 'command' ? configFilePlaceholderOf(scenario.target) : undefined;
   const settingsOf = (config: ServingConfig, knobs: readonly LaunchKnob[]) => Object.fromEntries(knobs.map((k) => [k, config[k]]));
+  // A server can lose a start-up race of its own now and then (PyTriton's model proxy misses its
+  // socket): a second start tells that from a configuration it cannot run.
+  const startTargetTwice = async (start: StartSettings = {}): Promise<RunningTarget> => {
+    try {
+      return await startTarget(scenario, start);
+    } catch (err) {
+      if (!(err instanceof RunError && err.code === 'SB_ERR_TARGET_START') || signal.aborted) throw err;
+      warn(`the server failed to start (${err.message.split('\n')[0]}); starting it once more`);
+      return startTarget(scenario, start);
+    }
+  };
   const startServer = async (): Promise<{ control: ServingControl; step: StepContext }> => {
-    await adopt(await startTarget(scenario));
+    await adopt(await startTargetTwice());
     const running = target!;
     const requests = await buildPayloads({ origin: running.origin, target: { protocol: running.protocol, model, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
     const step: StepContext = { origin: running.origin, metricsUrl: running.metricsUrl, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: running.pid, mainThreadIsEventLoop: running.kind === 'embedded', runStartUs, signal };
     // Stops the server and starts it with these knob values (and config files), measured from then on.
     const restartServer = async (start: StartSettings): Promise<Relaunched> => {
       await target?.stop();
-      let started: RunningTarget;
-      try {
-        started = await startTarget(scenario, start);
-      } catch (err) {
-        // A server can lose a start-up race of its own now and then (PyTriton's model proxy misses
-        // its socket): a second start tells that from a configuration it cannot run.
-        if (!(err instanceof RunError && err.code === 'SB_ERR_TARGET_START')) throw err;
-        warn(`the server failed to start (${err.message.split('\n')[0]}); starting it once more`);
-        started = await startTarget(scenario, start);
-      }
+      const started = await startTargetTwice(start);
       await adopt(started);
       step.origin = started.origin;
       step.metricsUrl = started.metricsUrl;
       step.serverPid = started.pid;
-      return { origin: started.origin, protocol: started.protocol, startupMs: started.startupMs ?? 0 };
+      return { origin: started.origin, protocol: started.protocol, ...(started.managementUrl ? { managementUrl: started.managementUrl } : {}), startupMs: started.startupMs ?? 0 };
     };
     // Launch mode: each trial stops the server and starts it with its knobs on the command line.
     restart = restartServer;
     const relaunch = (config: ServingConfig) => restartServer({ settings: settingsOf(config, launchable) });
-    const control = launchable.length > 0
+    const control = reconfigure === 'restart'
       ? launchServingControl({ model, knobs: launchable, relaunch })
       : running.protocol === 'torchserve' && running.managementUrl
         ? await connectTorchServeControl({ managementUrl: running.managementUrl, model })
         : await connectServingControl({ origin: running.origin, protocol: running.protocol, model });
-    await warmServer(step);
+    await warmServer(step, 'before the trials');
     return { control, step };
   };
   // A server just started runs its request path unoptimised (V8 compiles hot code after some
   // thousands of calls): its first rate steps read far slower than later ones (mlp at 3000 rps:
   // p99 2.3 s, then 127 ms, then 36 ms), and the first trial, the base configuration, is what every
   // gain is measured against. A short closed loop at full speed warms it before any trial.
-  const warmServer = async (step: StepContext): Promise<void> => {
+  const warmServer = async (step: StepContext, when: string): Promise<void> => {
     const seconds = Math.min(SERVER_WARMUP_MAX_S, Math.max(SERVER_WARMUP_MIN_S, 2 * spec.stepS));
     const warm = await probeCapacity({ origin: step.origin, nextRequest: step.nextRequest, durationS: seconds, connections: SERVER_WARMUP_CONNECTIONS, timeoutMs: step.timeoutMs, signal });
-    notes.push(`warmed the server before the trials: ${warm.duration_s.toFixed(1)} s closed loop over ${warm.connections} connections, ${warm.ok} of ${warm.sent} requests ok (${Math.round(warm.throughput_rps)} rps)`);
+    notes.push(`warmed the server ${when}: ${warm.duration_s.toFixed(1)} s closed loop over ${warm.connections} connections, ${warm.ok} of ${warm.sent} requests ok (${Math.round(warm.throughput_rps)} rps)`);
   };
-  // The export for the target's own server, loaded into it as a user would, and measured again.
-  const proveExport = async (o: { name: string; chosen: ServingConfig; searchCapacityRps: number; noise: number; step: StepContext }): Promise<ExportProof> => {
+  // The export for the target's own server, loaded into it as a user would, warmed like any fresh
+  // server, and measured again. Ctrl-C skips it: the search's recommendation stands without it.
+  const proveExport = async (o: { name: string; chosen: ServingConfig; searchCapacityRps: number; noise: number; step: StepContext }): Promise<ExportProof | undefined> => {
     try {
       const text = await readFile(join(options.dir, o.name), 'utf8');
       const started = await restart!({ settings: settingsOf(o.chosen, LAUNCH_KNOBS), files: { [configFile!]: text } });
-      const effective = await servingReadBack(target!, model);
+      const effective = (await servingReadBack(started, model)).knobs;
+      await warmServer(o.step, `started with ${o.name} for the proof`);
       const record = await runTrial({ spec, control: AS_LOADED, step: o.step }, { index: records.length, config: o.chosen, reason: `proof: ${o.name} loaded into the server`, startRps: o.searchCapacityRps });
       return exportProof({ file: o.name, chosen: o.chosen, searchCapacityRps: o.searchCapacityRps, noise: o.noise, precision: spec.precision, record, effective, startupMs: started.startupMs });
     } catch (err) {
-      if (err instanceof TrialInterrupted) throw err;
+      if (err instanceof TrialInterrupted || signal.aborted) {
+        notes.push(`the proof of ${o.name} was interrupted: the recommendation stands on the search alone`);
+        return undefined;
+      }
       return failedProof(o.name, o.searchCapacityRps, (err as Error).message ?? String(err));
     }
   };
@@ -229,12 +236,13 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
         verification = await verifyAtLoad({ step, control, config: chosen, capacityRps: recommendation.capacity_rps, stepS: spec.stepS, warmupS: spec.warmupS, model, onEvent: options.onEvent });
         for (const w of verification.warnings) warn(w);
       }
-      if (configFile && recommendation.capacity_rps > 0 && !signal.aborted) {
+      // min-p99 measures one rate: its "capacity" is that rate or nothing, no figure to prove.
+      if (configFile && recommendation.capacity_rps > 0 && spec.objective === 'max-rate' && !signal.aborted) {
         const name = CONFIG_FILE_PLACEHOLDERS[configFile];
         await writeFileAtomic(join(options.dir, name), exports[name]!);
         proof = await proveExport({ name, chosen, searchCapacityRps: recommendation.capacity_rps, noise: file.noise, step });
-        if (proof.agrees) notes.push(`proof: ${describeProof(proof)}`);
-        else warn(`proof: ${describeProof(proof)}`);
+        if (proof?.agrees) notes.push(`proof: ${describeProof(proof)}`);
+        else if (proof) warn(`proof: ${describeProof(proof)}`);
       }
     }
   } catch (err) {

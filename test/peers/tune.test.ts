@@ -48,7 +48,7 @@ describe('servebench tune on real peers', { timeout: 600_000 }, () => {
     // was measured again. Whether the two capacities agree on two busy cores is the finding, not the test.
     const proof = recommendation!.proof!;
     expect(proof.error).toBeUndefined();
-    expect(proof).toMatchObject({ file: exported, loaded_by: 'restart', search_capacity_rps: recommendation!.capacity_rps });
+    expect(proof).toMatchObject({ file: exported, loaded_by: 'restart' });
     expect(proof.not_applied).toBeUndefined();
     expect(proof.effective_serving).toMatchObject({ max_batch_size: recommendation!.config.max_batch_size, workers: recommendation!.config.workers });
     expect(proof.capacity_rps).toBeGreaterThan(0);

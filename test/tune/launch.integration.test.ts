@@ -51,7 +51,7 @@ describe('servebench tune in launch mode', { timeout: 180_000 }, () => {
     // The file carries every knob: the ones the sweep varies and the target's own.
     for (const t of trials) expect(t.effective_serving).toMatchObject({ max_batch_size: t.config.max_batch_size, max_batch_delay_us: t.config.max_batch_size > 0 ? 1000 : 0, workers: 1 });
     const proof = recommendation!.proof!;
-    expect(proof).toMatchObject({ file: 'servebench.yaml', loaded_by: 'restart', search_capacity_rps: recommendation!.capacity_rps });
+    expect(proof).toMatchObject({ file: 'servebench.yaml', loaded_by: 'restart' });
     expect(proof.error).toBeUndefined();
     expect(proof.not_applied).toBeUndefined();
     // What the server ran after loading the export is the recommended configuration.
@@ -59,7 +59,6 @@ describe('servebench tune in launch mode', { timeout: 180_000 }, () => {
     expect(proof.startup_ms).toBeGreaterThan(0);
     expect(proof.capacity_rps).toBeGreaterThan(0);
     expect(proof.points.length).toBeGreaterThan(0);
-    expect(proof.agrees).toBe(proof.ratio >= 1 / (1 + proof.tolerance) && proof.ratio <= 1 + proof.tolerance);
     expect(recommendation!.why.some((line) => line.startsWith('servebench.yaml, loaded into the server as a user would, measured'))).toBe(true);
   });
 

@@ -43,14 +43,14 @@ describe('the recommendation with a proof', () => {
     const proof = exportProof({ file: 'config.pbtxt', chosen: batched, searchCapacityRps: 1200, noise: 0.05, precision: 0.1, record: record(batched, 1150), effective: { workers: 1, max_batch_size: 16, max_batch_delay_us: 1000 }, startupMs: 3400 });
     const { file, recommendation } = recommend({ ...base, proof });
     expect(file.proof).toMatchObject({ file: 'config.pbtxt', capacity_rps: 1150, search_capacity_rps: 1200, agrees: true, startup_ms: 3400 });
-    expect(file.why.at(-1)).toBe("config.pbtxt, loaded into the server as a user would, measured 1150 rps against the search's 1200 rps: within noise (ratio 0.958, tolerance ±24%)");
+    expect(file.why.at(-1)).toBe("config.pbtxt, loaded into the server as a user would, measured 1150 rps against the search's 1200 rps: within noise (ratio 0.958, allowed within a factor 1.24 either way)");
     expect(recommendation.reason).not.toMatch(/Caution/);
   });
 
   it('puts a caution in the reason when the proof disagrees or could not be taken', () => {
     const low = exportProof({ file: 'config.pbtxt', chosen: batched, searchCapacityRps: 1200, noise: 0.05, precision: 0.1, record: record(batched, 600) });
-    expect(recommend({ ...base, proof: low }).recommendation.reason).toMatch(/Caution: config\.pbtxt, loaded into the server as a user would, measured 600 rps against the search's 1200 rps: outside noise \(ratio 0\.5, tolerance ±24%\)/);
+    expect(recommend({ ...base, proof: low }).recommendation.reason).toMatch(/Caution: config\.pbtxt, loaded into the server as a user would, measured 600 rps against the search's 1200 rps: outside noise \(ratio 0\.5, allowed within a factor 1\.24 either way\)/);
     const failed = failedProof('config.pbtxt', 1200, 'tritonserver exited (code 1) before it was ready');
-    expect(recommend({ ...base, proof: failed }).recommendation.reason).toMatch(/Caution: config\.pbtxt could not be proven on the server: tritonserver exited \(code 1\) before it was ready$/);
+    expect(recommend({ ...base, proof: failed }).recommendation.reason).toMatch(/Caution: config\.pbtxt could not be proven on the server: tritonserver exited \(code 1\) before it was ready \(proof\.error has the rest\)$/);
   });
 });
