@@ -71,6 +71,24 @@ describe('servebench tune in launch mode', { timeout: 180_000 }, () => {
 });
 
 describe('a configuration the launched server will not run', { timeout: 180_000 }, () => {
+  it('is a failed trial when the server dies on it, after one more start, and the tune goes on', async () => {
+    // A real server that exits at start-up with max_batch_size 16, as a server refusing a setting would.
+    const dies = `if [ "$2" = 16 ]; then echo "max_batch_size 16 is not supported here" >&2; exit 3; fi; exec "$3" bin/servebench serve --port "$1" --models "$4" --load-models mlp --max-batch-size "$2"`;
+    const scenario = parseScenario({ name: 'launch-dies', model: 'mlp', target: { command: ['sh', '-c', dies, 'sh', '{port}', '{max_batch_size}', process.execPath, MODELS_DIR], cwd: REPO_ROOT }, phases: [{ kind: 'steady', duration: '1s' }], sweep: { ...SWEEP, knobs: { max_batch_size: [0, 16] } } }, 'launch.yaml', { baseDir: REPO_ROOT });
+    const spec = parseSweepSection(scenario.sweep, 'launch.yaml');
+    const dir = join(root, 'dies');
+    const { results, recommendation } = await runTune(scenario, spec, { runId: 'launch-dies', dir });
+    expect(results.error).toBeUndefined();
+    const trials = readFileSync(join(dir, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrialRecord);
+    const died = trials.find((t) => t.config.max_batch_size === 16)!;
+    expect(died).toMatchObject({ capacity_rps: 0, stop: 'server-failed', points: [] });
+    expect(died.warnings[0]).toMatch(/^the server failed with this configuration: sh exited \(code 3\) before http:\/\/127\.0\.0\.1:\d+\/v2\/models\/mlp\/ready answered 200; its last output:\n {2}max_batch_size 16 is not supported here/);
+    // It was started twice before the trial was called failed.
+    expect(results.warnings.filter((w) => /^the server failed to start \(sh exited \(code 3\)/.test(w))).toHaveLength(1);
+    expect(recommendation?.config.max_batch_size).toBe(0);
+  });
+
+
   it('is a failed trial with its reason, and the tune goes on', async () => {
     // mlp's own max_batch_size is 64: the server caps 128 and says so, which the read-back catches.
     const scenario = parseScenario({ name: 'launch-capped', model: 'mlp', target: { command: command('--max-batch-size {max_batch_size}'), cwd: REPO_ROOT }, phases: [{ kind: 'steady', duration: '1s' }], sweep: { ...SWEEP, knobs: { max_batch_size: [0, 128] } } }, 'launch.yaml', { baseDir: REPO_ROOT });
