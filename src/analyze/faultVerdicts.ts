@@ -149,3 +149,39 @@ export function abortsVerdict(input: { outcomes: Record<string, number>; readyAf
     details: { aborted, ok, failed, ready_after: input.readyAfter, rss_growth: growth },
   };
 }
+
+export interface StalledTally {
+  mode: 'withhold' | 'trickle';
+  /** Seconds from the client's headers to the server's cut; undefined when it never cut it. */
+  cutAfterS?: number;
+  status?: number;
+  error?: string;
+}
+
+/**
+ * slow-clients: valid requests keep being served (at least 99% ok) while the stalled clients hold
+ * their connections, every stalled client is cut within the bound, and the server is ready after.
+ */
+export function slowClientsVerdict(input: { outcomes: Record<string, number>; stalled: readonly StalledTally[]; cutWithinS: number; readyAfter: boolean }): Verdict {
+  const ok = input.outcomes.ok ?? 0;
+  const sent = sum(input.outcomes) - (input.outcomes.dropped ?? 0);
+  const failures = Object.fromEntries(Object.entries(input.outcomes).filter(([k, n]) => k !== 'ok' && k !== 'dropped' && n > 0));
+  const served = sent > 0 && ok / sent >= 0.99;
+  const opened = input.stalled.filter((c) => c.error === undefined);
+  const cut = opened.filter((c) => c.cutAfterS !== undefined && c.cutAfterS <= input.cutWithinS);
+  const held = opened.length - cut.length;
+  const slowest = Math.max(0, ...opened.flatMap((c) => (c.cutAfterS !== undefined ? [c.cutAfterS] : [])));
+  const answers: Record<string, number> = {};
+  for (const c of cut) {
+    const answer = c.status === undefined ? 'closed' : `status_${c.status}`;
+    answers[answer] = (answers[answer] ?? 0) + 1;
+  }
+  const passed = served && held === 0 && opened.length > 0 && input.readyAfter;
+  const list = (counts: Record<string, number>) => Object.entries(counts).map(([k, n]) => `${k}: ${n}`).join(', ');
+  return {
+    kind: 'slow-clients',
+    passed,
+    summary: `${opened.length} stalled clients (${opened.filter((c) => c.mode === 'withhold').length} withheld their body, ${opened.filter((c) => c.mode === 'trickle').length} trickled it): ${cut.length} cut within ${input.cutWithinS} s${cut.length > 0 ? ` (${list(answers)}; the slowest after ${slowest.toFixed(1)} s)` : ''}, ${held} ${held === 0 ? 'held' : 'STILL HELD'}; valid traffic: ${ok} of ${sent} ok${Object.keys(failures).length > 0 ? ` (${list(failures)})` : ''}; server ${input.readyAfter ? 'ready' : 'NOT ready'} afterwards`,
+    details: { stalled: opened.length, failed_to_open: input.stalled.length - opened.length, cut: cut.length, held, slowest_cut_s: slowest, answers, cut_within_s: input.cutWithinS, valid_ok: ok, valid_sent: sent, valid_failures: failures, ready_after: input.readyAfter },
+  };
+}

@@ -1,10 +1,11 @@
 // The fault drivers of the fault phases, each a small object the phase executor plugs in:
 // what origin to send to, extra sinks, what to do during the phase, and the verdict after.
-import { abortsVerdict, flapRecoveries, flapVerdict, malformedVerdict, overloadVerdict, shutdownVerdict, type ShutdownTally } from '../analyze/faultVerdicts.ts';
+import { abortsVerdict, flapRecoveries, flapVerdict, malformedVerdict, overloadVerdict, shutdownVerdict, slowClientsVerdict, type ShutdownTally } from '../analyze/faultVerdicts.ts';
 import { FlapProxy } from '../load/flapProxy.ts';
-import type { RequestSample, SampleSink } from '../load/types.ts';
+import { StalledClients } from '../load/stalledClients.ts';
+import type { RequestSample, RequestTemplate, SampleSink } from '../load/types.ts';
 import type { PhaseResult, SystemSample, Verdict } from '../report/results.ts';
-import type { FlapPhase, Phase, ShutdownPhase } from '../scenario/types.ts';
+import type { FlapPhase, Phase, ShutdownPhase, SlowClientsPhase } from '../scenario/types.ts';
 import type { RunEvent } from './events.ts';
 import { probeReady } from './readiness.ts';
 import type { RunningTarget } from './target.ts';
@@ -12,6 +13,10 @@ import { BUCKET_US, OutcomeTimeline } from './timeline.ts';
 
 export interface FaultContext {
   target: RunningTarget;
+  /** A valid request of the scenario (what a stalled client starts to send). */
+  validRequest: () => RequestTemplate;
+  /** Ctrl-C: a driver waiting on the server stops waiting. */
+  signal?: AbortSignal;
   runStartUs: number;
   emit: (event: RunEvent) => void;
   /** System samples taken so far (for RSS before/after). */
@@ -131,8 +136,32 @@ function passiveDriver(ctx: FaultContext, phase: Phase): FaultDriver {
   };
 }
 
+/** Stalled clients held from the phase start; the verdict waits until each is cut or its bound has passed. */
+function slowClientsDriver(ctx: FaultContext, phase: SlowClientsPhase): FaultDriver {
+  const stalled = new StalledClients({ origin: ctx.target.origin, request: ctx.validRequest, count: phase.clients, stall: phase.stall });
+  let openedUs = 0;
+  return {
+    origin: ctx.target.origin,
+    sinks: [],
+    begin(startUs) {
+      openedUs = startUs;
+      stalled.open();
+    },
+    async finish(measured) {
+      try {
+        await stalled.settled(openedUs + phase.cut_within_s * 1e6, ctx.signal);
+      } finally {
+        stalled.close();
+      }
+      const tally = stalled.clients.map((c) => ({ mode: c.mode, ...(c.cutUs !== undefined ? { cutAfterS: (c.cutUs - c.openedUs) / 1e6 } : {}), ...(c.status !== undefined ? { status: c.status } : {}), ...(c.error !== undefined ? { error: c.error } : {}) }));
+      return slowClientsVerdict({ outcomes: measured.requests.outcomes, stalled: tally, cutWithinS: phase.cut_within_s, readyAfter: await probeReady(ctx.target.origin, ctx.target.protocol) });
+    },
+  };
+}
+
 export async function faultDriverFor(ctx: FaultContext, phase: Phase): Promise<FaultDriver> {
   if (phase.kind === 'shutdown') return shutdownDriver(ctx, phase);
+  if (phase.kind === 'slow-clients') return slowClientsDriver(ctx, phase);
   if (phase.kind === 'flap') return flapDriver(ctx, phase);
   return passiveDriver(ctx, phase);
 }

@@ -22,4 +22,8 @@ export const DEFAULTS = {
   abort_share: 0.1,
   slow_share: 0.05,
   slow_bytes_per_s: 1024,
+  /** slow-clients: stalled connections, more than a server's usual queue bound (servebench serve's is 258). */
+  stalled_clients: 300,
+  stall: 'mixed',
+  cut_within_s: 60,
 } as const;

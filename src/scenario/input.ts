@@ -43,6 +43,10 @@ export interface PhaseInput extends LoadInput {
   abort_share?: number | string;
   slow_share?: number | string;
   slow_bytes_per_s?: number | string;
+  clients?: number;
+  stall?: string;
+  cut_within?: DurationInput;
+  cut_within_s?: DurationInput;
 }
 
 export interface TargetInput {

@@ -156,6 +156,15 @@ function resolveAborts(raw: PhaseInput, path: FieldPath, problems: Problems) {
   return { kind: 'aborts' as const, abort_share: abortShare, slow_share: slowShare, slow_bytes_per_s: slowBytes };
 }
 
+function resolveSlowClients(raw: PhaseInput, path: FieldPath, problems: Problems) {
+  const clients = raw.clients ?? DEFAULTS.stalled_clients;
+  if (!Number.isInteger(clients) || clients < 1 || clients > 10_000) problems.add([...path, 'clients'], `expected an integer between 1 and 10000, got ${describeValue(raw.clients)}`);
+  const stall = raw.stall ?? DEFAULTS.stall;
+  if (stall !== 'withhold' && stall !== 'trickle' && stall !== 'mixed') problems.add([...path, 'stall'], `expected withhold, trickle or mixed, got ${describeValue(raw.stall)}`);
+  const cut = readDuration(raw, 'cut_within', 'cut_within_s', path, problems, { positive: true });
+  return { kind: 'slow-clients' as const, clients, stall: stall as 'withhold' | 'trickle' | 'mixed', cut_within_s: cut.value ?? DEFAULTS.cut_within_s };
+}
+
 function resolvePhase(raw: PhaseInput, path: FieldPath, ctx: PhaseContext): UnnamedPhase | undefined {
   const { problems } = ctx;
   const duration = readDuration(raw, 'duration', 'duration_s', path, problems, { positive: true });
@@ -188,6 +197,8 @@ function resolvePhase(raw: PhaseInput, path: FieldPath, ctx: PhaseContext): Unna
       return { ...common, ...resolveFlap(raw, path, problems) };
     case 'aborts':
       return { ...common, ...resolveAborts(raw, path, problems) };
+    case 'slow-clients':
+      return { ...common, ...resolveSlowClients(raw, path, problems) };
   }
 }
 

@@ -8,7 +8,7 @@ import { DURATION_PATTERN } from './units.ts';
 export type JsonSchema = Record<string, unknown>;
 
 export const SCENARIO_SCHEMA_ID = 'servebench.scenario/v1';
-export const PHASE_KINDS = ['warmup', 'steady', 'ramp', 'malformed', 'shutdown', 'flap', 'aborts', 'overload'] as const;
+export const PHASE_KINDS = ['warmup', 'steady', 'ramp', 'malformed', 'shutdown', 'flap', 'aborts', 'slow-clients', 'overload'] as const;
 
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 const PERCENT_PATTERN = '^\\s*(\\d+(\\.\\d+)?|\\.\\d+)\\s*%?\\s*$';
@@ -140,6 +140,11 @@ const PHASES: Record<(typeof PHASE_KINDS)[number], JsonSchema> = {
       type: ['number', 'string'], exclusiveMinimum: 0, pattern: SIZE_PATTERN, default: DEFAULTS.slow_bytes_per_s,
       description: `Bytes per second a slow client sends. Default ${DEFAULTS.slow_bytes_per_s}.`,
     }),
+  }),
+  'slow-clients': phaseSchema('slow-clients', 'Load while many clients send a request\'s headers and then withhold or trickle its body: valid requests must keep being served, and the server must cut every stalled client within a bound.', {
+    clients: int(1, 10_000, `Stalled connections, held at once from the phase start; more than the server's queue bound. Default ${DEFAULTS.stalled_clients}.`),
+    stall: oneOf(['withhold', 'trickle', 'mixed'], `withhold: the body never comes; trickle: a byte a second, never the last; mixed: every other client each. Default ${DEFAULTS.stall}.`, { default: DEFAULTS.stall }),
+    ...durationPair('cut_within', 'cut_within_s', 'The server must cut each stalled client (answer it, e.g. 408, or close its connection) within this long of its headers.', `${DEFAULTS.cut_within_s}s`),
   }),
   overload: phaseSchema('overload', 'Open-loop load above capacity: the server must shed load (503 with Retry-After) and stay bounded, not time out everything.', {}),
 };

@@ -151,12 +151,23 @@ export interface AbortsPhase extends PhaseBase {
   slow_bytes_per_s: number;
 }
 
+export interface SlowClientsPhase extends PhaseBase {
+  kind: 'slow-clients';
+  /** The valid traffic that must keep being served. */
+  load: LoadSpec;
+  /** Connections that send a request's headers and then withhold or trickle its body. */
+  clients: number;
+  stall: 'withhold' | 'trickle' | 'mixed';
+  /** The server must cut each stalled client (an answer, or the connection closed) within this many seconds. */
+  cut_within_s: number;
+}
+
 export interface OverloadPhase extends PhaseBase {
   kind: 'overload';
   load: OpenLoad;
 }
 
-export type Phase = WarmupPhase | SteadyPhase | RampPhase | MalformedPhase | ShutdownPhase | FlapPhase | AbortsPhase | OverloadPhase;
+export type Phase = WarmupPhase | SteadyPhase | RampPhase | MalformedPhase | ShutdownPhase | FlapPhase | AbortsPhase | SlowClientsPhase | OverloadPhase;
 export type PhaseKind = Phase['kind'];
 
 export interface Scenario {

@@ -58,4 +58,22 @@ describe('example scenarios', { timeout: 180_000 }, () => {
     expect((verdict.details as { aborted: number }).aborted).toBeGreaterThan(0);
     expect(verdict.passed, verdict.summary).toBe(true);
   });
+
+  it('slow-clients: valid traffic is served while 300 clients stall, and the server cuts each of them', async () => {
+    const results = await run('slow-clients');
+    const verdict = results.verdicts.find((v) => v.kind === 'slow-clients')!;
+    expect(verdict.passed, verdict.summary).toBe(true);
+    expect(verdict.details).toMatchObject({ stalled: 300, cut: 300, held: 0, answers: { status_408: 300 } });
+  });
+
+  it('slow-clients: fails a server that never cuts a stalled body', async () => {
+    const { scenario } = await loadScenarioFile(`${REPO_ROOT}scenarios/slow-clients.yaml`);
+    const never = { ...scenario, target: { ...scenario.target, server: { ...(scenario.target as { server: object }).server, body_timeout_ms: 0 } } } as typeof scenario;
+    const phases = never.phases.map((p) => (p.kind === 'slow-clients' ? { ...p, duration_s: 3, clients: 40, cut_within_s: 4 } : p));
+    const results = await runScenario({ ...never, phases }, { runId: 'test-slow-clients-never' });
+    const verdict = results.verdicts.find((v) => v.kind === 'slow-clients')!;
+    expect(verdict.passed).toBe(false);
+    expect(verdict.details).toMatchObject({ stalled: 40, cut: 0, held: 40 });
+    expect(verdict.summary).toMatch(/^40 stalled clients \(20 withheld their body, 20 trickled it\): 0 cut within 4 s, 40 STILL HELD; valid traffic: \d+ of \d+ ok/);
+  });
 });

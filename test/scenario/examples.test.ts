@@ -26,7 +26,7 @@ describe('scenarios/schema.json', () => {
 
 describe('example scenarios', () => {
   it('include the six the README describes', () => {
-    expect(examples).toEqual(expect.arrayContaining(['quick.yaml', 'malformed.yaml', 'shutdown.yaml', 'flap.yaml', 'overload.yaml', 'aborts.yaml']));
+    expect(examples).toEqual(expect.arrayContaining(['quick.yaml', 'malformed.yaml', 'shutdown.yaml', 'flap.yaml', 'overload.yaml', 'aborts.yaml', 'slow-clients.yaml']));
   });
 
   it.each(examples)('%s loads, names the schema for editors and stays short', async (file) => {

@@ -30,6 +30,8 @@ export interface ServerConfig {
   models: string;
   loadModels: string[];
   bodyLimitBytes: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
   drainTimeoutMs: number;
   accessLog: boolean;
   logLevel: string;
@@ -134,6 +136,8 @@ export function serverConfigOf(resolved: ResolvedConfig): ServerConfig {
     models: v.models as string,
     loadModels: (v.load_models as string).split(',').map((s) => s.trim()).filter(Boolean),
     bodyLimitBytes: num('body_limit_bytes'),
+    headersTimeoutMs: num('headers_timeout_ms'),
+    bodyTimeoutMs: num('body_timeout_ms'),
     drainTimeoutMs: num('drain_timeout_ms'),
     accessLog: v.access_log as boolean,
     logLevel: v.log_level as string,

@@ -38,6 +38,8 @@ export const SETTINGS: readonly SettingDef[] = [
   { key: 'request_timeout_ms', kind: 'int', default: 30_000, min: 1, max: 3_600_000, perModel: true, description: 'per-request deadline (504 when passed)' },
   // HTTP and process.
   { key: 'body_limit_bytes', kind: 'int', default: 32 * MIB, min: 1024, max: 2 ** 31 - 1, description: 'largest request body accepted (413 beyond)' },
+  { key: 'headers_timeout_ms', kind: 'int', default: 10_000, min: 100, max: 600_000, description: 'longest a client may take to send a request\'s headers (the connection is then closed with 408)' },
+  { key: 'body_timeout_ms', kind: 'int', default: 30_000, min: 0, max: 3_600_000, description: 'longest a client may take to send a request\'s body, from its headers (408 and the connection closed; 0: no deadline)' },
   { key: 'drain_timeout_ms', kind: 'int', default: 30_000, min: 0, max: 3_600_000, description: 'on SIGTERM/SIGINT, how long accepted requests may take to finish before exit' },
   { key: 'access_log', kind: 'bool', default: false, description: 'log every request (structured, asynchronous)' },
   { key: 'log_level', kind: 'enum', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'log level' },

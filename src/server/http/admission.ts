@@ -1,6 +1,6 @@
-// Admission control before the body is read: once a model holds as many requests as its queue and
-// workers can take, the next one is refused with 503 at once. The queue bound alone acts only after
-// the body was read and decoded, and under a flood that reading and decoding is what piles up.
+// Admission control: once a model holds as many requests as its queue and workers can take, the
+// next one is refused with 503 at once. The queue bound alone acts only after the body was read and
+// decoded, and under a flood that reading and decoding is what piles up.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { serveError } from '../errors.ts';
 import type { LoadedModel } from '../models.ts';
@@ -12,22 +12,40 @@ export function admissionLimit(model: LoadedModel): number {
   return max_queue_size + 2 * workers * Math.max(1, max_batch_size);
 }
 
-export function admissionHook(ctx: HttpContext) {
+/**
+ * Admission in two steps. When a request's headers arrive, a model already full refuses it at once
+ * (a flood costs no body reading). A request takes its place only once its body has arrived: a
+ * client that trickles or withholds its body holds a connection until body_timeout_ms, never a
+ * place that valid requests need.
+ */
+export function admissionHooks(ctx: HttpContext) {
   const held = new WeakMap<LoadedModel, number>();
-  return async function admit(request: FastifyRequest<{ Params: { name?: string; version?: string } }>, reply: FastifyReply): Promise<void> {
+  const modelOf = (request: FastifyRequest<{ Params: { name?: string; version?: string } }>): LoadedModel | undefined => {
     const name = request.params.name;
-    if (name === undefined) return;
-    let model: LoadedModel;
+    if (name === undefined) return undefined;
     try {
-      model = ctx.registry.get(name, request.params.version);
+      return ctx.registry.get(name, request.params.version);
     } catch {
-      return; // the handler answers unknown models with its own 404
+      return undefined; // the handler answers unknown models with its own 404
     }
+  };
+  const refuseWhenFull = (model: LoadedModel): number => {
     const count = held.get(model) ?? 0;
     if (count >= admissionLimit(model)) {
       throw serveError('SB_ERR_QUEUE_FULL', `model "${model.name}" already holds ${count} requests (max_queue_size ${model.settings.max_queue_size} plus what its workers run): retry later`);
     }
-    held.set(model, count + 1);
-    reply.raw.once('close', () => held.set(model, (held.get(model) ?? 1) - 1));
+    return count;
+  };
+  return {
+    async onRequest(request: FastifyRequest<{ Params: { name?: string; version?: string } }>): Promise<void> {
+      const model = modelOf(request);
+      if (model) refuseWhenFull(model);
+    },
+    async preValidation(request: FastifyRequest<{ Params: { name?: string; version?: string } }>, reply: FastifyReply): Promise<void> {
+      const model = modelOf(request);
+      if (!model) return;
+      held.set(model, refuseWhenFull(model) + 1);
+      reply.raw.once('close', () => held.set(model, (held.get(model) ?? 1) - 1));
+    },
   };
 }

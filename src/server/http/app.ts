@@ -25,11 +25,14 @@ export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Node closes a connection whose headers have not all come within the deadline (its own 408);
+    // deadlines are checked every second (Node's default is 30 s). The body's deadline is bodyReader's.
+    http: { headersTimeout: ctx.config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
   });
 
   // The codecs read raw bytes themselves: one parser for every content type.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', bodyReader(ctx.config.bodyLimitBytes));
+  app.addContentTypeParser('*', bodyReader(ctx.config.bodyLimitBytes, ctx.config.bodyTimeoutMs));
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

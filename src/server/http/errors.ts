@@ -26,5 +26,7 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, error: S
   if (error.code === 'SB_ERR_QUEUE_FULL' || error.code === 'SB_ERR_SHUTTING_DOWN' || error.code === 'SB_ERR_MODEL_NOT_READY') {
     reply.header('retry-after', '1');
   }
+  // The rest of a late body may still come: the connection cannot carry another request.
+  if (error.code === 'SB_ERR_BODY_TIMEOUT') reply.header('connection', 'close');
   return reply.code(error.status).type('application/json').send({ error: error.message, code: error.code, request_id: request.id });
 }

@@ -5,7 +5,7 @@ import { decodeTorchserve, encodeTorchserve } from '../codec/torchserve.ts';
 import { isServeError } from '../errors.ts';
 import type { InferRequest, InferResult } from '../inference.ts';
 import type { LoadedModel } from '../models.ts';
-import { admissionHook } from './admission.ts';
+import { admissionHooks } from './admission.ts';
 import type { HttpContext, Protocol } from './context.ts';
 
 interface ModelParams {
@@ -45,7 +45,9 @@ function resolveModel(ctx: HttpContext, request: FastifyRequest<{ Params: ModelP
 
 export function inferenceRoutes(ctx: HttpContext) {
   return async function register(app: FastifyInstance): Promise<void> {
-    app.addHook('onRequest', admissionHook(ctx));
+    const admission = admissionHooks(ctx);
+    app.addHook('onRequest', admission.onRequest);
+    app.addHook('preValidation', admission.preValidation);
     const kserveInfer = async (request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
       const model = resolveModel(ctx, request);
       const decoded = decodeKserveInfer(

@@ -1,8 +1,10 @@
 // Reads a request body into one Buffer for the codecs, with fastify's own limits and errors (as
 // `parseAs: 'buffer'` does), except that a body that arrived as one chunk owning its memory is
 // used as it is. fastify always copies it into a fresh Buffer: for a 48 KiB tensor that was a
-// copy and a dozen page faults per request on the event loop.
+// copy and a dozen page faults per request on the event loop. A body not complete within its
+// deadline is a 408: a client that trickles or withholds it cannot keep its request forever.
 import Fastify, { type FastifyRequest } from 'fastify';
+import { serveError } from '../errors.ts';
 
 const { FST_ERR_CTP_BODY_TOO_LARGE, FST_ERR_CTP_INVALID_CONTENT_LENGTH } = Fastify.errorCodes;
 
@@ -13,8 +15,8 @@ function ownsItsMemory(chunk: Buffer): boolean {
   return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
 }
 
-/** A fastify content-type parser (`addContentTypeParser('*', bodyReader(limit))`). */
-export function bodyReader(limit: number) {
+/** A fastify content-type parser (`addContentTypeParser('*', bodyReader(limit, timeoutMs))`); a timeout of 0 is none. */
+export function bodyReader(limit: number, timeoutMs: number) {
   return (request: FastifyRequest, payload: NodeJS.ReadableStream, done: Done): void => {
     const contentLength = Number(request.headers['content-length']);
     if (contentLength > limit) {
@@ -23,7 +25,14 @@ export function bodyReader(limit: number) {
     }
     const chunks: Buffer[] = [];
     let received = 0;
+    const deadline = timeoutMs > 0
+      ? setTimeout(() => {
+          stop();
+          done(serveError('SB_ERR_BODY_TIMEOUT', `request body not complete within body_timeout_ms ${timeoutMs} (${received} of ${Number.isNaN(contentLength) ? 'an unknown number of' : contentLength} bytes came)`));
+        }, timeoutMs)
+      : undefined;
     const stop = (): void => {
+      clearTimeout(deadline);
       payload.removeListener('data', onData);
       payload.removeListener('end', onEnd);
       payload.removeListener('error', onEnd);

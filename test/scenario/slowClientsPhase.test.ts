@@ -1,0 +1,33 @@
+// The slow-clients phase as written in a scenario: its defaults, and each mistake named at its field.
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../../src/scenario/errors.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+
+const options = { baseDir: '/work/scenarios', malformedClasses: () => undefined };
+const parse = (phase: object) => parseScenario({ model: 'mlp', phases: [{ kind: 'slow-clients', duration: '5s', rate: 50, ...phase }] }, 'slow.yaml', options);
+
+function problemsOf(phase: object): readonly string[] {
+  try {
+    parse(phase);
+  } catch (err) {
+    if (err instanceof ScenarioError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the scenario to be refused');
+}
+
+describe('the slow-clients phase', () => {
+  it('defaults to 300 clients, half withholding and half trickling, each to be cut within 60 s', () => {
+    expect(parse({}).phases[0]).toMatchObject({ kind: 'slow-clients', clients: 300, stall: 'mixed', cut_within_s: 60, load: { mode: 'open', rate: 50 } });
+    expect(parse({ clients: 20, stall: 'trickle', cut_within: '2m' }).phases[0]).toMatchObject({ clients: 20, stall: 'trickle', cut_within_s: 120 });
+  });
+
+  it('names each mistake at its field', () => {
+    const problems = problemsOf({ clients: 0, stall: 'sleep', cut_within: 'soon' });
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^phases\[0\]\.clients: /),
+      expect.stringMatching(/^phases\[0\]\.stall: /),
+      expect.stringMatching(/^phases\[0\]\.cut_within: /),
+    ]));
+  });
+});

@@ -1,0 +1,65 @@
+// Clients that are slow on purpose: a body that never completes gets 408 and its connection back,
+// headers that never complete lose their connection, and stalled bodies take no place that valid
+// requests need.
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../../src/server/server.ts';
+import { metricValue, scrape } from '../../helpers/metrics.ts';
+import { startTestServer } from '../../helpers/servers.ts';
+
+let server: RunningServer | undefined;
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await server?.shutdown('test done');
+  server = undefined;
+});
+
+const body = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 784], data: new Array(784).fill(0.25) }] });
+
+/** A raw connection that sends `text` and collects what comes back until the server closes it. */
+function rawRequest(url: string, text: string): { socket: Socket; closed: Promise<string> } {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  sockets.push(socket);
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+  socket.write(text);
+  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(received)));
+  socket.on('error', () => undefined);
+  return { socket, closed };
+}
+
+const head = (length: number) => `POST /v2/models/mlp/infer HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`;
+
+describe('slow clients', { timeout: 60_000 }, () => {
+  it('answers a body that does not come within body_timeout_ms with 408 in the project\'s shape, and closes its connection', async () => {
+    server = await startTestServer({ load_models: 'mlp', body_timeout_ms: '500' });
+    const { closed } = rawRequest(server.url, `${head(body.length)}${body.slice(0, 100)}`);
+    const answer = await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { code: string; error: string };
+    expect(json.code).toBe('SB_ERR_BODY_TIMEOUT');
+    expect(json.error).toBe(`request body not complete within body_timeout_ms 500 (100 of ${body.length} bytes came)`);
+  });
+
+  it('closes a connection whose headers do not come within headers_timeout_ms', async () => {
+    server = await startTestServer({ load_models: 'mlp', headers_timeout_ms: '500' });
+    const { closed } = rawRequest(server.url, 'POST /v2/models/mlp/infer HTTP/1.1\r\nhost: x\r\n');
+    expect(await closed).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('keeps serving valid requests while more clients than the model admits withhold their bodies', async () => {
+    // mlp with one worker and a queue of 2 admits 4 requests at once.
+    server = await startTestServer({ load_models: 'mlp', max_queue_size: '2', workers: '1', body_timeout_ms: '30000' });
+    const stalled = Array.from({ length: 12 }, () => rawRequest(server!.url, head(body.length)));
+    // Every stalled request has reached the server (its headers were read).
+    await expect.poll(async () => metricValue(await scrape(server!.url), 'servebench_inflight_requests'), { timeout: 10_000 }).toBe(12);
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${server.url}/v2/models/mlp/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(200);
+    }
+    expect(stalled.every((s) => !s.socket.destroyed)).toBe(true);
+  });
+});
