@@ -92,7 +92,11 @@ export async function startServer(resolved: ResolvedConfig, options: StartOption
       const drained = await inflight.whenIdle(config.drainTimeoutMs);
       if (!drained) logger.error({ inflight: inflight.count }, 'drain deadline passed with requests still in flight');
       await registry.drainAndStop();
-      await app.close();
+      const closed = app.close();
+      // Past the deadline what is left (a stalled body, a client that never reads) is cut: the
+      // close would otherwise wait for it.
+      if (!drained) app.server.closeAllConnections();
+      await closed;
       logger.info({ drained }, 'server stopped');
       logger.flush();
       return drained;

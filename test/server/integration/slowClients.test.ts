@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../src/server/server.ts';
 import { metricValue, scrape } from '../../helpers/metrics.ts';
-import { startTestServer } from '../../helpers/servers.ts';
+import { spawnServer, startTestServer } from '../../helpers/servers.ts';
 
 let server: RunningServer | undefined;
 const sockets: Socket[] = [];
@@ -61,5 +61,23 @@ describe('slow clients', { timeout: 60_000 }, () => {
       expect(res.status).toBe(200);
     }
     expect(stalled.every((s) => !s.socket.destroyed)).toBe(true);
+  });
+});
+
+describe('a stalled client during a drain', { timeout: 60_000 }, () => {
+  it('is cut at the drain deadline: the process exits 1 (the drain was not clean) and closes its connection', async () => {
+    const child = await spawnServer(['--load-models', 'mlp', '--drain-timeout-ms', '1500', '--body-timeout-ms', '600000']);
+    try {
+      const { closed } = rawRequest(child.url, head(body.length));
+      await expect.poll(async () => metricValue(await scrape(child.url), 'servebench_inflight_requests'), { timeout: 10_000 }).toBe(1);
+      const signalledAt = performance.now();
+      child.child.kill('SIGTERM');
+      expect((await child.exited).code).toBe(1);
+      await closed;
+      // Well before the body's own deadline (10 minutes): the drain's cut it.
+      expect(performance.now() - signalledAt).toBeLessThan(30_000);
+    } finally {
+      await child.kill();
+    }
   });
 });
