@@ -49,10 +49,10 @@ describe('parseScenario refuses bad fields with the path, what was expected and 
       expect.stringMatching(/^colour: unknown field \(expected one of \$schema, schema, name, description, target, model, /),
     ]],
     ['an unknown phase kind', withPhase({ kind: 'soak', duration: 5 }), [
-      'phases[0].kind: expected one of warmup, steady, ramp, malformed, shutdown, flap, aborts, overload, got "soak"',
+      'phases[0].kind: expected one of warmup, steady, ramp, malformed, shutdown, flap, aborts, slow-clients, overload, got "soak"',
     ]],
     ['a phase without kind', withPhase({ duration: 5 }), [
-      'phases[0].kind: expected one of warmup, steady, ramp, malformed, shutdown, flap, aborts, overload, got nothing',
+      'phases[0].kind: expected one of warmup, steady, ramp, malformed, shutdown, flap, aborts, slow-clients, overload, got nothing',
     ]],
     ['a duration in parsecs', withPhase({ ...steady, duration: '3 parsecs' }), [
       'phases[0].duration: expected a duration like 30s, 500ms or 2m, or a number of seconds, got "3 parsecs"',
