@@ -23,6 +23,12 @@ export function bodyReader(limit: number, timeoutMs: number) {
       done(new FST_ERR_CTP_BODY_TOO_LARGE());
       return;
     }
+    // Bodies are read as they come: a compressed one would be decoded as if it were not.
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      done(serveError('SB_ERR_CONTENT_ENCODING', `Content-Encoding "${encoding.slice(0, 64)}" is not supported: send the body uncompressed (identity)`));
+      return;
+    }
     const chunks: Buffer[] = [];
     let received = 0;
     const deadline = timeoutMs > 0

@@ -1,6 +1,6 @@
-// Clients that are slow on purpose: a body that never completes gets 408 and its connection back,
-// headers that never complete lose their connection, and stalled bodies take no place that valid
-// requests need.
+// Clients that are slow or careless on purpose: a body that never completes gets 408 and its
+// connection back, headers that never complete lose their connection, stalled bodies take no place
+// that valid requests need, and a compressed body is refused rather than read as plain.
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../src/server/server.ts';
@@ -79,5 +79,18 @@ describe('a stalled client during a drain', { timeout: 60_000 }, () => {
     } finally {
       await child.kill();
     }
+  });
+});
+
+describe('a compressed body', () => {
+  it('is refused with 415 (Content-Encoding is not supported), not decoded as if it were plain', async () => {
+    server = await startTestServer({ load_models: 'mlp' });
+    for (const encoding of ['gzip', 'br, gzip']) {
+      const res = await fetch(`${server.url}/v2/models/mlp/infer`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({ code: 'SB_ERR_CONTENT_ENCODING', error: `Content-Encoding "${encoding}" is not supported: send the body uncompressed (identity)` });
+    }
+    const plain = await fetch(`${server.url}/v2/models/mlp/infer`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' }, body });
+    expect(plain.status).toBe(200);
   });
 });
