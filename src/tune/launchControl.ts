@@ -13,16 +13,19 @@ import { TuneError } from './errors.ts';
 import type { ServingConfig } from './search/space.ts';
 import { knobsOfModelConfig, notApplied, type ServingControl } from './serving.ts';
 
+/** The placeholders the command line and its env use (the URLs' are not the server's to read). */
+const commandPlaceholders = (target: CommandTarget): string[] => [...target.command, ...Object.values(target.env)].flatMap(placeholdersIn);
+
 /** The knobs the command line or its env names: by a placeholder (in any server's name), or through a config file. */
 export function launchKnobs(target: CommandTarget): LaunchKnob[] {
-  const used = new Set([...target.command, ...Object.values(target.env)].flatMap(placeholdersIn));
+  const used = new Set(commandPlaceholders(target));
   const inFiles = new Set([...used].filter(isConfigFilePlaceholder).flatMap((name) => CONFIG_FILE_KNOBS[name]));
   return LAUNCH_KNOBS.filter((knob) => inFiles.has(knob) || namesOfKnob(knob).some((name) => used.has(name)));
 }
 
 /** The config-file placeholder ({config_pbtxt}, {config_properties}) the command line or its env uses, if any. */
 export function configFilePlaceholderOf(target: CommandTarget): ConfigFilePlaceholder | undefined {
-  return [...target.command, ...Object.values(target.env)].flatMap(placeholdersIn).find(isConfigFilePlaceholder);
+  return commandPlaceholders(target).find(isConfigFilePlaceholder);
 }
 
 export interface Relaunched {

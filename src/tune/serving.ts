@@ -91,10 +91,13 @@ export async function connectServingControl(options: ServingControlOptions): Pro
     }
   }
 
-  // servebench's server takes its own setting names; Triton a model configuration of its own.
+  // servebench's server takes its own setting names; Triton a model configuration of its own, the
+  // current one with the trial's knobs written in (read again at each load: the last load changed it).
+  const initial = canReconfigure ? await modelConfig() : undefined;
+  const triton = initial !== undefined && initial.effective_serving === undefined && knobsOfTritonConfig(initial) !== undefined;
   const loadConfigFor = async (config: ServingConfig): Promise<Record<string, unknown>> => {
-    const now = await modelConfig();
-    if (now && now.effective_serving === undefined && knobsOfTritonConfig(now) !== undefined) return tritonConfigFor(now, config);
+    const now = triton ? await modelConfig() : undefined;
+    if (now) return tritonConfigFor(now, config);
     const settings: Record<string, number | number[]> = {};
     for (const knob of KNOBS) settings[knob] = config[knob];
     if (config.preferred_batch_sizes?.length) settings.preferred_batch_sizes = config.preferred_batch_sizes;

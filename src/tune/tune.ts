@@ -188,7 +188,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     // Static: refused before a server is started.
     if (reconfigure === 'restart' && scenario.target.kind !== 'command') throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `sweep.reconfigure: restart needs a target the tune starts itself (kind: command), not a ${scenario.target.kind} target`);
     if (reconfigure === 'restart') checkLaunchSweepable(sweptKnobs(spec.knobs), launchable);
-    else if (scenario.target.kind !== 'embedded' && scenario.target.protocol === 'torchserve' && scenario.target.management_url) checkTorchServeSweepable(sweptKnobs(spec.knobs));
+    else if (managedTorchServe) checkTorchServeSweepable(sweptKnobs(spec.knobs));
     let { control, step } = await startServer();
     emit({ type: 'run-start', scenario: scenario.name, target: target!.origin, model, phases: [] });
     plan = planSweep(spec, baseConfig(scenario, await control.current()));

@@ -1,24 +1,16 @@
 // The command target as written in a scenario: split, placeholders checked, paths resolved.
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { renderConfigFile } from '../../src/runner/configFiles.ts';
 import { expandPlaceholders, placeholdersIn, splitCommandLine, unknownPlaceholder } from '../../src/scenario/placeholders.ts';
 import type { CommandTarget } from '../../src/scenario/types.ts';
 import { configFilePlaceholderOf, launchKnobs } from '../../src/tune/launchControl.ts';
+import { problemsOf as refusedWith } from '../helpers/refused.ts';
 
 const options = { baseDir: '/work/scenarios/peers', malformedClasses: () => undefined };
 const phases = [{ kind: 'steady', duration: '5s', rate: 100 }];
 
-function problemsOf(target: object): readonly string[] {
-  try {
-    parseScenario({ model: 'mlp', target, phases }, 'peer.yaml', options);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const problemsOf = (target: object) => refusedWith(() => parseScenario({ model: 'mlp', target, phases }, 'peer.yaml', options));
 
 describe('splitCommandLine', () => {
   it('splits words on spaces and keeps quoted spaces and escapes', () => {

@@ -5,19 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.ts';
 import { loadScenarioFile, PACKAGE_ROOT, parseScenario, readMalformedClasses } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
+import { problemsOf as refusedWith } from '../helpers/refused.ts';
 
 const MLP_CLASSES = ['invalid_json', 'negative_dim', 'wrong_content_type'];
 const options = { baseDir: '/work/scenarios', malformedClasses: (model: string) => (model === 'mlp' ? MLP_CLASSES : undefined) };
 
-function problemsOf(data: unknown): readonly string[] {
-  try {
-    parseScenario(data, 'test.yaml', options);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const problemsOf = (data: unknown) => refusedWith(() => parseScenario(data, 'test.yaml', options));
 
 const steady = { kind: 'steady', duration: '5s', rate: 100 };
 const withPhase = (phase: object, extra: object = {}) => ({ model: 'mlp', phases: [phase], ...extra });

@@ -1,20 +1,12 @@
 // The slow-clients phase as written in a scenario: its defaults, and each mistake named at its field.
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../../src/scenario/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
+import { problemsOf as refusedWith } from '../helpers/refused.ts';
 
 const options = { baseDir: '/work/scenarios', malformedClasses: () => undefined };
 const parse = (phase: object) => parseScenario({ model: 'mlp', phases: [{ kind: 'slow-clients', duration: '5s', rate: 50, ...phase }] }, 'slow.yaml', options);
 
-function problemsOf(phase: object): readonly string[] {
-  try {
-    parse(phase);
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const problemsOf = (phase: object) => refusedWith(() => parse(phase));
 
 describe('the slow-clients phase', () => {
   it('defaults to 300 clients, half withholding and half trickling, each to be cut within 60 s', () => {

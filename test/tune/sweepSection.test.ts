@@ -8,16 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isScenarioError } from '../../src/scenario/errors.ts';
 import { loadTuneScenario, parseSweepSection, SWEEP_SCHEMA } from '../../src/tune/sweepSection.ts';
 import { REPO_ROOT } from '../helpers/servers.ts';
+import { problemsOf as refusedWith } from '../helpers/refused.ts';
 
-function problems(raw: unknown, thresholds: string[] = []): string[] {
-  try {
-    parseSweepSection(raw, 'test.yaml', { thresholds });
-  } catch (err) {
-    if (isScenarioError(err)) return [...err.problems];
-    throw err;
-  }
-  throw new Error('accepted');
-}
+const problems = (raw: unknown, thresholds: string[] = []) => [...refusedWith(() => parseSweepSection(raw, 'test.yaml', { thresholds }))];
 
 describe('the sweep section', () => {
   it('reads knobs, durations with units, the SLO and the defaults', () => {
