@@ -15,6 +15,9 @@ Settings:
 ${SETTINGS.map((s) => `  ${flagName(s.key).padEnd(32)} ${s.description} [default: ${JSON.stringify(s.default) ?? 'unset'}; env ${envName(s.key)}]`).join('\n')}
 `;
 
+/** After the drain deadline, how long stopping workers and closing sockets may take. */
+const SHUTDOWN_GRACE_MS = 500;
+
 export function describeEffectiveConfig(resolved: ResolvedConfig): string {
   const lines = SETTINGS.map((s) => {
     const value = s.secret && resolved.values[s.key] !== undefined ? '<set>' : JSON.stringify(resolved.values[s.key]) ?? 'unset';
@@ -49,6 +52,11 @@ export async function run(argv: string[]): Promise<number> {
         process.exit(130);
       }
       process.stdout.write(`servebench: ${signal} received: draining (up to ${server.config.drainTimeoutMs} ms); send again to force exit\n`);
+      // The deadline ends the process whatever is still running (a worker mid-batch, a stuck close).
+      setTimeout(() => {
+        process.stderr.write(`servebench: still stopping ${SHUTDOWN_GRACE_MS} ms after the drain deadline: exiting now\n`);
+        process.exit(1);
+      }, server.config.drainTimeoutMs + SHUTDOWN_GRACE_MS).unref();
       server.shutdown(signal).then(
         (drained) => resolve(drained ? 0 : 1),
         (err) => {

@@ -37,6 +37,8 @@ export class ModelRegistry {
   private readonly loaded = new Map<string, LoadedModel>();
   /** Serializes load/unload per model so two management calls cannot interleave. */
   private readonly pending = new Map<string, Promise<unknown>>();
+  /** Set by drainAndStop: a load still running then stops what it started instead of serving it. */
+  private closing = false;
 
   constructor(private readonly opts: ModelRegistryOptions) {}
 
@@ -82,6 +84,7 @@ export class ModelRegistry {
   /** Loads (or reloads with new settings) the latest version of a model. */
   load(name: string, override: Record<string, SettingValue> = {}): Promise<LoadedModel> {
     return this.serialized(name, async () => {
+      this.refuseWhenClosing(name);
       const { root, resolved, logger } = this.opts;
       const version = await loadModelVersion(root, name);
       for (const warning of version.warnings) logger.warn({ model: name, version: version.config.version }, warning);
@@ -96,6 +99,10 @@ export class ModelRegistry {
         faults: { shouldCrashWorker: () => this.opts.faults.shouldCrashWorker() },
       });
       await scheduler.start();
+      if (this.closing) {
+        await scheduler.stop();
+        this.refuseWhenClosing(name);
+      }
       const next: LoadedModel = { name, version: version.config.version, config: version.config, settings, bound: version.bound, scheduler };
       const previous = this.loaded.get(name);
       this.loaded.set(name, next);
@@ -115,11 +122,17 @@ export class ModelRegistry {
     });
   }
 
-  /** Completes every accepted request, then stops all workers. */
+  /** Completes every accepted request, then stops all workers, those of loads still under way included. */
   async drainAndStop(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.pending.values());
     const models = this.list();
     this.loaded.clear();
     await Promise.all(models.map(retire));
+  }
+
+  private refuseWhenClosing(name: string): void {
+    if (this.closing) throw serveError('SB_ERR_SHUTTING_DOWN', `model "${name}" was not loaded: the server is shutting down`);
   }
 
   private serialized<T>(name: string, work: () => Promise<T>): Promise<T> {

@@ -9,15 +9,16 @@ import { serveError, type ServeError } from './errors.ts';
 import type { InferRequest, InferResult, SchedulerObserver, ServingSettings } from './inference.ts';
 import type { ModelConfig } from './repository/modelConfig.ts';
 import { WorkerPool } from './workers/pool.ts';
+import type { OnnxFile } from './workers/worker.ts';
 
 export interface SchedulerOptions {
   modelName: string;
   config: ModelConfig;
-  /** Absolute ONNX paths: one, or the ensemble steps in order. */
-  files: string[];
+  /** One file, or the ensemble steps in order. */
+  files: OnnxFile[];
   settings: ServingSettings;
   observer?: SchedulerObserver;
-  faults?: { shouldCrashWorker?(): boolean };
+  faults?: { shouldCrashWorker?(): boolean; shouldFailLoad?(): boolean };
 }
 
 interface Queued extends Pending {
@@ -72,6 +73,7 @@ export class ModelScheduler {
         this.pump();
       },
       onUnavailable: (err) => this.onUnavailable(err),
+      failLoad: () => opts.faults?.shouldFailLoad?.() ?? false,
     });
   }
 
@@ -128,6 +130,11 @@ export class ModelScheduler {
 
   liveWorkers(): number {
     return this.pool.liveWorkers();
+  }
+
+  /** False while the model cannot take work: no worker left and replacements failing, or draining. */
+  ready(): boolean {
+    return !this.unavailable && !this.draining && !this.stopped;
   }
 
   /** Stops accepting requests; resolves once every accepted one has been answered. */

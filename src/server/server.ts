@@ -35,8 +35,10 @@ function packageVersion(): string {
 export async function startServer(resolved: ResolvedConfig, options: StartOptions = {}): Promise<RunningServer> {
   const config = serverConfigOf(resolved);
   const logger: Logger = pino({ level: config.logLevel, base: { service: 'servebench' } }, options.logDestination ?? pino.destination({ dest: 2, sync: false }));
-  let ready = false;
+  let started = false;
   let draining = false;
+  // Ready: started, not draining, and every loaded model able to take work.
+  const ready = (): boolean => started && !draining && registry.list().every((m) => m.scheduler.ready());
   const faults = new FaultInjector(config.faults);
   const inflight = new InflightTracker();
   const statistics = new InferenceStatistics();
@@ -59,7 +61,7 @@ export async function startServer(resolved: ResolvedConfig, options: StartOption
   const metrics = createServerMetrics({
     models: () =>
       registry.list().map((m) => ({ model: m.name, version: m.version, queueDepth: m.scheduler.queueDepth(), liveWorkers: m.scheduler.liveWorkers() })),
-    ready: () => ready,
+    ready,
     inflight: () => inflight.count,
     leakedBytes: () => faults.leakedBytes,
   });
@@ -71,22 +73,29 @@ export async function startServer(resolved: ResolvedConfig, options: StartOption
     metrics,
     statistics,
     faults,
-    lifecycle: { ready: () => ready, draining: () => draining },
+    lifecycle: { ready, draining: () => draining },
     inflight,
     serverVersion: packageVersion(),
   };
   const app = buildApp(ctx, logger);
 
-  await registry.loadAll(config.loadModels);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await registry.loadAll(config.loadModels);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    // A start that fails leaves nothing behind (workers, a listening socket), so the process can exit.
+    await registry.drainAndStop();
+    await app.close();
+    logger.flush();
+    throw err;
+  }
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  ready = true;
+  started = true;
 
   let shuttingDown: Promise<boolean> | undefined;
   const shutdown = (reason: string): Promise<boolean> => {
     shuttingDown ??= (async () => {
-      ready = false;
       draining = true;
       logger.info({ reason, drainTimeoutMs: config.drainTimeoutMs }, 'draining: readiness is false, new requests get 503');
       const drained = await inflight.whenIdle(config.drainTimeoutMs);

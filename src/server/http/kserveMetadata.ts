@@ -1,5 +1,5 @@
 // KServe v2 health, server and model metadata endpoints (and TorchServe's /ping).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LoadedModel } from '../models.ts';
 import type { TensorSpec } from '../repository/modelConfig.ts';
 import type { HttpContext } from './context.ts';
@@ -47,9 +47,11 @@ export function metadataRoutes(ctx: HttpContext) {
     app.get('/v2/models/:name', metadata);
     app.get('/v2/models/:name/versions/:version', metadata);
 
-    const ready = async (request: FastifyRequest<{ Params: ModelParams }>) => {
+    // Not ready while the model cannot take work (no worker left, replacements failing) or the server drains.
+    const ready = async (request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) => {
       const model = ctx.registry.get(request.params.name, request.params.version);
-      return { name: model.name, version: model.version, ready: ctx.lifecycle.ready() };
+      const modelReady = !ctx.lifecycle.draining() && model.scheduler.ready();
+      return reply.code(modelReady ? 200 : 503).send({ name: model.name, version: model.version, ready: modelReady });
     };
     app.get('/v2/models/:name/ready', always, ready);
     app.get('/v2/models/:name/versions/:version/ready', always, ready);

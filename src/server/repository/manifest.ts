@@ -85,7 +85,7 @@ export function parseManifest(text: string, where: string): Manifest {
   return m as unknown as Manifest;
 }
 
-async function readManifest(versionDir: string): Promise<Manifest | undefined> {
+export async function readManifest(versionDir: string): Promise<Manifest | undefined> {
   const where = path.join(versionDir, MANIFEST_FILE);
   let text: string;
   try {
@@ -104,6 +104,16 @@ async function readManifest(versionDir: string): Promise<Manifest | undefined> {
 export async function verifyManifest(versionDir: string): Promise<ManifestCheck> {
   const manifest = await readManifest(versionDir);
   if (!manifest) return { bound: false };
+  await checkManifest(versionDir, manifest, new Map());
+  return { bound: true, manifest };
+}
+
+/**
+ * Throws SB_ERR_MANIFEST listing every file of the folder that does not match `manifest`. `known`
+ * holds the sha256 of files the caller has already read (the bytes it will use), so what is
+ * checked is what is served; the rest are hashed from disk.
+ */
+export async function checkManifest(versionDir: string, manifest: Manifest, known: ReadonlyMap<string, string>): Promise<void> {
   const problems: string[] = [];
   const here = modelVersionFromPath(versionDir);
   // A folder copied from another version keeps its manifest: that is exactly the mix-up to catch.
@@ -117,9 +127,9 @@ export async function verifyManifest(versionDir: string): Promise<ManifestCheck>
       continue;
     }
     const file = path.join(versionDir, name);
-    const { size } = await lstat(file);
-    const actual = await sha256File(file);
+    const actual = known.get(name) ?? (await sha256File(file));
     if (actual !== expected.sha256) {
+      const { size } = await lstat(file);
       problems.push(`${name}: sha256 mismatch (manifest ${expected.sha256.slice(0, 12)}…, file ${actual.slice(0, 12)}…, ${expected.bytes} -> ${size} bytes)`);
     }
   }
@@ -133,7 +143,6 @@ export async function verifyManifest(versionDir: string): Promise<ManifestCheck>
         `Restore the files, or run \`servebench pack ${versionDir}\` if the change is intended.`,
     );
   }
-  return { bound: true, manifest };
 }
 
 function sameFiles(a: Manifest['files'], b: Manifest['files']): boolean {

@@ -2,14 +2,16 @@
 // MANIFEST.json, *.onnx}`, plus bare `<root>/<model>.onnx` files served as version 1.
 // This module does the I/O; deciding what a config means is autoConfig.ts and configJson.ts.
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { ServeError } from '../errors.ts';
-import { completeModelConfig, type ModelIoMeta, type OrtIoMeta, type PartialModelConfig } from './autoConfig.ts';
+import { inspectModelFiles } from '../workers/inspection.ts';
+import type { OnnxFile } from '../workers/worker.ts';
+import { completeModelConfig, type ModelIoMeta, type PartialModelConfig } from './autoConfig.ts';
 import { parseConfigJson } from './configJson.ts';
-import { verifyManifest } from './manifest.ts';
-import { CONFIG_FILE, type ModelConfig } from './modelConfig.ts';
+import { checkManifest, readManifest } from './manifest.ts';
+import { CONFIG_FILE, type Manifest, type ModelConfig } from './modelConfig.ts';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const VERSION_NAME = /^(0|[1-9][0-9]{0,15})$/;
@@ -39,8 +41,8 @@ export interface LoadedModelVersion {
   config: ModelConfig;
   /** The version folder (the repository root for a bare ONNX file). */
   dir: string;
-  /** Absolute paths of the ONNX files, in run order: one file, or an ensemble's steps. */
-  files: string[];
+  /** The ONNX files in run order (one, or an ensemble's steps): their paths and the bytes read and verified once. */
+  files: OnnxFile[];
   /** True when a MANIFEST.json bound every file of the version folder. */
   bound: boolean;
   warnings: string[];
@@ -49,10 +51,27 @@ export interface LoadedModelVersion {
 
 const isOnnx = (name: string) => name.endsWith('.onnx') && !name.startsWith('.');
 
-async function isDirectory(parent: string, e: Dirent): Promise<boolean> {
+/**
+ * A folder entry, or a symlink to a folder inside the repository. A link that leads outside is
+ * refused with a warning: the repository is the boundary of what the server may read.
+ */
+async function isDirectory(parent: string, e: Dirent, repository: Repository, warnings: ScanWarning[]): Promise<boolean> {
   if (e.isDirectory()) return true;
   if (!e.isSymbolicLink()) return false;
-  return (await stat(path.join(parent, e.name)).catch(() => undefined))?.isDirectory() ?? false;
+  const linked = path.join(parent, e.name);
+  const target = await realpath(linked).catch(() => undefined);
+  if (target === undefined || !(await stat(target).catch(() => undefined))?.isDirectory()) return false;
+  if (target !== repository.real && !target.startsWith(`${repository.real}${path.sep}`)) {
+    warnings.push({ model: e.name, message: `${linked} is a symlink to ${target}, outside the repository; skipped` });
+    return false;
+  }
+  return true;
+}
+
+interface Repository {
+  root: string;
+  /** The root with every symlink resolved: what links must stay inside. */
+  real: string;
 }
 
 /** How a version folder is configured, or why it cannot be served. */
@@ -64,12 +83,12 @@ async function describeVersion(dir: string): Promise<{ auto: boolean } | { probl
   return { problem: `${dir} has no ${CONFIG_FILE} and ${onnx.length} ONNX files; add a ${CONFIG_FILE} naming model_file or steps` };
 }
 
-async function scanModelFolder(root: string, name: string, warnings: ScanWarning[]): Promise<RepositoryEntry | undefined> {
-  const modelDir = path.join(root, name);
+async function scanModelFolder(repository: Repository, name: string, warnings: ScanWarning[]): Promise<RepositoryEntry | undefined> {
+  const modelDir = path.join(repository.root, name);
   const versions: string[] = [];
   const autoConfigured: string[] = [];
   for (const e of await readdir(modelDir, { withFileTypes: true })) {
-    if (!VERSION_NAME.test(e.name) || !(await isDirectory(modelDir, e))) continue; // Triton ignores other entries too
+    if (!VERSION_NAME.test(e.name) || !(await isDirectory(modelDir, e, repository, warnings))) continue; // Triton ignores other entries too
     const d = await describeVersion(path.join(modelDir, e.name));
     if ('problem' in d) {
       warnings.push({ model: name, version: e.name, message: d.problem });
@@ -91,8 +110,10 @@ async function scanModelFolder(root: string, name: string, warnings: ScanWarning
 /** Lists the models and versions under `root`, with warnings for entries that look like models but cannot be served. */
 export async function scanRepositoryDetailed(root: string): Promise<{ models: RepositoryEntry[]; warnings: string[] }> {
   let entries: Dirent[];
+  let repository: Repository;
   try {
     entries = await readdir(root, { withFileTypes: true });
+    repository = { root, real: await realpath(root) };
   } catch (err) {
     throw new ServeError('SB_ERR_CONFIG', `model repository ${root} cannot be read (${(err as Error).message}); run \`npm run models\` or pass --models DIR`);
   }
@@ -101,12 +122,12 @@ export async function scanRepositoryDetailed(root: string): Promise<{ models: Re
   const bare: string[] = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (e.name.startsWith('.')) continue;
-    if (await isDirectory(root, e)) {
+    if (await isDirectory(root, e, repository, warnings)) {
       if (!isSafeName(e.name)) {
         warnings.push({ model: e.name, message: `${path.join(root, e.name)}: '${e.name}' is not a valid model name (letters, digits, '_', '-', '.'); skipped` });
         continue;
       }
-      const entry = await scanModelFolder(root, e.name, warnings);
+      const entry = await scanModelFolder(repository, e.name, warnings);
       if (entry) folders.set(e.name, entry);
     } else if (e.isFile() && isOnnx(e.name)) {
       const name = e.name.slice(0, -'.onnx'.length);
@@ -130,34 +151,24 @@ export async function scanRepository(root: string): Promise<RepositoryEntry[]> {
   return (await scanRepositoryDetailed(root)).models;
 }
 
-/** Opens an ONNX file only to read its inputs and outputs; SB_ERR_MODEL_LOAD names a file that does not parse. */
-export async function readOnnxIo(file: string): Promise<ModelIoMeta> {
-  let session: ort.InferenceSession;
-  try {
-    // No optimisation and one thread: this session only answers questions about the graph.
-    session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1, interOpNumThreads: 1 });
-  } catch (err) {
-    throw new ServeError('SB_ERR_MODEL_LOAD', `${file}: onnxruntime cannot load it (${(err as Error).message.trim()})`);
-  }
-  try {
-    const toMeta = (m: ort.InferenceSession.ValueMetadata): OrtIoMeta =>
-      m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] };
-    return { inputs: session.inputMetadata.map(toMeta), outputs: session.outputMetadata.map(toMeta) };
-  } finally {
-    await session.release();
+/** A model's files live in its folder: a link could lead anywhere on the machine. */
+async function refuseSymlink(file: string): Promise<void> {
+  const stats = await lstat(file).catch(() => undefined);
+  if (stats?.isSymbolicLink()) {
+    throw new ServeError('SB_ERR_CONFIG', `${file} is a symlink; a model's files must be in its own folder (copy the file in instead)`);
   }
 }
 
-async function readPartialConfig(dir: string): Promise<PartialModelConfig | undefined> {
+/** config.json's bytes, read once: they are both hashed against the manifest and parsed. */
+async function readConfigBytes(dir: string): Promise<Buffer | undefined> {
   const file = path.join(dir, CONFIG_FILE);
-  let text: string;
+  await refuseSymlink(file);
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ServeError('SB_ERR_CONFIG', `${file} cannot be read (${(err as Error).message})`);
   }
-  return parseConfigJson(text, file);
 }
 
 /** The ONNX files a config names (or the folder's single one), each checked to exist in `dir`. */
@@ -218,21 +229,51 @@ export async function loadModelVersion(root: string, name: string, version?: str
   if (entry.kind === 'bare') {
     const file = path.resolve(root, `${name}.onnx`);
     warnings.push(`${file} is a bare ONNX file: nothing binds it to a config; move it to ${path.join(root, name, '1')}/ and run \`servebench pack\``);
-    const metadata = [await readOnnxIo(file)];
-    const { config, notes } = withSource(file, () => completeModelConfig({ name, version: chosen, metadata, onnxFiles: [path.basename(file)] }));
-    return { config, dir: root, files: [file], bound: false, warnings, notes };
+    const [inspected] = await readOnnxFiles([file], undefined);
+    const { config, notes } = withSource(file, () => completeModelConfig({ name, version: chosen, metadata: [inspected.io], onnxFiles: [path.basename(file)] }));
+    return { config, dir: root, files: [inspected.file], bound: false, warnings, notes };
   }
 
   const dir = path.join(root, name, chosen);
-  // The manifest first: nothing from the folder is trusted before its bytes are known to belong together.
-  const { bound } = await verifyManifest(dir);
-  if (!bound) warnings.push(`${dir} has no MANIFEST.json: nothing binds its files together; run \`servebench pack ${dir}\``);
-  const partial = await readPartialConfig(dir);
+  const manifest = await readManifest(dir);
+  if (!manifest) warnings.push(`${dir} has no MANIFEST.json: nothing binds its files together; run \`servebench pack ${dir}\``);
+  // What is checked is what is used: config.json and the ONNX files are read once, hashed, and
+  // only bytes that match the manifest are parsed and handed to the workers.
+  const configBytes = await readConfigBytes(dir);
+  const known = new Map<string, string>();
+  if (configBytes) known.set(CONFIG_FILE, createHash('sha256').update(configBytes).digest('hex'));
+  if (manifest && manifest.files[CONFIG_FILE] && known.get(CONFIG_FILE) !== manifest.files[CONFIG_FILE].sha256) {
+    await checkManifest(dir, manifest, known);
+  }
+  const partial = configBytes ? parseConfigJson(configBytes.toString('utf8'), path.join(dir, CONFIG_FILE)) : undefined;
   const onnxFiles = await onnxFilesFor(dir, partial);
-  const files = onnxFiles.map((f) => path.resolve(dir, f));
-  const metadata: ModelIoMeta[] = [];
-  for (const file of files) metadata.push(await readOnnxIo(file));
+  const inspected = await readOnnxFiles(onnxFiles.map((f) => path.resolve(dir, f)), manifest, known);
+  if (manifest) await checkManifest(dir, manifest, known);
+  const metadata = inspected.map((f) => f.io);
   const { config, notes } = withSource(path.join(dir, CONFIG_FILE), () => completeModelConfig({ name, version: chosen, partial, metadata, onnxFiles }));
   if (!partial) notes.unshift(`${dir} has no ${CONFIG_FILE}: configured from ${onnxFiles[0]}`);
-  return { config, dir, files, bound, warnings, notes };
+  return { config, dir, files: inspected.map((f) => f.file), bound: manifest !== undefined, warnings, notes };
+}
+
+/**
+ * Reads each ONNX file once in a thread of its own. With a manifest, a file whose bytes do not
+ * match is never parsed: its hash goes into `known` and checkManifest reports it with the rest.
+ */
+async function readOnnxFiles(
+  files: string[],
+  manifest: Manifest | undefined,
+  known: Map<string, string> = new Map(),
+): Promise<{ file: OnnxFile; io: ModelIoMeta }[]> {
+  // A file the manifest does not list is never parsed either: 'unlisted' matches no hash.
+  const expected = (file: string) => (manifest ? (manifest.files[path.basename(file)]?.sha256 ?? 'unlisted') : undefined);
+  for (const file of files) await refuseSymlink(file);
+  const inspected = await inspectModelFiles(files.map((file) => ({ path: file, expectedSha256: expected(file) })));
+  const usable: { file: OnnxFile; io: ModelIoMeta }[] = [];
+  for (const result of inspected) {
+    if ('problem' in result) throw new ServeError('SB_ERR_MODEL_LOAD', `${result.path}: ${result.problem}`);
+    known.set(path.basename(result.path), result.sha256);
+    if ('io' in result) usable.push({ file: { path: result.path, model: result.model }, io: result.io });
+  }
+  // Fewer than asked only on a hash mismatch, which the manifest check that follows reports.
+  return usable;
 }

@@ -4,10 +4,7 @@
 // transferred ArrayBuffers, with no copy and no serialisation; a thread starts in a fraction of a
 // process's time; and a worker that throws or exits is isolated and replaced without touching the
 // others. The accepted trade-off: a native crash inside onnxruntime takes the whole process down.
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 // Pins onnxruntime's native addon in the main thread. Without it, once every worker that loaded
 // it has exited (all replaced, or a pool stopped), the next worker fails with "Module did not
 // self-register": Node drops the addon, but the library stays mapped and never registers again.
@@ -15,12 +12,13 @@ import 'onnxruntime-node';
 import type { Tensor } from '../codec/tensor.ts';
 import { serveError, type ServeError } from '../errors.ts';
 import type { SchedulerObserver } from '../inference.ts';
-import type { PoolMessage, RunMessage, WorkerInit, WorkerMessage } from './worker.ts';
+import { startWorker } from './startWorker.ts';
+import type { OnnxFile, PoolMessage, RunMessage, WorkerInit, WorkerMessage } from './worker.ts';
 
 export interface PoolOptions {
   modelName: string;
-  /** Absolute ONNX paths: one, or the ensemble's steps in order. */
-  files: string[];
+  /** One file, or the ensemble's steps in order. */
+  files: OnnxFile[];
   workers: number;
   intraOpThreads: number;
   /** Let intra-op threads spin-wait between jobs (ONNX Runtime's default); off when absent. */
@@ -31,8 +29,12 @@ export interface PoolOptions {
   onIdle?: () => void;
   /** No instance is left and a replacement failed to load: queued work cannot run. */
   onUnavailable?: (err: ServeError) => void;
-  /** Wait before trying again to start a replacement that failed to load. */
+  /** First wait before trying again to start a replacement that failed to load; doubled after each failure. */
   restartDelayMs?: number;
+  /** Longest wait between two tries. */
+  maxRestartDelayMs?: number;
+  /** Fault injection: the instance about to start fails its load. */
+  failLoad?: () => boolean;
 }
 
 export type BatchJob = Omit<RunMessage, 'type'>;
@@ -63,33 +65,13 @@ interface Instance {
   running?: { job: BatchJob; resolve: (out: BatchOutput) => void; reject: (err: Error) => void };
 }
 
-const WORKER_URL = new URL(`./worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-
-/**
- * Start the instance's thread. A .ts entry (everything runs through tsx) needs tsx's loader inside
- * the thread, and on Node 20 `execArgv: ['--import', 'tsx']` does not give it: tsx registers its
- * hooks in the main thread only there (privatenumber/tsx#354). So a two-line bootstrap registers
- * tsx's ESM API in the thread, then imports the entry.
- */
-function startWorker(workerData: WorkerInit): Worker {
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { workerData });
-  const bootstrap = `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
-/** tsx's ESM API, resolved from this file so the server can start from any directory. */
-function tsxApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = require(pkgPath) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api'].import.default)).href;
-}
-
 export class WorkerPool {
   private readonly instances = new Map<number, Instance>();
   private nextId = 0;
   private stopping = false;
   private readonly restartTimers = new Set<NodeJS.Timeout>();
+  /** Replacements that failed to load in a row: sets the back-off. */
+  private failedRestarts = 0;
 
   constructor(private readonly opts: PoolOptions) {}
 
@@ -170,8 +152,9 @@ export class WorkerPool {
       intraOpThreads: this.opts.intraOpThreads,
       intraOpSpinning: this.opts.intraOpSpinning ?? false,
       executionProvider: this.opts.executionProvider,
+      failLoad: this.opts.failLoad?.() ?? false,
     };
-    const worker = startWorker(init);
+    const worker = startWorker('worker', init);
     let settleReady!: (err?: Error) => void;
     const ready = new Promise<void>((resolve, reject) => {
       settleReady = (err) => (err ? reject(err) : resolve());
@@ -221,7 +204,7 @@ export class WorkerPool {
     inst.state = 'dead';
     this.instances.delete(inst.id);
     const reason = inst.lastError ? `${inst.lastError.message}` : `exited with code ${code}`;
-    settleReady(serveError('SB_ERR_MODEL_LOAD', `model '${this.opts.modelName}': worker ${inst.id} ${reason} while loading ${this.opts.files.join(', ')}`));
+    settleReady(serveError('SB_ERR_MODEL_LOAD', `model '${this.opts.modelName}': worker ${inst.id} ${reason} while loading ${this.opts.files.map((f) => f.path).join(', ')}`));
 
     const running = inst.running;
     inst.running = undefined;
@@ -242,16 +225,28 @@ export class WorkerPool {
 
   private replace(): void {
     const replacement = this.spawn();
-    replacement.ready.catch((err: Error) => {
-      if (this.stopping) return;
-      this.opts.observer?.onWorkerExit?.({ workerId: replacement.id, code: null, reason: `replacement failed: ${err.message}` });
-      if (this.liveWorkers() === 0) this.opts.onUnavailable?.(err as ServeError);
-      const timer = setTimeout(() => {
-        this.restartTimers.delete(timer);
-        if (!this.stopping) this.replace();
-      }, this.opts.restartDelayMs ?? 1000);
-      timer.unref();
-      this.restartTimers.add(timer);
-    });
+    replacement.ready.then(
+      () => {
+        this.failedRestarts = 0;
+      },
+      (err: Error) => {
+        if (this.stopping) return;
+        this.failedRestarts += 1;
+        // Exponential back-off: a file that cannot load is not retried every second forever.
+        const delayMs = Math.min((this.opts.restartDelayMs ?? 1000) * 2 ** (this.failedRestarts - 1), this.opts.maxRestartDelayMs ?? 30_000);
+        this.opts.observer?.onWorkerExit?.({ workerId: replacement.id, code: null, reason: `replacement failed (${this.failedRestarts} in a row; next try in ${delayMs} ms): ${err.message}` });
+        if (this.liveWorkers() === 0) this.opts.onUnavailable?.(err as ServeError);
+        this.retryLater(delayMs);
+      },
+    );
+  }
+
+  private retryLater(delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      if (!this.stopping) this.replace();
+    }, delayMs);
+    timer.unref();
+    this.restartTimers.add(timer);
   }
 }

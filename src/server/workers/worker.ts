@@ -6,14 +6,23 @@ import ort from 'onnxruntime-node';
 import { prepareTransfer } from '../batchTensors.ts';
 import { DATATYPE_INFO, datatypeFromOrt, type Tensor } from '../codec/tensor.ts';
 
+/** One ONNX file of a model: where it came from (for messages) and its verified bytes. */
+export interface OnnxFile {
+  path: string;
+  /** Shared by every instance of the model, replacements included: never read from disk again. */
+  model: SharedArrayBuffer;
+}
+
 /** `workerData` of an instance. */
 export interface WorkerInit {
   workerId: number;
-  /** Absolute ONNX paths: one, or the ensemble's steps in order. */
-  files: string[];
+  /** One file, or the ensemble's steps in order. */
+  files: OnnxFile[];
   intraOpThreads: number;
   intraOpSpinning: boolean;
   executionProvider: 'cpu' | 'cuda';
+  /** Fault injection: report a load failure instead of loading. */
+  failLoad: boolean;
 }
 
 /** Pool -> worker. */
@@ -51,11 +60,14 @@ const CUDA_HELP =
   "or set execution_provider to 'cpu'";
 
 async function loadSessions(init: WorkerInit): Promise<ort.InferenceSession[]> {
+  if (init.failLoad) throw Object.assign(new Error('injected load failure (fault)'), { file: init.files[0]?.path });
   const sessions: ort.InferenceSession[] = [];
   for (const file of init.files) {
     try {
+      // onnxruntime refuses a view of shared memory: this thread takes its own copy of the bytes.
+      const bytes = new Uint8Array(file.model).slice();
       sessions.push(
-        await ort.InferenceSession.create(file, {
+        await ort.InferenceSession.create(bytes, {
           intraOpNumThreads: init.intraOpThreads,
           // Steps run one after another inside a worker; parallelism comes from more workers.
           interOpNumThreads: 1,
@@ -69,7 +81,7 @@ async function loadSessions(init: WorkerInit): Promise<ort.InferenceSession[]> {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const message = init.executionProvider === 'cuda' ? `${CUDA_HELP} (${reason})` : reason;
-      throw Object.assign(new Error(message), { file });
+      throw Object.assign(new Error(message), { file: file.path });
     }
   }
   return sessions;
@@ -118,7 +130,7 @@ async function main(port: NonNullable<typeof parentPort>, init: WorkerInit): Pro
     sessions = await loadSessions(init);
   } catch (err) {
     const e = err as Error & { file?: string };
-    port.postMessage({ type: 'loadError', file: e.file ?? init.files.join(', '), message: e.message } satisfies WorkerMessage);
+    port.postMessage({ type: 'loadError', file: e.file ?? init.files.map((f) => f.path).join(', '), message: e.message } satisfies WorkerMessage);
     return;
   }
   port.postMessage({ type: 'ready' } satisfies WorkerMessage);

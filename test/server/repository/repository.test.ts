@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,13 +94,13 @@ describe('loadModelVersion', () => {
     expect(loaded.config).toEqual(written);
     expect(loaded.dir).toBe(path.join(MODELS, name, '1'));
     const fileNames = (written.steps ?? [{ model_file: written.model_file! }]).map((s) => path.join(MODELS, name, '1', s.model_file));
-    expect(loaded.files).toEqual(fileNames);
+    expect(loaded.files.map((f) => f.path)).toEqual(fileNames);
   });
 
   it.each(['mlp', 'cnn', 'pipeline'])("%s's config matches what onnxruntime reports", async (name) => {
     const { config, files } = await loadModelVersion(MODELS, name);
-    const first = await ort.InferenceSession.create(files[0]);
-    const last = await ort.InferenceSession.create(files[files.length - 1]);
+    const first = await ort.InferenceSession.create(files[0].path);
+    const last = await ort.InferenceSession.create(files[files.length - 1].path);
     try {
       const expectSpec = (spec: ModelConfig['input'][number], meta: ort.InferenceSession.ValueMetadata) => {
         if (!meta.isTensor) throw new Error(`${meta.name} is not a tensor`);
@@ -131,7 +131,7 @@ describe('loadModelVersion', () => {
       output: [{ name: 'scores', datatype: 'FP32', dims: [3] }],
     });
     expect(loaded.bound).toBe(false);
-    expect(loaded.files).toEqual([path.join(root, 'dropped.onnx')]);
+    expect(loaded.files.map((f) => f.path)).toEqual([path.join(root, 'dropped.onnx')]);
     expect(loaded.warnings[0]).toMatch(/bare ONNX file: nothing binds it/);
   });
 
@@ -220,5 +220,69 @@ describe('loadModelVersion', () => {
     await writeFile(path.join(dir, 'config.json'), JSON.stringify({ model_file: 'other.onnx' }));
     const missing = await errorOf(loadModelVersion(root, 'strict'));
     expect(missing.message).toMatch(/model_file: 'other\.onnx' is not in .*strict\/1 \(files: /);
+  });
+
+  describe('symlinks', () => {
+    let outside: string;
+    beforeAll(async () => {
+      outside = await mkdtemp(path.join(os.tmpdir(), 'sb-outside-'));
+      await mkdir(path.join(outside, 'elsewhere', '1'), { recursive: true });
+      await writeFile(path.join(outside, 'elsewhere', '1', 'model.onnx'), tiny('batch'));
+    });
+    afterAll(async () => {
+      await rm(outside, { recursive: true, force: true });
+    });
+
+    it('skips a model folder linked from outside the repository, saying so, and serves one linked from inside', async () => {
+      await symlink(path.join(outside, 'elsewhere'), path.join(root, 'linked-out'));
+      await symlink(path.join(root, 'auto'), path.join(root, 'linked-in'));
+      try {
+        const { models, warnings } = await scanRepositoryDetailed(root);
+        expect(models.map((m) => m.name)).not.toContain('linked-out');
+        expect(models.map((m) => m.name)).toContain('linked-in');
+        expect(warnings).toContainEqual(expect.stringMatching(/linked-out is a symlink to .*elsewhere, outside the repository; skipped/));
+        expect((await errorOf(loadModelVersion(root, 'linked-out'))).code).toBe('SB_ERR_MODEL_NOT_FOUND');
+      } finally {
+        await rm(path.join(root, 'linked-out'));
+        await rm(path.join(root, 'linked-in'));
+      }
+    });
+
+    it('refuses a version folder linked from outside the repository', async () => {
+      await mkdir(path.join(root, 'versionlink'));
+      await symlink(path.join(outside, 'elsewhere', '1'), path.join(root, 'versionlink', '1'));
+      try {
+        const { models, warnings } = await scanRepositoryDetailed(root);
+        expect(models.map((m) => m.name)).not.toContain('versionlink');
+        expect(warnings).toContainEqual(expect.stringMatching(/versionlink\/1 is a symlink to .*outside the repository; skipped/));
+      } finally {
+        await rm(path.join(root, 'versionlink'), { recursive: true });
+      }
+    });
+
+    it('refuses an ONNX file that is a symlink, naming it', async () => {
+      const dir = path.join(root, 'filelink', '1');
+      await mkdir(dir, { recursive: true });
+      await symlink(path.join(outside, 'elsewhere', '1', 'model.onnx'), path.join(dir, 'model.onnx'));
+      try {
+        const err = await errorOf(loadModelVersion(root, 'filelink'));
+        expect(err.code).toBe('SB_ERR_CONFIG');
+        expect(err.message).toBe(`${path.join(dir, 'model.onnx')} is a symlink; a model's files must be in its own folder (copy the file in instead)`);
+      } finally {
+        await rm(path.join(root, 'filelink'), { recursive: true });
+      }
+    });
+  });
+
+  it('never parses an ONNX file whose bytes differ from the manifest: the manifest error names it', async () => {
+    const dir = path.join(root, 'tampered', '1');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'model.onnx'), tiny('batch'));
+    await packModelVersion(dir);
+    // Bytes onnxruntime cannot parse: a parse before the check would fail as SB_ERR_MODEL_LOAD instead.
+    await writeFile(path.join(dir, 'model.onnx'), 'tampered bytes');
+    const err = await errorOf(loadModelVersion(root, 'tampered'));
+    expect(err.code).toBe('SB_ERR_MANIFEST');
+    expect(err.message).toMatch(/model\.onnx: sha256 mismatch/);
   });
 });

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool, type PoolOptions } from '../../../src/server/workers/pool.ts';
+import { onnxFile } from '../../helpers/onnxFile.ts';
 import { buildTinyModels, outcome, type TinyModels } from './fixtures.ts';
 
 let models: TinyModels;
@@ -16,7 +17,7 @@ afterEach(async () => {
 });
 
 function pool(overrides: Partial<PoolOptions> = {}): WorkerPool {
-  const p = new WorkerPool({ modelName: 'relu', files: [models.relu], workers: 1, intraOpThreads: 1, executionProvider: 'cpu', ...overrides });
+  const p = new WorkerPool({ modelName: 'relu', files: [onnxFile(models.relu)], workers: 1, intraOpThreads: 1, executionProvider: 'cpu', ...overrides });
   pools.push(p);
   return p;
 }
@@ -48,7 +49,7 @@ describe('WorkerPool', () => {
   it('fails start with SB_ERR_MODEL_LOAD naming the file that did not load', async () => {
     const bad = join(models.dir, 'garbage.onnx');
     writeFileSync(bad, 'not an onnx model');
-    const p = pool({ files: [models.relu, bad], workers: 2 });
+    const p = pool({ files: [onnxFile(models.relu), onnxFile(bad)], workers: 2 });
     const result = await outcome(p.start());
     expect(result).toMatchObject({ ok: false, code: 'SB_ERR_MODEL_LOAD' });
     expect(!result.ok && result.message).toContain(bad);

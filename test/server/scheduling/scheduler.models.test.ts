@@ -8,6 +8,7 @@ import type { InferRequest } from '../../../src/server/inference.ts';
 import type { ModelConfig } from '../../../src/server/repository/modelConfig.ts';
 import { ModelScheduler } from '../../../src/server/scheduler.ts';
 import { expectClose, runDirect, seededBytes, seededFloats } from '../../helpers/tensors.ts';
+import { onnxFile } from '../../helpers/onnxFile.ts';
 import { MODELS_DIR, settings } from './fixtures.ts';
 
 const present = ['mlp', 'pipeline'].every((m) => existsSync(join(MODELS_DIR, m, '1', 'config.json')));
@@ -31,7 +32,7 @@ describe.skipIf(!present)('ModelScheduler with the generated models', () => {
     const scheduler = new ModelScheduler({
       modelName: 'mlp',
       config,
-      files,
+      files: files.map(onnxFile),
       settings: settings({ max_batch_size: 16, max_batch_delay_us: 2000 }),
       observer: { onBatch: (b) => batches.push(b.size) },
     });
@@ -70,7 +71,7 @@ describe.skipIf(!present)('ModelScheduler with the generated models', () => {
     const scheduler = new ModelScheduler({
       modelName: 'pipeline',
       config,
-      files,
+      files: files.map(onnxFile),
       settings: settings({ max_batch_size: 8, max_batch_delay_us: 5000 }),
     });
     schedulers.push(scheduler);

@@ -1,10 +1,11 @@
 // The scheduler's queueing, batching, overload, fault and shutdown behaviour on tiny built models.
-import { copyFileSync, renameSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServingSettings } from '../../../src/server/inference.ts';
 import type { ModelConfig } from '../../../src/server/repository/modelConfig.ts';
 import { ModelScheduler, type SchedulerOptions } from '../../../src/server/scheduler.ts';
+import { onnxFile } from '../../helpers/onnxFile.ts';
 import { buildTinyModels, fp32Config, fp32Request, outcome, settings, type TinyModels } from './fixtures.ts';
 
 let models: TinyModels;
@@ -24,7 +25,7 @@ async function started(
   overrides: Partial<ServingSettings>,
   extra: Partial<SchedulerOptions> = {},
 ): Promise<ModelScheduler> {
-  const s = new ModelScheduler({ modelName: config.name, config, files: [file], settings: settings(overrides), ...extra });
+  const s = new ModelScheduler({ modelName: config.name, config, files: [onnxFile(file)], settings: settings(overrides), ...extra });
   schedulers.push(s);
   await s.start();
   return s;
@@ -181,39 +182,63 @@ describe('ModelScheduler faults', () => {
 });
 
 describe('ModelScheduler without workers', () => {
-  it('fails queued requests fast when a replacement cannot load, and recovers once it can', async () => {
-    const file = join(models.dir, 'vanishing.onnx');
-    copyFileSync(models.relu, file);
+  it('fails queued requests fast and is not ready while replacements fail to load, backing off, and recovers once one loads', async () => {
     const exits: string[] = [];
     let crashes = 1;
+    let failingLoads = 0;
     const s = new ModelScheduler({
-      modelName: 'vanishing',
-      config: fp32Config('vanishing', [4]),
-      files: [file],
+      modelName: 'failing',
+      config: fp32Config('failing', [4]),
+      files: [onnxFile(models.relu)],
       settings: settings({ max_batch_size: 1 }),
-      faults: { shouldCrashWorker: () => crashes-- > 0 },
+      faults: { shouldCrashWorker: () => crashes-- > 0, shouldFailLoad: () => failingLoads-- > 0 },
       observer: {
         onWorkerExit: (e) => {
           exits.push(e.reason);
-          // The first exit is the crash: take the file away before the replacement loads it.
-          if (exits.length === 1) renameSync(file, `${file}.away`);
+          // The first exit is the crash: the next two replacements fail to load.
+          if (exits.length === 1) failingLoads = 2;
         },
       },
     });
     schedulers.push(s);
     await s.start();
+    expect(s.ready()).toBe(true);
     const crashed = outcome(s.infer(fp32Request('c', 'x', [1, 4], pattern(0, 1, 4))));
     const queued = outcome(s.infer(fp32Request('q', 'x', [1, 4], pattern(1, 1, 4))));
     expect(await crashed).toMatchObject({ ok: false, code: 'SB_ERR_WORKER_FAILED' });
     const q = await queued;
     expect(q).toMatchObject({ ok: false, code: 'SB_ERR_WORKER_FAILED' });
-    expect(!q.ok && q.message).toMatch(/no running worker.*vanishing\.onnx/);
-    expect(exits[1]).toMatch(/^replacement failed/);
+    expect(!q.ok && q.message).toMatch(/no running worker.*injected load failure/);
+    expect(s.ready()).toBe(false);
     expect(await outcome(s.infer(fp32Request('n', 'x', [1, 4], pattern(2, 1, 4))))).toMatchObject({ ok: false, code: 'SB_ERR_WORKER_FAILED' });
-    // The pool keeps trying; with the file back, a replacement starts and requests succeed again.
-    renameSync(`${file}.away`, file);
-    await vi.waitFor(() => expect(s.liveWorkers()).toBe(1), { timeout: 10_000, interval: 100 });
+    // The pool keeps trying, each wait twice the one before; the third replacement loads.
+    await vi.waitFor(() => expect(s.liveWorkers()).toBe(1), { timeout: 20_000, interval: 100 });
+    expect(exits.slice(1)).toEqual([
+      expect.stringMatching(/^replacement failed \(1 in a row; next try in 1000 ms\)/),
+      expect.stringMatching(/^replacement failed \(2 in a row; next try in 2000 ms\)/),
+    ]);
+    expect(s.ready()).toBe(true);
     const ok = await s.infer(fp32Request('back', 'x', [1, 4], pattern(3, 1, 4)));
+    expect([...ok.outputs[0].data]).toEqual(relu([...pattern(3, 1, 4)]));
+  });
+
+  it('a replacement runs the bytes verified at load, not what is on disk now', async () => {
+    const file = join(models.dir, 'swapped.onnx');
+    copyFileSync(models.relu, file);
+    let crashes = 1;
+    const s = new ModelScheduler({
+      modelName: 'swapped',
+      config: fp32Config('swapped', [4]),
+      files: [onnxFile(file)],
+      settings: settings({ max_batch_size: 1 }),
+      faults: { shouldCrashWorker: () => crashes-- > 0 },
+    });
+    schedulers.push(s);
+    await s.start();
+    writeFileSync(file, 'not the model that was verified');
+    expect(await outcome(s.infer(fp32Request('c', 'x', [1, 4], pattern(0, 1, 4))))).toMatchObject({ ok: false, code: 'SB_ERR_WORKER_FAILED' });
+    await vi.waitFor(() => expect(s.liveWorkers()).toBe(1), { timeout: 10_000, interval: 50 });
+    const ok = await s.infer(fp32Request('after', 'x', [1, 4], pattern(3, 1, 4)));
     expect([...ok.outputs[0].data]).toEqual(relu([...pattern(3, 1, 4)]));
   });
 });
@@ -245,12 +270,13 @@ describe('ModelScheduler lifecycle', () => {
     await expect(s.drain()).resolves.toBeUndefined();
   });
 
-  it('start rejects with SB_ERR_MODEL_LOAD naming the missing file', async () => {
-    const missing = `${models.dir}/missing.onnx`;
-    const s = new ModelScheduler({ modelName: 'gone', config: fp32Config('gone', [4]), files: [missing], settings: settings() });
+  it('start rejects with SB_ERR_MODEL_LOAD naming the file whose bytes do not load', async () => {
+    const garbage = `${models.dir}/garbage.onnx`;
+    writeFileSync(garbage, 'not an onnx model');
+    const s = new ModelScheduler({ modelName: 'gone', config: fp32Config('gone', [4]), files: [onnxFile(garbage)], settings: settings() });
     schedulers.push(s);
     const result = await outcome(s.start());
     expect(result).toMatchObject({ ok: false, code: 'SB_ERR_MODEL_LOAD' });
-    expect(!result.ok && result.message).toContain(missing);
+    expect(!result.ok && result.message).toContain(garbage);
   });
 });
