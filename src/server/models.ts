@@ -86,6 +86,7 @@ export class ModelRegistry {
     return this.serialized(name, async () => {
       this.refuseWhenClosing(name);
       const { root, resolved, logger } = this.opts;
+      logger.info({ model: name }, 'loading model');
       const version = await loadModelVersion(root, name);
       for (const warning of version.warnings) logger.warn({ model: name, version: version.config.version }, warning);
       for (const note of version.notes) logger.info({ model: name, version: version.config.version }, note);

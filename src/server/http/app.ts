@@ -23,7 +23,8 @@ export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : `r${(++requestCounter).toString(36)}`;
     },
-    return503OnClosing: true,
+    // Draining is set before the app closes, so the onRequest hook answers late requests in the project's shape.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // Node closes a connection whose headers have not all come within the deadline (its own 408);
     // deadlines are checked every second (Node's default is 30 s). The body's deadline is bodyReader's.
