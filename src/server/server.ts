@@ -18,7 +18,7 @@ export interface RunningServer {
   port: number;
   config: ServerConfig;
   registry: ModelRegistry;
-  /** Drains (completes accepted requests, up to the drain deadline) and closes. Resolves true when nothing was abandoned. */
+  /** Drains (completes accepted requests, up to the drain deadline) and closes. Resolves true when no accepted request was abandoned. */
   shutdown(reason: string): Promise<boolean>;
 }
 
@@ -98,13 +98,17 @@ export async function startServer(resolved: ResolvedConfig, options: StartOption
     shuttingDown ??= (async () => {
       draining = true;
       logger.info({ reason, drainTimeoutMs: config.drainTimeoutMs }, 'draining: readiness is false, new requests get 503');
-      const drained = await inflight.whenIdle(config.drainTimeoutMs);
-      if (!drained) logger.error({ inflight: inflight.count }, 'drain deadline passed with requests still in flight');
+      const outcome = await inflight.whenIdle(config.drainTimeoutMs);
+      // Clean unless accepted work was abandoned: a body that never came was never accepted.
+      const drained = outcome.abandoned === 0;
+      if (!outcome.idle) {
+        logger[drained ? 'warn' : 'error'](outcome, 'drain deadline passed: accepted requests unanswered (abandoned) and bodies still arriving (receiving) are cut');
+      }
       await registry.drainAndStop();
       const closed = app.close();
       // Past the deadline what is left (a stalled body, a client that never reads) is cut: the
       // close would otherwise wait for it.
-      if (!drained) app.server.closeAllConnections();
+      if (!outcome.idle) app.server.closeAllConnections();
       await closed;
       logger.info({ drained }, 'server stopped');
       logger.flush();

@@ -53,6 +53,10 @@ export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
     }
   });
 
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config.protocol) ctx.inflight.admit(request);
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const protocol = request.routeOptions.config.protocol;
     if (!protocol) return;

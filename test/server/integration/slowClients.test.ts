@@ -64,18 +64,34 @@ describe('slow clients', { timeout: 60_000 }, () => {
   });
 });
 
-describe('a stalled client during a drain', { timeout: 60_000 }, () => {
-  it('is cut at the drain deadline: the process exits 1 (the drain was not clean) and closes its connection', async () => {
+describe('the exit code of a drain', { timeout: 60_000 }, () => {
+  it('is 0 when only a stalled body was cut at the deadline (it was never accepted work), and its connection is closed', async () => {
     const child = await spawnServer(['--load-models', 'mlp', '--drain-timeout-ms', '1500', '--body-timeout-ms', '600000']);
     try {
       const { closed } = rawRequest(child.url, head(body.length));
       await expect.poll(async () => metricValue(await scrape(child.url), 'servebench_inflight_requests'), { timeout: 10_000 }).toBe(1);
       const signalledAt = performance.now();
       child.child.kill('SIGTERM');
-      expect((await child.exited).code).toBe(1);
+      expect((await child.exited).code).toBe(0);
       await closed;
       // Well before the body's own deadline (10 minutes): the drain's cut it.
       expect(performance.now() - signalledAt).toBeLessThan(30_000);
+    } finally {
+      await child.kill();
+    }
+  });
+
+  it('is 1 when an accepted request was still unanswered at the deadline', async () => {
+    const child = await spawnServer(['--load-models', 'mlp', '--drain-timeout-ms', '1000', '--fault-latency-ms', '20000']);
+    try {
+      const answer = fetch(`${child.url}/v2/models/mlp/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+        (res) => res.status,
+        () => 'cut',
+      );
+      await expect.poll(async () => metricValue(await scrape(child.url), 'servebench_inflight_requests'), { timeout: 10_000 }).toBe(1);
+      child.child.kill('SIGTERM');
+      expect((await child.exited).code).toBe(1);
+      expect(await answer).toBe('cut');
     } finally {
       await child.kill();
     }
