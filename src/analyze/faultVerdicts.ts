@@ -42,7 +42,12 @@ const AFTER_SIGNAL_ACCEPTABLE = new Set(['status_503', 'refused', 'reset', 'ok',
 const NOT_ACCEPTED = new Set(['status_503', 'refused', 'dropped']);
 
 /** shutdown: nothing accepted before the signal was lost, nothing hung, the process exited 0 within its deadline. */
-export function shutdownVerdict(tally: ShutdownTally, exit: { code: number | null; afterSignalMs: number | null }, drainDeadlineMs: number): Verdict {
+export function shutdownVerdict(
+  tally: ShutdownTally,
+  exit: { code: number | null; afterSignalMs: number | null },
+  drainDeadlineMs: number,
+  stalled: { clients: number; cutByServer: number } = { clients: 0, cutByServer: 0 },
+): Verdict {
   // A request sent before the signal is lost when it neither succeeded nor was refused outright
   // (a reset, a timeout, a 5xx other than 503): the server took it and dropped it.
   const lost = (side: Record<string, number>) => Object.entries(side).filter(([o]) => o !== 'ok' && !NOT_ACCEPTED.has(o)).reduce((a, [, n]) => a + n, 0);
@@ -56,11 +61,12 @@ export function shutdownVerdict(tally: ShutdownTally, exit: { code: number | nul
   // A server that answers 500 instead of 503 while it drains tells clients their request failed, not that it may be retried.
   const unexpected = Object.entries(tally.after).filter(([o]) => !AFTER_SIGNAL_ACCEPTABLE.has(o));
   const unexpectedText = unexpected.length > 0 ? `, ${unexpectedAfter} got other answers (${unexpected.map(([o, n]) => `${o}: ${n}`).join(', ')})` : '';
+  const stalledText = stalled.clients > 0 ? `; ${stalled.clients} stalled clients held open, ${stalled.cutByServer} cut by the server` : '';
   return {
     kind: 'shutdown',
     passed,
-    summary: `${tally.before.ok ?? 0} requests sent before the signal completed, ${(tally.before.status_503 ?? 0) + (tally.before.refused ?? 0)} refused, ${lostBefore + edgeLost} lost, ${hung} hung; after it: ${tally.after.status_503 ?? 0} got 503, ${(tally.after.refused ?? 0) + (tally.after.reset ?? 0)} refused/reset${unexpectedText}; server ${exitText}`,
-    details: { before: tally.before, edge: tally.edge, after: tally.after, lost_before: lostBefore + edgeLost, hung, unexpected_after: unexpectedAfter, exit_code: exit.code, exit_after_signal_ms: exit.afterSignalMs, drain_deadline_ms: drainDeadlineMs },
+    summary: `${tally.before.ok ?? 0} requests sent before the signal completed, ${(tally.before.status_503 ?? 0) + (tally.before.refused ?? 0)} refused, ${lostBefore + edgeLost} lost, ${hung} hung; after it: ${tally.after.status_503 ?? 0} got 503, ${(tally.after.refused ?? 0) + (tally.after.reset ?? 0)} refused/reset${unexpectedText}; server ${exitText}${stalledText}`,
+    details: { before: tally.before, edge: tally.edge, after: tally.after, lost_before: lostBefore + edgeLost, hung, unexpected_after: unexpectedAfter, exit_code: exit.code, exit_after_signal_ms: exit.afterSignalMs, drain_deadline_ms: drainDeadlineMs, ...(stalled.clients > 0 ? { stalled_clients: stalled.clients, stalled_cut_by_server: stalled.cutByServer } : {}) },
   };
 }
 

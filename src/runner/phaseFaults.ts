@@ -51,6 +51,7 @@ function shutdownDriver(ctx: FaultContext, phase: ShutdownPhase): FaultDriver {
   const tally: ShutdownTally = { before: {}, after: {}, edge: {} };
   let signalUs = Number.POSITIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
+  const stalled = new StalledClients({ origin: ctx.target.origin, request: ctx.validRequest, count: phase.stalled_clients, stall: 'withhold' });
   const counter: SampleSink = {
     record(sample: RequestSample) {
       // By actual send time: under load the generator may send later than intended.
@@ -58,10 +59,13 @@ function shutdownDriver(ctx: FaultContext, phase: ShutdownPhase): FaultDriver {
       side[sample.outcome] = (side[sample.outcome] ?? 0) + 1;
     },
   };
+  const verdict = (exit: { code: number | null; afterSignalMs: number | null }) =>
+    shutdownVerdict(tally, exit, phase.drain_deadline_ms, { clients: phase.stalled_clients, cutByServer: stalled.clients.filter((c) => c.cutUs !== undefined).length });
   return {
     origin: ctx.target.origin,
     sinks: [counter],
     begin(startUs) {
+      stalled.open();
       const delayMs = Math.max(0, startUs / 1000 + phase.signal_at_s * 1000 - performance.now());
       timer = setTimeout(() => {
         signalUs = performance.now() * 1000;
@@ -72,11 +76,15 @@ function shutdownDriver(ctx: FaultContext, phase: ShutdownPhase): FaultDriver {
     },
     async finish() {
       clearTimeout(timer);
-      if (!Number.isFinite(signalUs)) return shutdownVerdict(tally, { code: null, afterSignalMs: null }, phase.drain_deadline_ms);
-      // Wait for the exit at most until the deadline (plus a margin to tell "late" from "never").
-      const leftMs = signalUs / 1000 + phase.drain_deadline_ms + 1000 - performance.now();
-      const exit = await Promise.race([server.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), Math.max(0, leftMs)).unref())]);
-      return shutdownVerdict(tally, exit ? { code: exit.code, afterSignalMs: exit.atMs - signalUs / 1000 } : { code: null, afterSignalMs: null }, phase.drain_deadline_ms);
+      try {
+        if (!Number.isFinite(signalUs)) return verdict({ code: null, afterSignalMs: null });
+        // Wait for the exit at most until the deadline (plus a margin to tell "late" from "never").
+        const leftMs = signalUs / 1000 + phase.drain_deadline_ms + 1000 - performance.now();
+        const exit = await Promise.race([server.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), Math.max(0, leftMs)).unref())]);
+        return verdict(exit ? { code: exit.code, afterSignalMs: exit.atMs - signalUs / 1000 } : { code: null, afterSignalMs: null });
+      } finally {
+        stalled.close();
+      }
     },
   };
 }

@@ -36,6 +36,7 @@ export interface PhaseInput extends LoadInput {
   signal?: 'SIGTERM' | 'SIGINT';
   drain_deadline?: DurationInput;
   drain_deadline_ms?: DurationInput;
+  stalled_clients?: number;
   down?: DurationInput;
   down_ms?: DurationInput;
   every?: DurationInput;

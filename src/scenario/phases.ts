@@ -122,11 +122,14 @@ function resolveShutdown(raw: PhaseInput, path: FieldPath, ctx: PhaseContext, du
     problems.add([...path, key], `expected a time within the phase's ${showDuration(durationS, 'duration_s')}, got ${describeValue(raw[key as keyof PhaseInput])}`);
   }
   const drain = readDuration(raw, 'drain_deadline', 'drain_deadline_ms', path, problems, { positive: true });
+  const stalled = raw.stalled_clients ?? 0;
+  if (!Number.isInteger(stalled) || stalled < 0 || stalled > 10_000) problems.add([...path, 'stalled_clients'], `expected an integer between 0 and 10000, got ${describeValue(raw.stalled_clients)}`);
   return {
     kind: 'shutdown' as const,
     signal_at_s: signalAt.value ?? (durationS ?? 0) / 2,
     signal: raw.signal ?? DEFAULTS.signal,
     drain_deadline_ms: drain.value ?? DEFAULTS.drain_deadline_ms,
+    stalled_clients: stalled,
   };
 }
 

@@ -128,6 +128,7 @@ const PHASES: Record<(typeof PHASE_KINDS)[number], JsonSchema> = {
     ...durationPair('signal_at', 'signal_at_s', 'When the signal is sent, from the phase start (within the phase duration). Default: half the phase duration.'),
     signal: oneOf(['SIGTERM', 'SIGINT'], `The signal sent. Default ${DEFAULTS.signal}.`, { default: DEFAULTS.signal }),
     ...durationPair('drain_deadline', 'drain_deadline_ms', 'The server must exit within this long after the signal.', `${DEFAULTS.drain_deadline_ms / 1000}s`),
+    stalled_clients: int(0, 10_000, 'Clients that send a valid request\'s headers at the phase start and never its body: the server must still exit within the drain deadline. Default 0.'),
   }),
   flap: phaseSchema('flap', 'Load through a proxy that cuts every connection periodically; the server and client must recover.', {
     ...durationPair('down', 'down_ms', 'How long each cut lasts.', `${DEFAULTS.down_ms}ms`),

@@ -130,6 +130,8 @@ export interface ShutdownPhase extends PhaseBase {
   signal: 'SIGTERM' | 'SIGINT';
   /** The server must exit within this many ms after the signal. */
   drain_deadline_ms: number;
+  /** Clients that send a request's headers before the signal and never its body. */
+  stalled_clients: number;
 }
 
 export interface FlapPhase extends PhaseBase {

@@ -25,7 +25,9 @@ describe('example scenarios', { timeout: 180_000 }, () => {
     const results = await run('shutdown');
     const verdict = results.verdicts.find((v) => v.kind === 'shutdown')!;
     expect(verdict.passed, verdict.summary).toBe(true);
-    const details = verdict.details as { before: Record<string, number>; after: Record<string, number>; exit_code: number; lost_before: number };
+    const details = verdict.details as { before: Record<string, number>; after: Record<string, number>; exit_code: number; lost_before: number; stalled_clients: number; stalled_cut_by_server: number };
+    // The stalled client held its connection until the server's drain deadline cut it.
+    expect(details).toMatchObject({ stalled_clients: 1, stalled_cut_by_server: 1 });
     expect(details.before.ok).toBeGreaterThan(100);
     expect(details.lost_before).toBe(0);
     expect(details.exit_code).toBe(0);

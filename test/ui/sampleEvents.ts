@@ -5,7 +5,7 @@ import type { PhaseResult, SecondRow, SystemSample } from '../../src/report/resu
 import type { Phase } from '../../src/scenario/types.ts';
 
 export const steadyPhase: Phase = { kind: 'steady', name: 'closed-8', duration_s: 15, thresholds: [], load: { mode: 'closed', connections: 8, pipelining: 1 } };
-export const shutdownPhase: Phase = { kind: 'shutdown', name: 'drain', duration_s: 6, thresholds: [], load: { mode: 'open', rate: 200, max_in_flight: 64 }, signal_at_s: 3, signal: 'SIGTERM', drain_deadline_ms: 5000 };
+export const shutdownPhase: Phase = { kind: 'shutdown', name: 'drain', duration_s: 6, thresholds: [], load: { mode: 'open', rate: 200, max_in_flight: 64 }, signal_at_s: 3, signal: 'SIGTERM', drain_deadline_ms: 5000, stalled_clients: 0 };
 
 export function row(t: number, requests: number, errors: Record<string, number> = {}, p99 = 4500): SecondRow {
   const failed = Object.values(errors).reduce((a, n) => a + n, 0);
