@@ -4,13 +4,14 @@ import { benchDashboard } from './dashboard.bench.ts';
 import { benchGate } from './gate.bench.ts';
 import { benchGenerator } from './generator.bench.ts';
 import { benchModelAnalyzer } from './modelAnalyzer.bench.ts';
+import { benchModelLoad } from './modelLoad.bench.ts';
 import { benchPeers } from './peers.bench.ts';
 import { benchSoak } from './soak.bench.ts';
 import { benchTune } from './tune.bench.ts';
 import { benchTunePeers } from './tunePeers.bench.ts';
 import { benchServer } from './server.bench.ts';
 
-const BENCHES: Record<string, () => Promise<boolean>> = { server: benchServer, generator: benchGenerator, dashboard: benchDashboard, tune: benchTune, gate: benchGate, soak: benchSoak, peers: benchPeers, 'tune-peers': benchTunePeers, 'model-analyzer': benchModelAnalyzer };
+const BENCHES: Record<string, () => Promise<boolean>> = { server: benchServer, generator: benchGenerator, dashboard: benchDashboard, tune: benchTune, gate: benchGate, soak: benchSoak, peers: benchPeers, 'tune-peers': benchTunePeers, 'model-analyzer': benchModelAnalyzer, 'model-load': benchModelLoad };
 const only = process.env.BENCH_ONLY?.split(',');
 let allOk = true;
 for (const [name, bench] of Object.entries(BENCHES)) {
