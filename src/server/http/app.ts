@@ -1,9 +1,11 @@
 // Builds the fastify app: raw-body parsing (the codecs parse, so errors can name fields), request
 // ids, the drain gate, metrics labels, and the protocol plugins.
+import { maxHeaderSize } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { clientErrorHandler } from './clientErrors.ts';
 import type { HttpContext } from './context.ts';
-import { sendError, toServeError } from './errors.ts';
+import { MAX_PARAM_LENGTH, sendError, toServeError } from './errors.ts';
 import { serveError } from '../errors.ts';
 import { inferenceRoutes } from './inference.ts';
 import { metadataRoutes } from './kserveMetadata.ts';
@@ -28,6 +30,11 @@ export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
     // Node closes a connection whose headers have not all come within the deadline (its own 408);
     // deadlines are checked every second (Node's default is 30 s). The body's deadline is bodyReader's.
     http: { headersTimeout: ctx.config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    // What Node's parser refuses (those deadlines, header overflow, bad lengths) and what the router
+    // refuses are answered in the project's shape too.
+    clientErrorHandler: clientErrorHandler({ headersTimeoutMs: ctx.config.headersTimeoutMs, maxHeaderBytes: maxHeaderSize }, logger),
+    frameworkErrors: (err, request, reply) => sendError(reply, request, toServeError(err, ctx.config.bodyLimitBytes)),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
 
   // The codecs read raw bytes themselves: one parser for every content type.
