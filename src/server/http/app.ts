@@ -11,6 +11,7 @@ import { inferenceRoutes } from './inference.ts';
 import { metadataRoutes } from './kserveMetadata.ts';
 import { managementRoutes } from './management.ts';
 import { bodyReader } from './rawBody.ts';
+import { redactMessage, repositoryRoots } from './redact.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -66,12 +67,17 @@ export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
     ctx.metrics.requests.inc({ model: model?.name ?? 'unknown', version: model?.version ?? '', protocol, code: String(reply.statusCode) });
   });
 
+  const roots = repositoryRoots(ctx.config.models);
   app.setErrorHandler((err, request, reply) => {
     const error = toServeError(err, ctx.config.bodyLimitBytes);
+    const message = redactMessage(error.message, roots);
     if (error.status >= 500 && error.code !== 'SB_ERR_QUEUE_FULL' && error.code !== 'SB_ERR_SHUTTING_DOWN') {
       request.log.error({ err, code: error.code }, 'request failed');
+    } else if (message !== error.message) {
+      // The answer left out paths or a listing: the log has them.
+      request.log.info({ err, code: error.code }, 'request refused');
     }
-    return sendError(reply, request, error);
+    return sendError(reply, request, error, message);
   });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, request, serveError('SB_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),

@@ -33,11 +33,12 @@ export function toServeError(err: unknown, bodyLimit: number): ServeError {
   return serveError('SB_ERR_INTERNAL', 'internal server error (see the server log for this request id)');
 }
 
-export function sendError(reply: FastifyReply, request: FastifyRequest, error: ServeError): FastifyReply {
+/** Answers `error`; `message` replaces its message when the client may see less than the log. */
+export function sendError(reply: FastifyReply, request: FastifyRequest, error: ServeError, message = error.message): FastifyReply {
   if (error.code === 'SB_ERR_QUEUE_FULL' || error.code === 'SB_ERR_SHUTTING_DOWN' || error.code === 'SB_ERR_MODEL_NOT_READY') {
     reply.header('retry-after', '1');
   }
   // The rest of a late body may still come: the connection cannot carry another request.
   if (error.code === 'SB_ERR_BODY_TIMEOUT') reply.header('connection', 'close');
-  return reply.code(error.status).type('application/json').send({ error: error.message, code: error.code, request_id: request.id });
+  return reply.code(error.status).type('application/json').send({ error: message, code: error.code, request_id: request.id });
 }
