@@ -91,16 +91,16 @@ export function clientErrorHandler(limits: ClientErrorLimits, log: ClientErrorLo
       socket.once('finish', () => socket.destroy());
       linger(socket, LINGER_MS);
     };
-    // A request on this connection may still be answering (bytes past a short Content-Length
-    // failed to parse as the next request): its answer goes first, then this one, as the client
-    // expects them in order.
-    const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (inFlight && !inFlight.writableFinished) {
-      inFlight.once('finish', answer);
-      inFlight.once('close', answer);
-      linger(socket, IN_FLIGHT_WAIT_MS);
-      return;
-    }
-    answer();
+    // Requests on this connection may still be answering (bytes past a short Content-Length
+    // failed to parse as the next request): their answers go first, then this one, in the order
+    // the client expects. Node hands the socket to the next pipelined answer before our 'finish'.
+    const afterInFlight = () => {
+      const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (!inFlight || inFlight.writableFinished) return answer();
+      inFlight.once('finish', afterInFlight);
+      inFlight.once('close', afterInFlight);
+    };
+    linger(socket, IN_FLIGHT_WAIT_MS);
+    afterInFlight();
   };
 }

@@ -71,6 +71,13 @@ describe("errors of Node's HTTP parser", { timeout: 30_000 }, () => {
     expect(projectError(answers[1]).code).toBe('SB_ERR_BAD_REQUEST');
   });
 
+  it('answers pipelined requests before the bytes after them that are not HTTP, in order', async () => {
+    const ready = 'GET /v2/health/ready HTTP/1.1\r\nhost: x\r\n\r\n';
+    const answers = await exchange(`${ready}${ready.replace('ready', 'live')}HELLO\r\n\r\n`);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 400]);
+    expect(projectError(answers[2]).code).toBe('SB_ERR_BAD_REQUEST');
+  });
+
   it('still answers valid requests afterwards', async () => {
     expect((await fetch(`${server.url}/v2/health/ready`)).status).toBe(200);
   });
