@@ -6,26 +6,34 @@ import type { TimelineBucket } from '../runner/timeline.ts';
 const isClientError = (outcome: string) => /^status_4\d\d$/.test(outcome);
 const sum = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
 
-/** malformed: every malformed request got a 4xx (none a 5xx or reset), valid ones kept succeeding, server ready after. */
-export function malformedVerdict(byClass: Record<string, Record<string, number>>, readyAfter: boolean): Verdict {
+/**
+ * malformed: every malformed request got a 4xx (none a 5xx or reset), valid ones kept succeeding, server ready after.
+ * For the classes in `closeRefuses` (requests that lie about their length) a connection the server
+ * closed without an answer is a refusal too; the client's request timeout bounds how long it may take.
+ */
+export function malformedVerdict(byClass: Record<string, Record<string, number>>, readyAfter: boolean, closeRefuses: ReadonlySet<string> = new Set()): Verdict {
   const malformed = Object.entries(byClass).filter(([cls]) => cls !== 'valid');
   const badAnswers: Record<string, Record<string, number>> = {};
   let malformedTotal = 0;
+  let closedWithoutAnswer = 0;
   for (const [cls, outcomes] of malformed) {
     malformedTotal += sum(outcomes);
-    const wrong = Object.fromEntries(Object.entries(outcomes).filter(([o]) => !isClientError(o) && o !== 'dropped'));
+    const refusedByClose = (o: string) => o === 'reset' && closeRefuses.has(cls);
+    const wrong = Object.fromEntries(Object.entries(outcomes).filter(([o]) => !isClientError(o) && o !== 'dropped' && !refusedByClose(o)));
     if (Object.keys(wrong).length > 0) badAnswers[cls] = wrong;
+    if (closeRefuses.has(cls)) closedWithoutAnswer += outcomes.reset ?? 0;
   }
   const valid = byClass.valid ?? {};
   const validTotal = sum(valid) - (valid.dropped ?? 0);
   const validFailed = validTotal - (valid.ok ?? 0);
   const passed = Object.keys(badAnswers).length === 0 && validFailed === 0 && readyAfter && malformedTotal > 0;
+  const closedText = closedWithoutAnswer > 0 ? ` (${closedWithoutAnswer} with a lying length refused by closing the connection)` : '';
   const parts = [
-    `${malformedTotal} malformed requests in ${malformed.length} classes: ${Object.keys(badAnswers).length === 0 ? 'all answered 4xx' : `not all 4xx (${Object.keys(badAnswers).join(', ')})`}`,
+    `${malformedTotal} malformed requests in ${malformed.length} classes: ${Object.keys(badAnswers).length === 0 ? `all answered 4xx${closedText}` : `not all 4xx (${Object.keys(badAnswers).join(', ')})`}`,
     `${validTotal - validFailed}/${validTotal} valid requests succeeded`,
     readyAfter ? 'server ready afterwards' : 'server NOT ready afterwards',
   ];
-  return { kind: 'malformed', passed, summary: parts.join('; '), details: { malformed_total: malformedTotal, wrong_answers: badAnswers, valid_total: validTotal, valid_failed: validFailed, ready_after: readyAfter } };
+  return { kind: 'malformed', passed, summary: parts.join('; '), details: { malformed_total: malformedTotal, wrong_answers: badAnswers, valid_total: validTotal, valid_failed: validFailed, ready_after: readyAfter, closed_without_answer: closedWithoutAnswer } };
 }
 
 export interface ShutdownTally {

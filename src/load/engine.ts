@@ -6,6 +6,7 @@ import { boundsOf } from './extent.ts';
 import { createHttpSender, type Sender } from './httpSender.ts';
 import { withMisbehaviour } from './misbehaviour.ts';
 import { runOpenLoop } from './openLoop.ts';
+import { withRawRequests } from './rawRequest.ts';
 import { collectGarbageBeforeMeasuring } from './quietHeap.ts';
 import { judgeSaturation, startSelfWatch } from './saturation.ts';
 import type { LoadRunOptions, LoadRunSummary } from './types.ts';
@@ -37,7 +38,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunSummary> 
   const { connections, pipelining } = checkOptions(options);
   const { origin, load, nextRequest, sink, signal, timeoutMs, misbehaviour } = options;
   collectGarbageBeforeMeasuring(); // now, not in the middle of the schedule
-  let sender: Sender = createHttpSender({ origin, connections, pipelining, timeoutMs });
+  let sender: Sender = withRawRequests(createHttpSender({ origin, connections, pipelining, timeoutMs }), { origin, timeoutMs });
   if (misbehaviour !== undefined && misbehaviour.abortShare + misbehaviour.slowShare > 0) sender = withMisbehaviour(sender, { ...misbehaviour, origin, timeoutMs });
   const watch = startSelfWatch();
   try {

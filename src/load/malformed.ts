@@ -2,7 +2,7 @@
 // is a case of that class, otherwise a valid one; deterministic by seed. Cases written for the corpus
 // model (mlp) are aimed at the target model by rewriting the model name in their path.
 import { loadError } from './errors.ts';
-import { materializeBody, type MalformedCase } from './malformedCorpus.ts';
+import { CORPUS_MODEL, materializeBody, type MalformedCase } from './malformedCorpus.ts';
 import { seededRandom } from './random.ts';
 import type { RequestTemplate } from './types.ts';
 
@@ -39,6 +39,7 @@ export function malformedTemplates(cases: MalformedCase[], corpusModel: string, 
       body: materializeBody(c),
       requestClass: c.class,
       expectStatus: c.expectStatus,
+      ...(c.contentLength !== undefined ? { contentLength: c.contentLength } : {}),
     };
     byClass.set(c.class, [...(byClass.get(c.class) ?? []), template]);
   }
@@ -59,7 +60,7 @@ export function checkMix(mix: Record<string, number>, classes: Iterable<string>,
 
 /** nextRequest for a malformed phase. Within a class, cases take turns so every case is sent. */
 export function createMalformedMix(options: MalformedMixOptions): () => RequestTemplate {
-  const byClass = malformedTemplates(options.cases, options.corpusModel ?? 'mlp', options.model);
+  const byClass = malformedTemplates(options.cases, options.corpusModel ?? CORPUS_MODEL, options.model);
   checkMix(options.mix, byClass.keys(), options.protocol);
   const random = seededRandom(options.seed);
   const classes = Object.entries(options.mix).filter(([, percent]) => percent > 0);

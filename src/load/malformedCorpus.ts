@@ -1,6 +1,7 @@
 // The malformed-request corpus (fixtures/malformed/<model>.json): each case is a self-contained
 // HTTP request with the status and SB_ERR_* code the server must answer. Used by the server's codec
-// tests, the live-server integration test and the load generator's malformed mix.
+// tests, the live-server integration test and the load generator's malformed mix. A case with
+// `contentLength` lies about its body's length and is sent over a raw socket.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadError } from './errors.ts';
@@ -23,7 +24,7 @@ export interface MalformedCase {
   path: string;
   /** Lower-case header names. */
   headers: Record<string, string>;
-  /** Exactly one of body, bodyBase64, bodyRepeat. */
+  /** Exactly one of body, bodyBase64, bodyRepeat: the bytes sent. */
   body?: string;
   bodyBase64?: string;
   bodyRepeat?: BodyRepeat;
@@ -31,6 +32,14 @@ export interface MalformedCase {
   expectStatus: number;
   /** The embedded server's SB_ERR_* code (test/load checks it against the server's own status table). */
   expectCode: string;
+  /**
+   * The Content-Length to declare instead of the body's true length (a `layer: http` case only).
+   * Larger: the client sends the body and waits; smaller: the rest of the body follows as if it
+   * were the next request. No HTTP client sends such a request, so it goes over a raw socket, and
+   * a server may refuse it by closing the connection instead of answering, if it does so within
+   * the client's request timeout.
+   */
+  contentLength?: number;
   /** What a runner must know to get the expected answer (e.g. the body limit a case assumes). */
   note?: string;
 }
@@ -73,8 +82,31 @@ export function loadMalformedCorpus(model: string, dir = MALFORMED_FIXTURES_DIR)
     if (bodies !== 1) fail(where, 'needs exactly one of body, bodyBase64, bodyRepeat');
     if (!Number.isInteger(c.expectStatus) || c.expectStatus < 400 || c.expectStatus > 499) fail(where, `expectStatus must be a 4xx, got ${c.expectStatus}`);
     if (typeof c.expectCode !== 'string' || !/^SB_ERR_[A-Z0-9_]+$/.test(c.expectCode)) fail(where, `expectCode must be an SB_ERR_* code, got ${JSON.stringify(c.expectCode)}`);
+    if (c.contentLength !== undefined) checkContentLength(c, where);
   }
   return cases;
+}
+
+function checkContentLength(c: MalformedCase, where: string): void {
+  if (!Number.isSafeInteger(c.contentLength) || c.contentLength! < 0) fail(where, `contentLength must be a byte count, got ${JSON.stringify(c.contentLength)}`);
+  if (c.contentLength === materializeBody(c).length) fail(where, `contentLength ${c.contentLength} is the body's true length: leave it out`);
+  if (c.layer !== 'http') fail(where, 'a case with contentLength is refused by the server, not the decoder: layer must be http');
+  if (Object.keys(c.headers).some((h) => h.toLowerCase() === 'content-length' || h.toLowerCase() === 'transfer-encoding')) {
+    fail(where, 'contentLength declares the length: headers must not name content-length or transfer-encoding');
+  }
+}
+
+/** The classes whose cases lie about their length: a server may refuse those by closing the connection. */
+export function lengthLieClasses(cases: readonly MalformedCase[]): Set<string> {
+  return new Set(cases.filter((c) => c.contentLength !== undefined).map((c) => c.class));
+}
+
+/** The model the corpus was written for; the malformed mix aims its cases at the scenario's model. */
+export const CORPUS_MODEL = 'mlp';
+
+/** The corpus cases in one protocol: a KServe case sent to TorchServe tests its router, not its decoder. */
+export function corpusCasesFor(protocol: string): MalformedCase[] {
+  return loadMalformedCorpus(CORPUS_MODEL).filter((c) => corpusProtocolOf(c) === protocol);
 }
 
 /** The exact bytes to send. */

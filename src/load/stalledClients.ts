@@ -5,7 +5,7 @@
 // Raw sockets: an HTTP client library would not stall on purpose.
 import { connect, type Socket } from 'node:net';
 import { nowUs } from './clock.ts';
-import { requestHead, ResponseReader } from './misbehaviour.ts';
+import { requestHead, ResponseReader } from './rawRequest.ts';
 import type { RequestTemplate } from './types.ts';
 
 export type StallMode = 'withhold' | 'trickle';

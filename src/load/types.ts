@@ -11,6 +11,11 @@ export interface RequestTemplate {
   requestClass: string;
   /** For malformed requests: the status the server must answer. */
   expectStatus?: number;
+  /**
+   * A Content-Length that lies about `body` (larger or smaller): no HTTP client sends one, so the
+   * request goes over a raw socket (rawRequest.ts) and the connection closes after the answer.
+   */
+  contentLength?: number;
 }
 
 /**

@@ -2,7 +2,7 @@
 // one after another), and measure it: client-side histograms, server-side /metrics, the verdict.
 import { runLoad } from '../load/engine.ts';
 import { createMalformedMix } from '../load/malformed.ts';
-import { corpusProtocolOf, loadMalformedCorpus } from '../load/malformedCorpus.ts';
+import { corpusCasesFor } from '../load/malformedCorpus.ts';
 import type { RequestTemplate } from '../load/types.ts';
 import type { LoadRunSummary } from '../load/types.ts';
 import { LatencyRecorder } from '../measure/latencyRecorder.ts';
@@ -49,8 +49,7 @@ export function plannedSeconds(phase: Phase): number | undefined {
 
 function requestPicker(ctx: PhaseRunContext, phase: Phase): () => RequestTemplate {
   if (phase.kind !== 'malformed') return ctx.validRequest;
-  // Only the cases in the target's own protocol: a KServe case sent to TorchServe tests its router, not its decoder.
-  const cases = loadMalformedCorpus('mlp').filter((c) => corpusProtocolOf(c) === ctx.target.protocol);
+  const cases = corpusCasesFor(ctx.target.protocol);
   return createMalformedMix({ cases, mix: phase.mix, model: ctx.scenario.model.name, valid: ctx.validRequest, seed: ctx.scenario.payload.seed, protocol: ctx.target.protocol });
 }
 

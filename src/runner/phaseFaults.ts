@@ -2,6 +2,7 @@
 // what origin to send to, extra sinks, what to do during the phase, and the verdict after.
 import { abortsVerdict, flapRecoveries, flapVerdict, malformedVerdict, overloadVerdict, shutdownVerdict, slowClientsVerdict, type ShutdownTally } from '../analyze/faultVerdicts.ts';
 import { FlapProxy } from '../load/flapProxy.ts';
+import { corpusCasesFor, lengthLieClasses } from '../load/malformedCorpus.ts';
 import { StalledClients } from '../load/stalledClients.ts';
 import type { RequestSample, RequestTemplate, SampleSink } from '../load/types.ts';
 import type { PhaseResult, SystemSample, Verdict } from '../report/results.ts';
@@ -128,7 +129,7 @@ function passiveDriver(ctx: FaultContext, phase: Phase): FaultDriver {
       const rss = () => rssWithin(ctx.systemSamples(), measured.started_s - 1.5, measured.started_s + measured.duration_s + 1.5);
       switch (phase.kind) {
         case 'malformed':
-          return malformedVerdict(measured.requests.by_class ?? {}, await probeReady(ctx.target.origin, ctx.target.protocol));
+          return malformedVerdict(measured.requests.by_class ?? {}, await probeReady(ctx.target.origin, ctx.target.protocol), lengthLieClasses(corpusCasesFor(ctx.target.protocol)));
         case 'overload': {
           const values = rss();
           return overloadVerdict({ outcomes: measured.requests.outcomes, admittedP99Us: measured.latency_us.p99, rssStartBytes: values[0], rssMaxBytes: values.length ? Math.max(...values) : undefined, askedRate: phase.load.rate, durationS: measured.duration_s });

@@ -1,5 +1,8 @@
 // The malformed phase's mix: each class in its share, deterministic by seed, aimed at the target
 // model, and every pick answered by the real server with the status its case expects.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../../src/load/engine.ts';
 import { checkMix, createMalformedMix, retargetPath } from '../../src/load/malformed.ts';
@@ -18,6 +21,24 @@ describe('the malformed corpus', () => {
   it("expects, for every case, the status the server's own table gives its code", () => {
     // The loader lives in the harness, which must not import the server: this keeps the cross-check.
     for (const c of corpus) expect(ERROR_STATUS[c.expectCode as keyof typeof ERROR_STATUS], c.name).toBe(c.expectStatus);
+  });
+
+  it('refuses a contentLength that tells no lie, is not a byte count, or sits on a codec case', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sb-corpus-'));
+    try {
+      const base = { name: 'lie', class: 'length_lie', layer: 'http', method: 'POST', path: '/v2/models/mlp/infer', headers: {}, body: '{}', expectStatus: 400, expectCode: 'SB_ERR_INVALID_JSON' };
+      const refusal = (change: object) => {
+        writeFileSync(path.join(dir, 'm.json'), JSON.stringify([{ ...base, ...change }]));
+        return () => loadMalformedCorpus('m', dir);
+      };
+      expect(refusal({ contentLength: 2 })).toThrow(/contentLength 2 is the body's true length/);
+      expect(refusal({ contentLength: -1 })).toThrow(/contentLength must be a byte count/);
+      expect(refusal({ contentLength: 1, layer: 'codec' })).toThrow(/layer must be http/);
+      expect(refusal({ contentLength: 1, headers: { 'Content-Length': '2' } })).toThrow(/must not name content-length/);
+      expect(refusal({ contentLength: 1 })()).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers each class with one status', () => {
@@ -61,7 +82,8 @@ describe('the malformed mix', () => {
   describe('against the real server', () => {
     let server: RunningServer;
     beforeAll(async () => {
-      server = await startTestServer({ load_models: 'mlp', body_limit_bytes: String(1024 * 1024) });
+      // A body deadline well below the client's timeout: it answers the case whose length is larger than its body.
+      server = await startTestServer({ load_models: 'mlp', body_limit_bytes: String(1024 * 1024), body_timeout_ms: '500' });
     });
     afterAll(async () => {
       await server?.shutdown('test done');
@@ -85,6 +107,9 @@ describe('the malformed mix', () => {
       const wrong = sink.samples.filter((s) => (s.requestClass === 'valid' ? s.outcome !== 'ok' : s.status !== expected.get(s.requestClass)));
       expect(wrong.map((s) => `${s.requestClass}: ${s.outcome}`)).toEqual([]);
       expect(new Set(sink.samples.map((s) => s.requestClass)).size).toBeGreaterThan(classes.length * 0.8);
+      // The lying lengths went out as they lie (an HTTP client would have sent the true length and got a 400).
+      expect(sink.samples.filter((s) => s.requestClass === 'length_over_body').length).toBeGreaterThan(0);
+      expect(sink.samples.filter((s) => s.requestClass === 'length_under_body').length).toBeGreaterThan(0);
       expect((await fetch(`${server.url}/v2/health/ready`)).status).toBe(200);
     });
   });

@@ -2,7 +2,7 @@
 // ends on time, every request gets its sample, and the real server stays ready.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../../src/load/engine.ts';
-import { requestHead, ResponseReader } from '../../src/load/misbehaviour.ts';
+import { requestHead, ResponseReader } from '../../src/load/rawRequest.ts';
 import { buildPayloads, cycleRequests } from '../../src/load/payload.ts';
 import type { RunningServer } from '../../src/server/server.ts';
 import { startTestServer } from '../helpers/servers.ts';

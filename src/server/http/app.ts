@@ -1,14 +1,17 @@
 // Builds the fastify app: raw-body parsing (the codecs parse, so errors can name fields), request
 // ids, the drain gate, metrics labels, and the protocol plugins.
+import { maxHeaderSize } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { clientErrorHandler } from './clientErrors.ts';
 import type { HttpContext } from './context.ts';
-import { sendError, toServeError } from './errors.ts';
+import { MAX_PARAM_LENGTH, sendError, toServeError } from './errors.ts';
 import { serveError } from '../errors.ts';
 import { inferenceRoutes } from './inference.ts';
 import { metadataRoutes } from './kserveMetadata.ts';
 import { managementRoutes } from './management.ts';
 import { bodyReader } from './rawBody.ts';
+import { redactMessage, repositoryRoots } from './redact.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -29,6 +32,11 @@ export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
     // Node closes a connection whose headers have not all come within the deadline (its own 408);
     // deadlines are checked every second (Node's default is 30 s). The body's deadline is bodyReader's.
     http: { headersTimeout: ctx.config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    // What Node's parser refuses (those deadlines, header overflow, bad lengths) and what the router
+    // refuses are answered in the project's shape too.
+    clientErrorHandler: clientErrorHandler({ headersTimeoutMs: ctx.config.headersTimeoutMs, maxHeaderBytes: maxHeaderSize }, logger),
+    frameworkErrors: (err, request, reply) => sendError(reply, request, toServeError(err, ctx.config.bodyLimitBytes)),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
 
   // The codecs read raw bytes themselves: one parser for every content type.
@@ -64,12 +72,17 @@ export function buildApp(ctx: HttpContext, logger: Logger): FastifyInstance {
     ctx.metrics.requests.inc({ model: model?.name ?? 'unknown', version: model?.version ?? '', protocol, code: String(reply.statusCode) });
   });
 
+  const roots = repositoryRoots(ctx.config.models);
   app.setErrorHandler((err, request, reply) => {
     const error = toServeError(err, ctx.config.bodyLimitBytes);
+    const message = redactMessage(error.message, roots);
     if (error.status >= 500 && error.code !== 'SB_ERR_QUEUE_FULL' && error.code !== 'SB_ERR_SHUTTING_DOWN') {
       request.log.error({ err, code: error.code }, 'request failed');
+    } else if (message !== error.message) {
+      // The answer left out paths or a listing: the log has them.
+      request.log.info({ err, code: error.code }, 'request refused');
     }
-    return sendError(reply, request, error);
+    return sendError(reply, request, error, message);
   });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, request, serveError('SB_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),

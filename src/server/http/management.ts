@@ -3,7 +3,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseServingOverride } from '../config/resolve.ts';
-import { serveError } from '../errors.ts';
+import { isServeError, serveError } from '../errors.ts';
+import type { SettingValue } from '../config/settings.ts';
 import { isSafeName } from '../repository/repository.ts';
 import type { HttpContext } from './context.ts';
 
@@ -38,6 +39,16 @@ function parseJsonBody(request: FastifyRequest): unknown {
   }
 }
 
+/** The client's override, checked: a setting it cannot have is the client's mistake (400), not the server's. */
+function checkedOverride(data: unknown): Record<string, SettingValue> {
+  try {
+    return parseServingOverride(data, 'load request config');
+  } catch (err) {
+    if (isServeError(err)) throw serveError('SB_ERR_BAD_OVERRIDE', err.message);
+    throw err;
+  }
+}
+
 function checkedName(name: string): string {
   if (!isSafeName(name)) throw serveError('SB_ERR_BAD_REQUEST', `model name "${name}" is not a valid repository name (letters, digits, '_', '-', '.')`);
   return name;
@@ -59,7 +70,7 @@ export function managementRoutes(ctx: HttpContext) {
 
     app.post('/v2/repository/models/:name/load', async (request: FastifyRequest<{ Params: { name: string } }>) => {
       const name = checkedName(request.params.name);
-      const override = parseServingOverride(overrideOf(parseJsonBody(request)), 'load request config');
+      const override = checkedOverride(overrideOf(parseJsonBody(request)));
       const model = await ctx.registry.load(name, override);
       return { name: model.name, version: model.version, state: 'READY', effective_serving: model.settings };
     });

@@ -40,11 +40,19 @@ describe('the malformed corpus for mlp', () => {
       expect(classes, cls).toContain(cls);
     }
     expect(corpus.filter((c) => c.layer === 'http').map((c) => c.expectCode).sort()).toEqual([
+      'SB_ERR_BODY_TIMEOUT',
       'SB_ERR_BODY_TOO_LARGE',
+      'SB_ERR_CONTENT_ENCODING',
+      'SB_ERR_INVALID_JSON',
+      'SB_ERR_MODEL_NOT_FOUND',
+      'SB_ERR_MODEL_NOT_FOUND',
       'SB_ERR_MODEL_NOT_FOUND',
       'SB_ERR_MODEL_NOT_FOUND',
       'SB_ERR_VERSION_NOT_FOUND',
     ]);
+    // What a client can get wrong outside the body: its encoding, the model name's length, the body's length.
+    for (const cls of ['content_encoding', 'long_model_name', 'length_over_body', 'length_under_body']) expect(classes, cls).toContain(cls);
+    expect(corpus.filter((c) => c.contentLength !== undefined).map((c) => c.name).sort()).toEqual(['kserve_content_length_over_body', 'kserve_content_length_under_body']);
   });
 
   it('materializes repeated bodies to their full size', () => {
@@ -71,9 +79,23 @@ describe('the malformed corpus for mlp', () => {
     expect(error.message.length).toBeGreaterThan(20);
   });
 
-  it('lets the http-level cases through the decoder (only routing or the body limit refuses them)', () => {
-    for (const c of corpus.filter((x) => x.layer === 'http' && x.class !== 'body_too_large')) {
+  it('lets the http-level cases through the decoder (only routing, the body limit, the encoding or a lying length refuses them)', () => {
+    for (const c of corpus.filter((x) => x.layer === 'http' && x.class !== 'body_too_large' && x.contentLength === undefined)) {
       expect(() => decode(c), c.name).not.toThrow();
+    }
+  });
+
+  it('sends a whole valid body under a Content-Length too short for it, and a cut one under a length too long', () => {
+    for (const c of corpus.filter((x) => x.contentLength !== undefined)) {
+      const sent = materializeBody(c).length;
+      if (c.contentLength! < sent) {
+        expect(() => decode(c), c.name).not.toThrow();
+        // What the server reads as the body is the declared prefix: the decoder refuses that with the code expected.
+        const prefix = { ...c, body: materializeBody(c).subarray(0, c.contentLength).toString('latin1'), bodyRepeat: undefined };
+        expect(() => decode(prefix), c.name).toThrow(expect.objectContaining({ code: c.expectCode }));
+      } else {
+        expect(c.contentLength, c.name).toBeGreaterThan(sent);
+      }
     }
   });
 });

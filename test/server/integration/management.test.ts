@@ -38,6 +38,24 @@ describe('model repository management', () => {
     expect((await res.json()).error).toContain('wokers');
   });
 
+  it('answers an override with a bad value or an unknown setting with 400 SB_ERR_BAD_OVERRIDE naming the field, and keeps the model', async () => {
+    server = await startTestServer({ load_models: 'mlp' });
+    const cases: [unknown, RegExp][] = [
+      [{ parameters: { config: { workers: 'x' } } }, /^load request config\.workers: expected an integer, got "x"$/],
+      [{ parameters: { config: JSON.stringify({ max_batch_size: -3 }) } }, /^load request config\.max_batch_size: /],
+      [{ config: { wokers: 2 } }, /^load request config\.wokers: unknown serving setting; expected one of .*workers/],
+      [{ config: [1, 2] }, /^load request config: expected an object of serving settings$/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await post(`${server.url}/v2/repository/models/mlp/load`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const json = await res.json();
+      expect(json.code).toBe('SB_ERR_BAD_OVERRIDE');
+      expect(json.error).toMatch(message);
+    }
+    expect((await fetch(`${server.url}/v2/models/mlp/ready`)).status).toBe(200);
+  });
+
   it('refuses path tricks in model names', async () => {
     server = await startTestServer({ load_models: 'mlp' });
     const res = await post(`${server.url}/v2/repository/models/..%2F..%2Fetc/load`);

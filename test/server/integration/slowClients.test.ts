@@ -1,10 +1,11 @@
 // Clients that are slow or careless on purpose: a body that never completes gets 408 and its
 // connection back, headers that never complete lose their connection, stalled bodies take no place
 // that valid requests need, and a compressed body is refused rather than read as plain.
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../src/server/server.ts';
 import { metricValue, scrape } from '../../helpers/metrics.ts';
+import { rawRequest as rawExchange } from '../../helpers/rawHttp.ts';
 import { spawnServer, startTestServer } from '../../helpers/servers.ts';
 
 let server: RunningServer | undefined;
@@ -17,18 +18,7 @@ afterEach(async () => {
 
 const body = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 784], data: new Array(784).fill(0.25) }] });
 
-/** A raw connection that sends `text` and collects what comes back until the server closes it. */
-function rawRequest(url: string, text: string): { socket: Socket; closed: Promise<string> } {
-  const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname);
-  sockets.push(socket);
-  let received = '';
-  socket.on('data', (chunk) => (received += chunk.toString('latin1')));
-  socket.write(text);
-  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(received)));
-  socket.on('error', () => undefined);
-  return { socket, closed };
-}
+const rawRequest = (url: string, text: string) => rawExchange(url, text, sockets);
 
 const head = (length: number) => `POST /v2/models/mlp/infer HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`;
 
