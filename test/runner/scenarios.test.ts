@@ -19,6 +19,11 @@ describe('example scenarios', { timeout: 180_000 }, () => {
     const byClass = results.phases.find((p) => p.kind === 'malformed')!.requests.by_class!;
     expect(Object.keys(byClass)).toEqual(expect.arrayContaining(['valid', 'invalid_json', 'negative_dim']));
     expect(byClass.invalid_json.status_400).toBeGreaterThan(0);
+    // The classes about the request around the body: each got the embedded server's own answer.
+    expect(byClass.content_encoding.status_415).toBeGreaterThan(0);
+    expect(byClass.long_model_name.status_404).toBeGreaterThan(0);
+    expect(byClass.length_over_body.status_408).toBeGreaterThan(0);
+    expect(byClass.length_under_body.status_400).toBeGreaterThan(0);
   });
 
   it('shutdown: requests sent before SIGTERM all complete, the server exits 0 within its deadline', async () => {
