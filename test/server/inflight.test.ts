@@ -13,12 +13,24 @@ describe('in-flight request tracking', () => {
     tracker.leave(a);
     expect(tracker.count).toBe(1);
     tracker.leave(b);
-    await expect(idle).resolves.toBe(true);
+    await expect(idle).resolves.toEqual({ idle: true, abandoned: 0, receiving: 0 });
   });
 
-  it('reports false when the deadline passes with work still in flight', async () => {
+  it('at the deadline, tells accepted requests (abandoned) from bodies still arriving (receiving)', async () => {
     const tracker = new InflightTracker();
+    const accepted = {};
+    tracker.enter(accepted);
+    tracker.admit(accepted);
     tracker.enter({});
-    await expect(tracker.whenIdle(10)).resolves.toBe(false);
+    tracker.enter({});
+    await expect(tracker.whenIdle(10)).resolves.toEqual({ idle: false, abandoned: 1, receiving: 2 });
+  });
+
+  it('admits only a request it tracks', async () => {
+    const tracker = new InflightTracker();
+    const gone = {};
+    tracker.admit(gone);
+    tracker.enter(gone);
+    await expect(tracker.whenIdle(10)).resolves.toEqual({ idle: false, abandoned: 0, receiving: 1 });
   });
 });
