@@ -3,6 +3,8 @@
 import { serveError } from '../errors.ts';
 import type { ServingSettings } from '../inference.ts';
 import type { ModelServingDefaults } from '../repository/modelConfig.ts';
+import { checkManagementAccess, managementTokenOf } from './access.ts';
+import { readTokenFileSync } from './file.ts';
 import { SETTINGS, SETTING_BY_KEY, envName, flagName, parseSettingValue, type SettingDef, type SettingValue } from './settings.ts';
 
 export type SettingSource = 'default' | 'model' | 'file' | 'env' | 'flag';
@@ -127,10 +129,15 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   return { values, sources: sourcesByKey, layers: { file, fileModels, env, flags } };
 }
 
-export function serverConfigOf(resolved: ResolvedConfig): ServerConfig {
+/**
+ * The server-wide settings, with the management token read (from `readText` when it comes from a
+ * file) and management refused beyond loopback without one: every check before anything binds.
+ */
+export function serverConfigOf(resolved: ResolvedConfig, readText: (path: string) => string = readTokenFileSync): ServerConfig {
   const v = resolved.values;
   const num = (k: string): number => v[k] as number;
-  return {
+  const managementToken = managementTokenOf({ management_token: v.management_token as string | undefined, management_token_file: v.management_token_file as string | undefined }, readText);
+  const config: ServerConfig = {
     host: v.host as string,
     port: num('port'),
     models: v.models as string,
@@ -142,7 +149,7 @@ export function serverConfigOf(resolved: ResolvedConfig): ServerConfig {
     accessLog: v.access_log as boolean,
     logLevel: v.log_level as string,
     management: v.management as boolean,
-    managementToken: v.management_token as string | undefined,
+    ...(managementToken !== undefined ? { managementToken } : {}),
     faults: {
       latencyMs: num('fault_latency_ms'),
       latencyJitterMs: num('fault_latency_jitter_ms'),
@@ -154,6 +161,8 @@ export function serverConfigOf(resolved: ResolvedConfig): ServerConfig {
       seed: num('fault_seed'),
     },
   };
+  checkManagementAccess(config);
+  return config;
 }
 
 const SERVING_KEYS = SETTINGS.filter((s) => s.perModel).map((s) => s.key);

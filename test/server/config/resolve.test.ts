@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseServingOverride, resolveConfig, serverConfigOf, servingSettingsFor } from '../../../src/server/config/resolve.ts';
-import { ServeError } from '../../../src/server/errors.ts';
-
-function configErrorOf(fn: () => unknown): ServeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ServeError);
-    expect((err as ServeError).code).toBe('SB_ERR_CONFIG');
-    return err as ServeError;
-  }
-  throw new Error('expected a config error');
-}
+import { configErrorOf } from '../../helpers/refused.ts';
 
 describe('server settings precedence', () => {
   it('uses built-in defaults when no source sets a value', () => {
