@@ -1,9 +1,11 @@
 // Merges the sources of server settings, pure: flags > env > file > model defaults > built-ins.
 // Every refusal names the setting and where it came from.
+import { availableParallelism } from 'node:os';
 import { serveError } from '../errors.ts';
 import type { ServingSettings } from '../inference.ts';
 import type { ModelServingDefaults } from '../repository/modelConfig.ts';
 import { checkManagementAccess, managementTokenOf } from './access.ts';
+import { capProblems } from './caps.ts';
 import { readTokenFileSync } from './file.ts';
 import { SETTINGS, SETTING_BY_KEY, envName, flagName, parseSettingValue, type SettingDef, type SettingValue } from './settings.ts';
 
@@ -167,8 +169,19 @@ export function serverConfigOf(resolved: ResolvedConfig, readText: (path: string
 
 const SERVING_KEYS = SETTINGS.filter((s) => s.perModel).map((s) => s.key);
 
-/** Parses a management-API override (`{"workers": 2, ...}`); refuses keys that are not per-model serving settings. */
-export function parseServingOverride(data: unknown, where: string): Layer {
+type ThreadKnobs = { workers?: number; intra_op_threads?: number };
+
+function refuseOverCaps(asked: ThreadKnobs, cores: number, where: string, other?: ThreadKnobs): void {
+  const problems = capProblems(asked, cores, other);
+  if (problems.length > 0) throw configError(where, problems.join('; '));
+}
+
+/**
+ * Parses a management-API override (`{"workers": 2, ...}`); refuses keys that are not per-model
+ * serving settings, and thread counts over the machine-sized caps (caps.ts). `cores` is a
+ * parameter for tests; the machine's own by default.
+ */
+export function parseServingOverride(data: unknown, where: string, cores: number = availableParallelism()): Layer {
   if (!isRecord(data)) throw configError(where, 'expected an object of serving settings');
   const layer: Layer = {};
   for (const [key, raw] of Object.entries(data)) {
@@ -176,6 +189,7 @@ export function parseServingOverride(data: unknown, where: string): Layer {
     if (!def || !def.perModel) throw configError(`${where}.${key}`, `unknown serving setting; expected one of ${SERVING_KEYS.join(', ')}`);
     parseInto(layer, def, raw, `${where}.${key}`);
   }
+  refuseOverCaps(layer as ThreadKnobs, cores, where);
   return layer;
 }
 
@@ -189,6 +203,7 @@ export function servingSettingsFor(
   modelDefaults: ModelServingDefaults | undefined,
   resolved: ResolvedConfig,
   override: Layer = {},
+  cores: number = availableParallelism(),
 ): ServingSettings {
   const { file, fileModels, env, flags } = resolved.layers;
   const layers: Layer[] = [{ ...modelDefaults }, file, fileModels[modelName] ?? {}, env, flags, override];
@@ -198,9 +213,14 @@ export function servingSettingsFor(
     return value;
   };
   const maxBatch = Math.min(pick('max_batch_size') as number, modelMaxBatchSize);
+  const workers = pick('workers') as number;
+  const intraOpThreads = pick('intra_op_threads') as number;
+  // An override's thread counts are capped together with what the other layers give the model.
+  const asked: ThreadKnobs = { ...(override.workers !== undefined ? { workers } : {}), ...(override.intra_op_threads !== undefined ? { intra_op_threads: intraOpThreads } : {}) };
+  refuseOverCaps(asked, cores, `load of ${modelName}`, { workers, intra_op_threads: intraOpThreads });
   return {
-    workers: pick('workers') as number,
-    intra_op_threads: pick('intra_op_threads') as number,
+    workers,
+    intra_op_threads: intraOpThreads,
     intra_op_spinning: pick('intra_op_spinning') as boolean,
     execution_provider: pick('execution_provider') as ServingSettings['execution_provider'],
     max_batch_size: maxBatch,

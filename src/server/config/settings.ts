@@ -27,8 +27,8 @@ export const SETTINGS: readonly SettingDef[] = [
   { key: 'models', kind: 'string', default: 'models', description: 'model repository directory' },
   { key: 'load_models', kind: 'string', default: '', description: 'comma-separated model names to load at start; empty loads all' },
   // Serving knobs (per model).
-  { key: 'workers', kind: 'int', default: 1, min: 1, max: 64, perModel: true, description: 'worker threads per model, each with its own ONNX Runtime session' },
-  { key: 'intra_op_threads', kind: 'int', default: 1, min: 1, max: 256, perModel: true, description: 'ONNX Runtime intra-op threads per session' },
+  { key: 'workers', kind: 'int', default: 1, min: 1, max: 64, perModel: true, description: 'worker threads per model, each with its own ONNX Runtime session (management loads: at most 4 x cores)' },
+  { key: 'intra_op_threads', kind: 'int', default: 1, min: 1, max: 256, perModel: true, description: 'ONNX Runtime intra-op threads per session (management loads: at most the cores)' },
   { key: 'intra_op_spinning', kind: 'bool', default: false, perModel: true, description: 'let ONNX Runtime\'s intra-op threads spin-wait for work (with intra_op_threads > 1): lower latency on idle cores, but the spinning burns CPU the event loop and other workers need' },
   { key: 'execution_provider', kind: 'enum', choices: ['cpu', 'cuda'], default: 'cpu', perModel: true, description: 'ONNX Runtime execution provider' },
   { key: 'max_batch_size', kind: 'int', default: 0, min: 0, max: 4096, perModel: true, description: 'dynamic batching: largest batch formed; 0 disables batching (capped at the model\'s own max_batch_size)' },

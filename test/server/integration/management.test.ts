@@ -1,7 +1,7 @@
 // The management API re-configures a model without restarting the process; it is off unless asked
-// for, and can be locked with a token (inline or from a file).
+// for, can be locked with a token (inline or from a file), and caps what a load may ask.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../src/server/server.ts';
@@ -67,6 +67,16 @@ describe('model repository management', () => {
     expect(wrong.status).toBe(401);
     expect((await wrong.json()).code).toBe('SB_ERR_UNAUTHORIZED');
     expect((await post(`${server.url}/v2/repository/models/mlp/unload`, undefined, { authorization: 'Bearer from-a-file' })).status).toBe(200);
+  });
+
+  it('refuses a load asking for more threads than the machine has cores, naming the field, the value and the cap', async () => {
+    server = await startTestServer({ load_models: 'mlp', management: 'true' });
+    // intra_op_threads' cap is the core count, always inside the static limit (256), whatever the machine.
+    const cap = availableParallelism();
+    const res = await post(`${server.url}/v2/repository/models/mlp/load`, { parameters: { config: JSON.stringify({ intra_op_threads: cap + 1 }) } });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect((await res.json()).error).toContain(`intra_op_threads: asked ${cap + 1}, over the cap of ${cap}`);
+    expect((await fetch(`${server.url}/v2/models/mlp/config`).then((r) => r.json())).effective_serving.intra_op_threads).toBe(1);
   });
 
   it('serves no management routes by default', async () => {
