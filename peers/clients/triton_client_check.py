@@ -4,11 +4,12 @@ Triton's documentation uses it, and fails on the first thing a Triton server wou
 differently.
 
 Checks: server live/ready, server and model metadata, model config (Triton's field names),
-repository index, inference statistics; mlp and cnn (and pipeline when it is loaded) with JSON
-tensors and with binary tensors (Triton's binary tensor extension) in every in/out combination,
-requested outputs and the all-outputs default; answers equal a direct onnxruntime run of the same
-ONNX files (when the onnxruntime package is installed); async_infer; and one bad request, which
-must come back as InferenceServerException (not counted as an error).
+repository index (a management endpoint: start the server with --management true), inference
+statistics; mlp and cnn (and pipeline when it is loaded) with JSON tensors and with binary
+tensors (Triton's binary tensor extension) in every in/out combination, requested outputs and
+the all-outputs default; answers equal a direct onnxruntime run of the same ONNX files (when
+the onnxruntime package is installed); async_infer; and one bad request, which must come back
+as InferenceServerException (not counted as an error).
 
 Usage: triton_client_check.py [--url 127.0.0.1:18300] [--models DIR] [--async-requests 16]
 Exit status 0 only when every check passed; the last line on stdout is a one-line JSON summary.

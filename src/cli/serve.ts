@@ -1,15 +1,26 @@
 // `servebench serve`: resolve settings (flags > env > file > defaults), print them, start the
 // embedded server, and turn SIGTERM/SIGINT into a drain (a second signal forces exit).
+import { availableParallelism } from 'node:os';
 import { readConfigFile } from '../server/config/file.ts';
+import { exposureWarning } from '../server/config/access.ts';
 import { resolveConfig, type ResolvedConfig } from '../server/config/resolve.ts';
-import { SETTINGS, envName, flagName } from '../server/config/settings.ts';
+import { SETTINGS, SETTING_BY_KEY, envName, flagName } from '../server/config/settings.ts';
 import { startServer } from '../server/server.ts';
 import { parseArgs } from './args.ts';
 
 export const HELP = `Usage: servebench serve [--config FILE] [--SETTING VALUE ...]
 
-Starts the embedded reference inference server (KServe v2, TorchServe-style, management, /metrics).
-Settings come from flags > SERVEBENCH_* environment variables > --config file (YAML or JSON) > defaults.
+Starts the embedded reference inference server (KServe v2, TorchServe-style, /metrics, and the
+model management API when asked for). Settings come from flags > SERVEBENCH_* environment
+variables > --config file (YAML or JSON) > defaults.
+
+Safe by default: binds 127.0.0.1, and the management endpoints (load/unload) are off unless
+--management true. Bound beyond loopback (e.g. --host 0.0.0.0), management needs a token, and the
+server warns that it accepts requests from other machines. Give the token with
+--management-token-file FILE or SERVEBENCH_MANAGEMENT_TOKEN: a token on the command line shows in ps.
+A management load's override is capped by the machine (${availableParallelism()} cores here): workers <= 4 x cores,
+intra_op_threads <= cores, workers x intra_op_threads <= 4 x cores. Files, env and flags, set by
+whoever starts the server, keep the static limits (workers <= ${SETTING_BY_KEY.get('workers')!.max}, intra_op_threads <= ${SETTING_BY_KEY.get('intra_op_threads')!.max}).
 
 Settings:
 ${SETTINGS.map((s) => `  ${flagName(s.key).padEnd(32)} ${s.description} [default: ${JSON.stringify(s.default) ?? 'unset'}; env ${envName(s.key)}]`).join('\n')}
@@ -41,6 +52,8 @@ export async function run(argv: string[]): Promise<number> {
 
   const server = await startServer(resolved);
   const models = server.registry.list().map((m) => `${m.name}@${m.version}`).join(', ');
+  const exposed = exposureWarning(server.config.host, server.config.management);
+  if (exposed) process.stderr.write(`servebench: warning: ${exposed}\n`);
   process.stdout.write(`servebench: serving ${models || 'no models'}\nservebench: listening on ${server.url}\n`);
 
   return new Promise<number>((resolve) => {

@@ -2,6 +2,7 @@
 // exactly like an external server. Always stopped at the end, on errors and on Ctrl-C.
 import { fileURLToPath } from 'node:url';
 import type { EmbeddedTarget } from '../scenario/types.ts';
+import { isLoopbackHost } from '../server/config/access.ts';
 import { RunError } from './errors.ts';
 import { launchServerProcess, type ServerProcess } from './serverProcess.ts';
 
@@ -18,8 +19,17 @@ export function serverFlags(settings: EmbeddedTarget['server']): string[] {
   return Object.entries(settings).flatMap(([key, value]) => [`--${key.replaceAll('_', '-')}`, Array.isArray(value) ? value.join(',') : String(value)]);
 }
 
+/**
+ * The harness's own server binds loopback and is re-configured through its management API (tune),
+ * so it turns management on for itself, unless the scenario says `management` or binds beyond loopback.
+ */
+export function harnessFlags(settings: EmbeddedTarget['server']): string[] {
+  const host = settings.host ?? '127.0.0.1';
+  return 'management' in settings || !isLoopbackHost(String(host)) ? [] : ['--management', 'true'];
+}
+
 export async function startEmbeddedServer(target: EmbeddedTarget, extraFlags: string[] = []): Promise<EmbeddedServer> {
-  const args = [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', '--models', target.models_dir, ...serverFlags(target.server), ...extraFlags];
+  const args = [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', '--models', target.models_dir, ...harnessFlags(target.server), ...serverFlags(target.server), ...extraFlags];
   let announce: (origin: string) => void = () => {};
   const announced = new Promise<string>((resolve) => (announce = resolve));
   const server = await launchServerProcess({

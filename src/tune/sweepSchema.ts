@@ -21,7 +21,7 @@ export const SWEEP_DEFAULTS = {
   max_in_flight: 1024,
 } as const;
 
-/** Knob limits as the embedded server checks them (src/server/config/settings.ts). */
+/** Knob limits as the embedded server checks them (src/server/config/settings.ts); an api-mode trial is further capped by the cores (src/server/config/caps.ts). */
 export const KNOB_RANGE: Record<Knob, [number, number]> = {
   workers: [1, 64],
   max_batch_size: [0, 4096],

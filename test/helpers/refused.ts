@@ -1,5 +1,8 @@
-// The problems a parser refuses its input with (a ScenarioError's list); a test fails if it accepts it.
+// What a parser or a config check refuses its input with (a ScenarioError's problems, the server's
+// SB_ERR_CONFIG); a test fails if the input is accepted.
+import { expect } from 'vitest';
 import { isScenarioError } from '../../src/scenario/errors.ts';
+import { ServeError } from '../../src/server/errors.ts';
 
 export function problemsOf(parse: () => unknown): readonly string[] {
   try {
@@ -9,4 +12,15 @@ export function problemsOf(parse: () => unknown): readonly string[] {
     throw err;
   }
   throw new Error('expected the input to be refused');
+}
+
+export function configErrorOf(fn: () => unknown): ServeError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ServeError);
+    expect((err as ServeError).code).toBe('SB_ERR_CONFIG');
+    return err as ServeError;
+  }
+  throw new Error('expected a config error');
 }

@@ -34,7 +34,8 @@ function parsePerfCsv(text: string): Record<string, number>[] {
 describe('Triton clients against servebench serve', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     requirePeer('clients');
-    server = await spawnServer(['--load-models', 'mlp,cnn,pipeline']);
+    // triton_client_check.py reads the repository index: a management endpoint, off unless asked for.
+    server = await spawnServer(['--load-models', 'mlp,cnn,pipeline', '--management', 'true']);
     hostPort = new URL(server.url).host;
     scratch = await mkdtemp(path.join(tmpdir(), 'servebench-clients-'));
   });

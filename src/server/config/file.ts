@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { serveError } from '../errors.ts';
@@ -16,4 +17,9 @@ export async function readConfigFile(path: string): Promise<{ path: string; data
   } catch (err) {
     throw serveError('SB_ERR_CONFIG', `${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
   }
+}
+
+/** The management token file's text; read once at start, before the server binds. */
+export function readTokenFileSync(path: string): string {
+  return readFileSync(path, 'utf8');
 }

@@ -1,8 +1,12 @@
 // Merges the sources of server settings, pure: flags > env > file > model defaults > built-ins.
 // Every refusal names the setting and where it came from.
+import { availableParallelism } from 'node:os';
 import { serveError } from '../errors.ts';
 import type { ServingSettings } from '../inference.ts';
 import type { ModelServingDefaults } from '../repository/modelConfig.ts';
+import { checkManagementAccess, managementTokenOf } from './access.ts';
+import { capProblems } from './caps.ts';
+import { readTokenFileSync } from './file.ts';
 import { SETTINGS, SETTING_BY_KEY, envName, flagName, parseSettingValue, type SettingDef, type SettingValue } from './settings.ts';
 
 export type SettingSource = 'default' | 'model' | 'file' | 'env' | 'flag';
@@ -127,10 +131,15 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   return { values, sources: sourcesByKey, layers: { file, fileModels, env, flags } };
 }
 
-export function serverConfigOf(resolved: ResolvedConfig): ServerConfig {
+/**
+ * The server-wide settings, with the management token read (from `readText` when it comes from a
+ * file) and management refused beyond loopback without one: every check before anything binds.
+ */
+export function serverConfigOf(resolved: ResolvedConfig, readText: (path: string) => string = readTokenFileSync): ServerConfig {
   const v = resolved.values;
   const num = (k: string): number => v[k] as number;
-  return {
+  const managementToken = managementTokenOf({ management_token: v.management_token as string | undefined, management_token_file: v.management_token_file as string | undefined }, readText);
+  const config: ServerConfig = {
     host: v.host as string,
     port: num('port'),
     models: v.models as string,
@@ -142,7 +151,7 @@ export function serverConfigOf(resolved: ResolvedConfig): ServerConfig {
     accessLog: v.access_log as boolean,
     logLevel: v.log_level as string,
     management: v.management as boolean,
-    managementToken: v.management_token as string | undefined,
+    ...(managementToken !== undefined ? { managementToken } : {}),
     faults: {
       latencyMs: num('fault_latency_ms'),
       latencyJitterMs: num('fault_latency_jitter_ms'),
@@ -154,12 +163,25 @@ export function serverConfigOf(resolved: ResolvedConfig): ServerConfig {
       seed: num('fault_seed'),
     },
   };
+  checkManagementAccess(config);
+  return config;
 }
 
 const SERVING_KEYS = SETTINGS.filter((s) => s.perModel).map((s) => s.key);
 
-/** Parses a management-API override (`{"workers": 2, ...}`); refuses keys that are not per-model serving settings. */
-export function parseServingOverride(data: unknown, where: string): Layer {
+type ThreadKnobs = { workers?: number; intra_op_threads?: number };
+
+function refuseOverCaps(asked: ThreadKnobs, cores: number, where: string, other?: ThreadKnobs): void {
+  const problems = capProblems(asked, cores, other);
+  if (problems.length > 0) throw configError(where, problems.join('; '));
+}
+
+/**
+ * Parses a management-API override (`{"workers": 2, ...}`); refuses keys that are not per-model
+ * serving settings, and thread counts over the machine-sized caps (caps.ts). `cores` is a
+ * parameter for tests; the machine's own by default.
+ */
+export function parseServingOverride(data: unknown, where: string, cores: number = availableParallelism()): Layer {
   if (!isRecord(data)) throw configError(where, 'expected an object of serving settings');
   const layer: Layer = {};
   for (const [key, raw] of Object.entries(data)) {
@@ -167,6 +189,7 @@ export function parseServingOverride(data: unknown, where: string): Layer {
     if (!def || !def.perModel) throw configError(`${where}.${key}`, `unknown serving setting; expected one of ${SERVING_KEYS.join(', ')}`);
     parseInto(layer, def, raw, `${where}.${key}`);
   }
+  refuseOverCaps(layer as ThreadKnobs, cores, where);
   return layer;
 }
 
@@ -180,6 +203,7 @@ export function servingSettingsFor(
   modelDefaults: ModelServingDefaults | undefined,
   resolved: ResolvedConfig,
   override: Layer = {},
+  cores: number = availableParallelism(),
 ): ServingSettings {
   const { file, fileModels, env, flags } = resolved.layers;
   const layers: Layer[] = [{ ...modelDefaults }, file, fileModels[modelName] ?? {}, env, flags, override];
@@ -189,9 +213,14 @@ export function servingSettingsFor(
     return value;
   };
   const maxBatch = Math.min(pick('max_batch_size') as number, modelMaxBatchSize);
+  const workers = pick('workers') as number;
+  const intraOpThreads = pick('intra_op_threads') as number;
+  // An override's thread counts are capped together with what the other layers give the model.
+  const asked: ThreadKnobs = { ...(override.workers !== undefined ? { workers } : {}), ...(override.intra_op_threads !== undefined ? { intra_op_threads: intraOpThreads } : {}) };
+  refuseOverCaps(asked, cores, `load of ${modelName}`, { workers, intra_op_threads: intraOpThreads });
   return {
-    workers: pick('workers') as number,
-    intra_op_threads: pick('intra_op_threads') as number,
+    workers,
+    intra_op_threads: intraOpThreads,
     intra_op_spinning: pick('intra_op_spinning') as boolean,
     execution_provider: pick('execution_provider') as ServingSettings['execution_provider'],
     max_batch_size: maxBatch,

@@ -27,8 +27,8 @@ export const SETTINGS: readonly SettingDef[] = [
   { key: 'models', kind: 'string', default: 'models', description: 'model repository directory' },
   { key: 'load_models', kind: 'string', default: '', description: 'comma-separated model names to load at start; empty loads all' },
   // Serving knobs (per model).
-  { key: 'workers', kind: 'int', default: 1, min: 1, max: 64, perModel: true, description: 'worker threads per model, each with its own ONNX Runtime session' },
-  { key: 'intra_op_threads', kind: 'int', default: 1, min: 1, max: 256, perModel: true, description: 'ONNX Runtime intra-op threads per session' },
+  { key: 'workers', kind: 'int', default: 1, min: 1, max: 64, perModel: true, description: 'worker threads per model, each with its own ONNX Runtime session (management loads: at most 4 x cores)' },
+  { key: 'intra_op_threads', kind: 'int', default: 1, min: 1, max: 256, perModel: true, description: 'ONNX Runtime intra-op threads per session (management loads: at most the cores)' },
   { key: 'intra_op_spinning', kind: 'bool', default: false, perModel: true, description: 'let ONNX Runtime\'s intra-op threads spin-wait for work (with intra_op_threads > 1): lower latency on idle cores, but the spinning burns CPU the event loop and other workers need' },
   { key: 'execution_provider', kind: 'enum', choices: ['cpu', 'cuda'], default: 'cpu', perModel: true, description: 'ONNX Runtime execution provider' },
   { key: 'max_batch_size', kind: 'int', default: 0, min: 0, max: 4096, perModel: true, description: 'dynamic batching: largest batch formed; 0 disables batching (capped at the model\'s own max_batch_size)' },
@@ -43,8 +43,9 @@ export const SETTINGS: readonly SettingDef[] = [
   { key: 'drain_timeout_ms', kind: 'int', default: 30_000, min: 0, max: 3_600_000, description: 'on SIGTERM/SIGINT, how long accepted requests may take to finish before exit' },
   { key: 'access_log', kind: 'bool', default: false, description: 'log every request (structured, asynchronous)' },
   { key: 'log_level', kind: 'enum', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', description: 'log level' },
-  { key: 'management', kind: 'bool', default: true, description: 'serve the model repository management endpoints (load/unload)' },
-  { key: 'management_token', kind: 'string', default: undefined, secret: true, description: 'when set, management endpoints require "Authorization: Bearer <token>"' },
+  { key: 'management', kind: 'bool', default: false, description: 'serve the model repository management endpoints (index, load/unload); off unless asked for, and beyond loopback only with a token' },
+  { key: 'management_token', kind: 'string', default: undefined, secret: true, description: 'when set, management endpoints require "Authorization: Bearer <token>"; a flag shows in ps, so prefer management_token_file or the env' },
+  { key: 'management_token_file', kind: 'string', default: undefined, description: 'file holding the management token (its content, trimmed); instead of management_token' },
   // Fault injection: off by default; for testing harnesses and detectors.
   { key: 'fault_latency_ms', kind: 'number', default: 0, min: 0, max: 600_000, description: 'fault: fixed latency added to every inference' },
   { key: 'fault_latency_jitter_ms', kind: 'number', default: 0, min: 0, max: 600_000, description: 'fault: uniform random extra latency in [0, jitter)' },

@@ -60,7 +60,7 @@ export function managementRoutes(ctx: HttpContext) {
     if (token) {
       app.addHook('onRequest', async (request) => {
         if (!tokenMatches(request.headers.authorization, token)) {
-          throw serveError('SB_ERR_UNAUTHORIZED', 'management endpoints need "Authorization: Bearer <token>" (management_token)');
+          throw serveError('SB_ERR_UNAUTHORIZED', 'management endpoints need "Authorization: Bearer <token>" (management_token or management_token_file)');
         }
       });
     }

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseServingOverride, resolveConfig, serverConfigOf, servingSettingsFor } from '../../../src/server/config/resolve.ts';
-import { ServeError } from '../../../src/server/errors.ts';
-
-function configErrorOf(fn: () => unknown): ServeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ServeError);
-    expect((err as ServeError).code).toBe('SB_ERR_CONFIG');
-    return err as ServeError;
-  }
-  throw new Error('expected a config error');
-}
+import { configErrorOf } from '../../helpers/refused.ts';
 
 describe('server settings precedence', () => {
   it('uses built-in defaults when no source sets a value', () => {
@@ -70,6 +59,24 @@ describe('server settings precedence', () => {
   it('parses management overrides with the same rules', () => {
     expect(parseServingOverride({ workers: 2, max_batch_delay_us: '500' }, 'load')).toEqual({ workers: 2, max_batch_delay_us: 500 });
     expect(configErrorOf(() => parseServingOverride({ host: '0.0.0.0' }, 'load')).message).toContain('load.host: unknown serving setting');
+  });
+
+  it('caps a management override relative to the cores, naming the field, the value asked and the cap', () => {
+    // 2 cores: workers <= 8, intra_op_threads <= 2, workers x intra_op_threads <= 8.
+    expect(parseServingOverride({ workers: 8, intra_op_threads: 1 }, 'load', 2)).toEqual({ workers: 8, intra_op_threads: 1 });
+    expect(parseServingOverride({ workers: 4, intra_op_threads: 2 }, 'load', 2)).toEqual({ workers: 4, intra_op_threads: 2 });
+    expect(configErrorOf(() => parseServingOverride({ workers: 64, intra_op_threads: 256 }, 'load', 2)).message).toBe(
+      "load: workers: asked 64, over the cap of 8 (4 x 2 cores); intra_op_threads: asked 256, over the cap of 2 (the machine's 2 cores)",
+    );
+    expect(configErrorOf(() => parseServingOverride({ workers: 8, intra_op_threads: 2 }, 'load', 2)).message).toBe('load: workers x intra_op_threads: 8 x 2 = 16, over the cap of 8 (4 x 2 cores)');
+    expect(configErrorOf(() => parseServingOverride({ intra_op_threads: 3 }, 'load', 2)).message).toContain('intra_op_threads: asked 3, over the cap of 2');
+  });
+
+  it('caps an override together with the thread counts the other layers give the model, and leaves the operator\'s own settings to the static limits', () => {
+    const resolved = resolveConfig({ flags: { workers: '64', intra_op_threads: '4' } });
+    expect(servingSettingsFor('mlp', 64, undefined, resolved, {}, 2)).toMatchObject({ workers: 64, intra_op_threads: 4 });
+    expect(configErrorOf(() => servingSettingsFor('mlp', 64, undefined, resolved, { workers: 4 }, 2)).message).toBe('load of mlp: workers x intra_op_threads: 4 x 4 = 16, over the cap of 8 (4 x 2 cores)');
+    expect(servingSettingsFor('mlp', 64, undefined, resolved, { workers: 2 }, 2)).toMatchObject({ workers: 2, intra_op_threads: 4 });
   });
 
   it('builds the typed server config with fault settings', () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HELP } from '../../../src/cli/serve.ts';
 import { MODELS_DIR, REPO_ROOT, spawnServer, type ServerProcess } from '../../helpers/servers.ts';
 
 const run = promisify(execFile);
@@ -55,6 +56,29 @@ describe('servebench serve', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown flag --worker');
     expect(result.stderr).toContain('--workers');
+  });
+
+  it('refuses management beyond loopback without a token at start, before it listens', async () => {
+    const result = await servebench(['serve', '--host', '0.0.0.0', '--port', '0', '--management', 'true', '--models', MODELS_DIR, '--load-models', 'mlp']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('SB_ERR_CONFIG: management is on and host 0.0.0.0 is reachable from other machines, but no management token is set');
+    expect(result.stdout).not.toContain('listening on');
+  });
+
+  it('warns on stderr that a non-loopback bind accepts requests from other machines', async () => {
+    // Bound to 0.0.0.0 (management off) only until the warning is read, then killed.
+    server = await spawnServer(['--host', '0.0.0.0', '--load-models', 'mlp']);
+    const deadline = Date.now() + 5000;
+    while (!server.stderr.some((l) => l.includes('warning')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await server.kill();
+    expect(server.stderr).toContain('servebench: warning: host 0.0.0.0 is not loopback: the server accepts requests from other machines (inference and metrics); bind 127.0.0.1 unless that is what you want');
+  });
+
+  it('says in --help that management is off by default and that the token belongs in a file or the env', () => {
+    expect(HELP).toContain('the management endpoints (load/unload) are off unless\n--management true');
+    expect(HELP).toContain('--management-token-file FILE or SERVEBENCH_MANAGEMENT_TOKEN: a token on the command line shows in ps');
+    expect(HELP).toMatch(/--management-token-file +file holding the management token/);
+    expect(HELP).toMatch(/--management +serve the model repository management endpoints .*\[default: false;/);
   });
 
   it('refuses a model whose files do not match its manifest, naming the file', async () => {

@@ -1,12 +1,19 @@
-// The management API re-configures a model without restarting the process; it can be locked or off.
+// The management API re-configures a model without restarting the process; it is off unless asked
+// for, can be locked with a token (inline or from a file), and caps what a load may ask.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../src/server/server.ts';
 import { startTestServer } from '../../helpers/servers.ts';
 
 let server: RunningServer | undefined;
+let scratch: string | undefined;
 afterEach(async () => {
   await server?.shutdown('test done');
   server = undefined;
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+  scratch = undefined;
 });
 
 const post = (url: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -14,7 +21,7 @@ const post = (url: string, body?: unknown, headers: Record<string, string> = {})
 
 describe('model repository management', () => {
   it('reloads a model with new serving settings, unloads and loads it again', async () => {
-    server = await startTestServer({ load_models: 'mlp' });
+    server = await startTestServer({ load_models: 'mlp', management: 'true' });
     const index = await (await fetch(`${server.url}/v2/repository/index`)).json();
     expect(index).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'mlp', state: 'READY' }), expect.objectContaining({ name: 'cnn', state: 'UNAVAILABLE' })]));
 
@@ -32,7 +39,7 @@ describe('model repository management', () => {
   });
 
   it('refuses an override naming a setting that does not exist', async () => {
-    server = await startTestServer({ load_models: 'mlp' });
+    server = await startTestServer({ load_models: 'mlp', management: 'true' });
     const res = await post(`${server.url}/v2/repository/models/mlp/load`, { config: { wokers: 2 } });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect((await res.json()).error).toContain('wokers');
@@ -57,16 +64,54 @@ describe('model repository management', () => {
   });
 
   it('refuses path tricks in model names', async () => {
-    server = await startTestServer({ load_models: 'mlp' });
+    server = await startTestServer({ load_models: 'mlp', management: 'true' });
     const res = await post(`${server.url}/v2/repository/models/..%2F..%2Fetc/load`);
     expect(res.status).toBe(400);
   });
 
   it('requires the bearer token when one is set', async () => {
-    server = await startTestServer({ load_models: 'mlp', management_token: 'sekrit' });
+    server = await startTestServer({ load_models: 'mlp', management: 'true', management_token: 'sekrit' });
     expect((await post(`${server.url}/v2/repository/models/mlp/unload`)).status).toBe(401);
     expect((await post(`${server.url}/v2/repository/models/mlp/unload`, undefined, { authorization: 'Bearer wrong!' })).status).toBe(401);
     expect((await post(`${server.url}/v2/repository/models/mlp/unload`, undefined, { authorization: 'Bearer sekrit' })).status).toBe(200);
+  });
+
+  it('reads the bearer token from management_token_file', async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'servebench-token-'));
+    await writeFile(join(scratch, 'token'), 'from-a-file\n');
+    server = await startTestServer({ load_models: 'mlp', management: 'true', management_token_file: join(scratch, 'token') });
+    expect((await post(`${server.url}/v2/repository/models/mlp/unload`)).status).toBe(401);
+    const wrong = await post(`${server.url}/v2/repository/models/mlp/unload`, undefined, { authorization: 'Bearer not-the-file' });
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).code).toBe('SB_ERR_UNAUTHORIZED');
+    expect((await post(`${server.url}/v2/repository/models/mlp/unload`, undefined, { authorization: 'Bearer from-a-file' })).status).toBe(200);
+  });
+
+  it('refuses a load asking for more threads than the machine has cores, naming the field, the value and the cap', async () => {
+    server = await startTestServer({ load_models: 'mlp', management: 'true' });
+    // intra_op_threads' cap is the core count, always inside the static limit (256), whatever the machine.
+    const cap = availableParallelism();
+    const res = await post(`${server.url}/v2/repository/models/mlp/load`, { parameters: { config: JSON.stringify({ intra_op_threads: cap + 1 }) } });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect((await res.json()).error).toContain(`intra_op_threads: asked ${cap + 1}, over the cap of ${cap}`);
+    expect((await fetch(`${server.url}/v2/models/mlp/config`).then((r) => r.json())).effective_serving.intra_op_threads).toBe(1);
+  });
+
+  it('serves no management routes by default', async () => {
+    server = await startTestServer({ load_models: 'mlp' });
+    for (const [method, path] of [['POST', '/v2/repository/models/mlp/load'], ['POST', '/v2/repository/models/mlp/unload'], ['GET', '/v2/repository/index']] as const) {
+      const res = await fetch(`${server.url}${path}`, { method });
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toMatchObject({ code: 'SB_ERR_ROUTE_NOT_FOUND', error: `no route ${method} ${path}` });
+    }
+    expect((await fetch(`${server.url}/v2/models/mlp/ready`)).status).toBe(200);
+  });
+
+  it('refuses to start with management on beyond loopback without a token, before binding', async () => {
+    const started = startTestServer({ host: '0.0.0.0', management: 'true', load_models: 'mlp' });
+    // Should it start after all, it is closed at once (afterEach) rather than left listening.
+    started.then((s) => (server = s), () => {});
+    await expect(started).rejects.toMatchObject({ code: 'SB_ERR_CONFIG', message: expect.stringContaining('no management token is set') });
   });
 
   it('serves no management routes when switched off', async () => {
