@@ -14,12 +14,12 @@ export function problemsOf(parse: () => unknown): readonly string[] {
   throw new Error('expected the input to be refused');
 }
 
-export function configErrorOf(fn: () => unknown): ServeError {
+export function configErrorOf(fn: () => unknown, code: ServeError['code'] = 'SB_ERR_CONFIG'): ServeError {
   try {
     fn();
   } catch (err) {
     expect(err).toBeInstanceOf(ServeError);
-    expect((err as ServeError).code).toBe('SB_ERR_CONFIG');
+    expect((err as ServeError).code).toBe(code);
     return err as ServeError;
   }
   throw new Error('expected a config error');

@@ -171,9 +171,10 @@ const SERVING_KEYS = SETTINGS.filter((s) => s.perModel).map((s) => s.key);
 
 type ThreadKnobs = { workers?: number; intra_op_threads?: number };
 
+/** Caps bound only what a client asks through the management API: going over them is the client's mistake (400). */
 function refuseOverCaps(asked: ThreadKnobs, cores: number, where: string, other?: ThreadKnobs): void {
   const problems = capProblems(asked, cores, other);
-  if (problems.length > 0) throw configError(where, problems.join('; '));
+  if (problems.length > 0) throw serveError('SB_ERR_BAD_OVERRIDE', `${where}: ${problems.join('; ')}`);
 }
 
 /**

@@ -65,17 +65,17 @@ describe('server settings precedence', () => {
     // 2 cores: workers <= 8, intra_op_threads <= 2, workers x intra_op_threads <= 8.
     expect(parseServingOverride({ workers: 8, intra_op_threads: 1 }, 'load', 2)).toEqual({ workers: 8, intra_op_threads: 1 });
     expect(parseServingOverride({ workers: 4, intra_op_threads: 2 }, 'load', 2)).toEqual({ workers: 4, intra_op_threads: 2 });
-    expect(configErrorOf(() => parseServingOverride({ workers: 64, intra_op_threads: 256 }, 'load', 2)).message).toBe(
+    expect(configErrorOf(() => parseServingOverride({ workers: 64, intra_op_threads: 256 }, 'load', 2), 'SB_ERR_BAD_OVERRIDE').message).toBe(
       "load: workers: asked 64, over the cap of 8 (4 x 2 cores); intra_op_threads: asked 256, over the cap of 2 (the machine's 2 cores)",
     );
-    expect(configErrorOf(() => parseServingOverride({ workers: 8, intra_op_threads: 2 }, 'load', 2)).message).toBe('load: workers x intra_op_threads: 8 x 2 = 16, over the cap of 8 (4 x 2 cores)');
-    expect(configErrorOf(() => parseServingOverride({ intra_op_threads: 3 }, 'load', 2)).message).toContain('intra_op_threads: asked 3, over the cap of 2');
+    expect(configErrorOf(() => parseServingOverride({ workers: 8, intra_op_threads: 2 }, 'load', 2), 'SB_ERR_BAD_OVERRIDE').message).toBe('load: workers x intra_op_threads: 8 x 2 = 16, over the cap of 8 (4 x 2 cores)');
+    expect(configErrorOf(() => parseServingOverride({ intra_op_threads: 3 }, 'load', 2), 'SB_ERR_BAD_OVERRIDE').message).toContain('intra_op_threads: asked 3, over the cap of 2');
   });
 
   it('caps an override together with the thread counts the other layers give the model, and leaves the operator\'s own settings to the static limits', () => {
     const resolved = resolveConfig({ flags: { workers: '64', intra_op_threads: '4' } });
     expect(servingSettingsFor('mlp', 64, undefined, resolved, {}, 2)).toMatchObject({ workers: 64, intra_op_threads: 4 });
-    expect(configErrorOf(() => servingSettingsFor('mlp', 64, undefined, resolved, { workers: 4 }, 2)).message).toBe('load of mlp: workers x intra_op_threads: 4 x 4 = 16, over the cap of 8 (4 x 2 cores)');
+    expect(configErrorOf(() => servingSettingsFor('mlp', 64, undefined, resolved, { workers: 4 }, 2), 'SB_ERR_BAD_OVERRIDE').message).toBe('load of mlp: workers x intra_op_threads: 4 x 4 = 16, over the cap of 8 (4 x 2 cores)');
     expect(servingSettingsFor('mlp', 64, undefined, resolved, { workers: 2 }, 2)).toMatchObject({ workers: 2, intra_op_threads: 4 });
   });
 

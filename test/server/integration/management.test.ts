@@ -46,7 +46,7 @@ describe('model repository management', () => {
   });
 
   it('answers an override with a bad value or an unknown setting with 400 SB_ERR_BAD_OVERRIDE naming the field, and keeps the model', async () => {
-    server = await startTestServer({ load_models: 'mlp' });
+    server = await startTestServer({ load_models: 'mlp', management: 'true' });
     const cases: [unknown, RegExp][] = [
       [{ parameters: { config: { workers: 'x' } } }, /^load request config\.workers: expected an integer, got "x"$/],
       [{ parameters: { config: JSON.stringify({ max_batch_size: -3 }) } }, /^load request config\.max_batch_size: /],
@@ -92,9 +92,18 @@ describe('model repository management', () => {
     // intra_op_threads' cap is the core count, always inside the static limit (256), whatever the machine.
     const cap = availableParallelism();
     const res = await post(`${server.url}/v2/repository/models/mlp/load`, { parameters: { config: JSON.stringify({ intra_op_threads: cap + 1 }) } });
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect((await res.json()).error).toContain(`intra_op_threads: asked ${cap + 1}, over the cap of ${cap}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'SB_ERR_BAD_OVERRIDE', error: expect.stringContaining(`intra_op_threads: asked ${cap + 1}, over the cap of ${cap}`) });
     expect((await fetch(`${server.url}/v2/models/mlp/config`).then((r) => r.json())).effective_serving.intra_op_threads).toBe(1);
+  });
+
+  it('refuses with 400 a load whose workers, times the threads the operator set, go over the cap', async () => {
+    const cores = availableParallelism();
+    server = await startTestServer({ load_models: 'mlp', management: 'true', intra_op_threads: String(cores) });
+    const res = await post(`${server.url}/v2/repository/models/mlp/load`, { parameters: { config: { workers: 5 } } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'SB_ERR_BAD_OVERRIDE', error: `load of mlp: workers x intra_op_threads: 5 x ${cores} = ${5 * cores}, over the cap of ${4 * cores} (4 x ${cores} core${cores === 1 ? '' : 's'})` });
+    expect((await fetch(`${server.url}/v2/models/mlp/config`).then((r) => r.json())).effective_serving.workers).toBe(1);
   });
 
   it('serves no management routes by default', async () => {

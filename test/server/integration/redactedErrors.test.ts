@@ -22,7 +22,7 @@ beforeAll(async () => {
   // A model whose config names a file its folder does not have.
   mkdirSync(path.join(root, 'broken', '1'), { recursive: true });
   writeFileSync(path.join(root, 'broken', '1', 'config.json'), JSON.stringify({ model_file: 'missing.onnx' }));
-  const resolved = resolveConfig({ flags: { host: '127.0.0.1', port: '0', models: root, load_models: 'mlp', log_level: 'info' } });
+  const resolved = resolveConfig({ flags: { host: '127.0.0.1', port: '0', models: root, load_models: 'mlp', log_level: 'info', management: 'true' } });
   server = await startServer(resolved, { logDestination: pino.destination({ dest: logFile, sync: true }) });
 });
 afterAll(async () => {
