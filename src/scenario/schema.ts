@@ -231,6 +231,7 @@ const PAYLOAD = withMessage('a payload like {encoding: json, batch: 1}', {
 
 export const SCENARIO_SCHEMA: JsonSchema = withMessage('a scenario: an object with model and phases', {
   $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: SCENARIO_SCHEMA_URL,
   title: 'servebench scenario',
   description: 'A servebench scenario: the server under test, the model, and the phases of load. See scenarios/README.md.',
   type: 'object',
