@@ -1,16 +1,22 @@
-// `servebench run SCENARIO [--out DIR] [--json]`: run a scenario, write its folder, print the
-// summary; exit 0 all passed, 1 a threshold or verdict failed, 2 the run could not be done.
+// `servebench run SCENARIO [--out DIR] [--json]`, or `servebench run --url URL --model NAME ...`:
+// run a scenario (a file's, or one built from flags), write its folder, print the summary;
+// exit 0 all passed, 1 a threshold or verdict failed, 2 the run could not be done.
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatSummary } from '../report/summaryTable.ts';
 import { runId } from '../report/writeRun.ts';
 import { writeRunFolder } from '../report/writeRun.ts';
 import { runScenario } from '../runner/run.ts';
-import { loadScenarioFile } from '../scenario/load.ts';
+import { loadScenarioFile, PACKAGE_ROOT, parseScenario } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { startLiveView } from '../ui/liveView.ts';
 import { LIVE_VIEW_FLAGS, LIVE_VIEW_HELP } from '../ui/select.ts';
-import { UsageError, parseArgs } from './args.ts';
+import { type ParsedArgs, UsageError, parseArgs } from './args.ts';
+import { PRINT_SCENARIO_FLAG, schemaReference, scenarioYaml, URL_RUN_HELP, URL_VALUE_FLAGS, urlScenarioInput, type UrlRunValues } from './urlScenario.ts';
 
 export const HELP = `Usage: servebench run <scenario.yaml|json> [--out DIR] [--json] [--no-dashboard] [--quiet]
+       servebench run --url URL --model NAME [--protocol kserve-v2|torchserve]
+                      [--rate R | --connections C] [--duration 30s] [--payload FILE] [--print-scenario]
 
 Runs a scenario (see scenarios/README.md) against its target and writes the run into DIR
 (default reports/<run-id>/): results.json, summary.csv, timeseries.csv, report.html. On a terminal a live
@@ -18,19 +24,57 @@ dashboard shows the run; elsewhere (pipes, CI logs) one progress line a second g
   --out DIR         where to write the run
   --json            print the final summary as JSON instead of a table
 ${LIVE_VIEW_HELP}
+Without a scenario file, --url runs a warm-up and one steady phase against a running server:
+${URL_RUN_HELP}
 Exit code: 0 all thresholds and verdicts passed, 1 one failed, 2 the run could not be done.
 `;
 
+const URL_SOURCE = '--url';
+
+/** The url run's scenario, checked by the loader as a file would be; undefined without --url. */
+function urlScenario(args: ParsedArgs, file: string | undefined): { scenario: Scenario; yaml: () => string } | undefined {
+  const given = URL_VALUE_FLAGS.filter((flag) => args.values[flag] !== undefined);
+  const printing = args.booleans.has(PRINT_SCENARIO_FLAG);
+  if (args.values.url === undefined) {
+    const stray = [...given, ...(printing ? [PRINT_SCENARIO_FLAG] : [])];
+    if (stray.length > 0) throw new UsageError(`--${stray[0]} goes with --url (a scenario file sets the target, model and load itself)`);
+    return undefined;
+  }
+  if (file !== undefined) throw new UsageError(`give a scenario file or --url, not both (got ${file}); to change a file's target, edit its target.url`);
+  if (printing) {
+    const unused = ['out', 'json'].filter((flag) => args.values[flag] !== undefined || args.booleans.has(flag));
+    if (unused.length > 0) throw new UsageError(`--print-scenario runs nothing, so --${unused[0]} has no use`);
+  }
+  const values = args.values as UrlRunValues;
+  let payloadFile: string | undefined;
+  if (values.payload !== undefined) {
+    payloadFile = resolve(values.payload);
+    try {
+      statSync(payloadFile);
+    } catch (err) {
+      throw new UsageError(`--payload: cannot read ${values.payload} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a request body file, a folder of them or a .jsonl file`);
+    }
+  }
+  const input = urlScenarioInput(values, payloadFile);
+  const scenario = parseScenario(input, URL_SOURCE, { baseDir: process.cwd() });
+  return { scenario, yaml: () => scenarioYaml(input, schemaReference(process.cwd(), join(PACKAGE_ROOT, 'scenarios', 'schema.json'))) };
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['out'], booleans: ['help', 'json', ...LIVE_VIEW_FLAGS] });
+  const args = parseArgs(argv, { values: ['out', ...URL_VALUE_FLAGS], booleans: ['help', 'json', PRINT_SCENARIO_FLAG, ...LIVE_VIEW_FLAGS] });
   if (args.booleans.has('help')) {
     process.stdout.write(HELP);
     return 0;
   }
   const [file, ...extra] = args.positionals;
-  if (!file) throw new UsageError('run needs a scenario file, e.g. servebench run scenarios/quick.yaml');
   if (extra.length > 0) throw new UsageError(`run takes one scenario file, got also: ${extra.join(' ')}`);
-  const { scenario } = await loadScenarioFile(file);
+  const fromUrl = urlScenario(args, file);
+  if (fromUrl && args.booleans.has(PRINT_SCENARIO_FLAG)) {
+    process.stdout.write(fromUrl.yaml());
+    return 0;
+  }
+  if (!fromUrl && !file) throw new UsageError('run needs a scenario file, e.g. servebench run scenarios/quick.yaml, or --url and --model for a server already running');
+  const scenario = fromUrl?.scenario ?? (await loadScenarioFile(file!)).scenario;
   const id = runId(scenario.name);
   const outDir = resolve(args.values.out ?? join('reports', id));
 
@@ -38,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
   const view = await startLiveView({ command: 'run', flags: args.booleans, onStop: () => controller.abort() });
   let results;
   try {
-    results = await runScenario(scenario, { scenarioFile: file, runId: id, signal: controller.signal, onEvent: view.onEvent });
+    results = await runScenario(scenario, { ...(file ? { scenarioFile: file } : {}), runId: id, signal: controller.signal, onEvent: view.onEvent });
     await writeRunFolder(outDir, results);
   } finally {
     // The dashboard's last frame stays on screen; the summary prints below it.

@@ -167,7 +167,7 @@ export async function buildPayloads(source: PayloadSource): Promise<RequestTempl
     metadata = await fetchModelMetadata(origin, target.model, target.version, timeoutMs);
   } catch (err) {
     if (target.protocol !== 'torchserve') throw err;
-    throw loadError('SB_ERR_PAYLOAD', `TorchServe-style target ${origin}: no KServe v2 metadata to size a payload from (${(err as Error).message}); set payload.fixture to request bodies under fixtures/`, err);
+    throw loadError('SB_ERR_PAYLOAD', `TorchServe-style target ${origin}: no KServe v2 metadata to size a payload from (${(err as Error).message}); set payload.fixture (servebench run --url: --payload FILE) to request bodies like those under fixtures/payloads/`, err);
   }
   const rawEncoding = target.protocol === 'torchserve' ? await rawEncodingOf(origin, target, timeoutMs) : 'uint8';
   return generateRequests(metadata, target, payload, rawEncoding);

@@ -3,11 +3,17 @@
 // and then fills defaults (resolve.ts). `errorMessage`/`patternErrorMessage` are VS Code's schema
 // extensions: editors show them, and the loader builds its own messages from them.
 import { DEFAULTS } from './defaults.ts';
+import { THRESHOLD_PATTERN } from './thresholds.ts';
 import { DURATION_PATTERN } from './units.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
 export const SCENARIO_SCHEMA_ID = 'servebench.scenario/v1';
+/**
+ * The published schema's `$id`: a name that stays the same while the format is v1 (a v2 gets a
+ * new one), not a place editors fetch from; they read the file shipped in the package.
+ */
+export const SCENARIO_SCHEMA_URL = 'https://servebench.dev/schema/scenario-v1.json';
 export const PHASE_KINDS = ['warmup', 'steady', 'ramp', 'malformed', 'shutdown', 'flap', 'aborts', 'slow-clients', 'overload'] as const;
 
 const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
@@ -39,7 +45,8 @@ const ratio = (description: string, fallback: number): JsonSchema =>
 const thresholds = (description: string): JsonSchema =>
   withMessage('a threshold like "p99 < 50ms" or a list of them', {
     type: ['string', 'array'],
-    items: withMessage('a threshold like "p99 < 50ms"', { type: 'string' }),
+    pattern: THRESHOLD_PATTERN,
+    items: withMessage('a threshold like "p99 < 50ms"', { type: 'string', pattern: THRESHOLD_PATTERN }),
     description: `${description} k6-like: "p50|p90|p95|p99|p999|mean|max < 50ms" (us, ms, s), "error_rate < 0.1%", "throughput > 500/s".`,
   });
 
@@ -224,6 +231,7 @@ const PAYLOAD = withMessage('a payload like {encoding: json, batch: 1}', {
 
 export const SCENARIO_SCHEMA: JsonSchema = withMessage('a scenario: an object with model and phases', {
   $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: SCENARIO_SCHEMA_URL,
   title: 'servebench scenario',
   description: 'A servebench scenario: the server under test, the model, and the phases of load. See scenarios/README.md.',
   type: 'object',

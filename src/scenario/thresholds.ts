@@ -42,6 +42,26 @@ const K6_PERCENTILES: Record<string, LatencyMetric> = { '50': 'p50', '90': 'p90'
 const METRIC_NAMES = [...LATENCY_METRICS, 'error_rate', 'throughput', 'rps'];
 const SHAPE = /^\s*([a-z_]+[a-z0-9_]*|p\(\s*[\d.]+\s*\))\s*(<=|>=|<|>)\s*(.*?)\s*$/i;
 
+/** `[pP]99`: the parser lowercases metric names, and a JSON Schema pattern has no `i` flag. */
+const caseless = (word: string): string => word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
+const NUMBER = '(\\d+(\\.\\d+)?|\\.\\d+)';
+// SHAPE reads the value with `.`, which stops at line ends: spaces inside a value hold none.
+const INNER_SPACE = '[^\\S\\n\\r\\u2028\\u2029]*';
+const OP = '\\s*(<=|>=|<|>)\\s*';
+const LATENCY_NAMES = `(${LATENCY_METRICS.map(caseless).join('|')}|p\\(\\s*(${Object.keys(K6_PERCENTILES).map((k) => k.replace('.', '\\.')).join('|')})\\s*\\))`;
+// A unit is required: parseThreshold refuses a bare latency number.
+const LATENCY_VALUE = `${NUMBER}${INNER_SPACE}(us|µs|ms|s|m|min|h)`;
+// parseRatio: a percentage up to 100, or a plain ratio up to 1.
+const RATIO_VALUE = `(0*(\\d{1,2}(\\.\\d+)?|100(\\.0+)?)|\\.\\d+)${INNER_SPACE}%|0+(\\.\\d+)?|0*1(\\.0+)?|\\.\\d+`;
+const RATE_VALUE = `${NUMBER}${INNER_SPACE}(/s|/sec|rps|req/s|/m|/min)?`;
+
+/**
+ * The strings parseThreshold accepts, as a JSON Schema pattern, so editors refuse `p98 < 10ms` as
+ * they type. Exact up to floating point: `error_rate < 1.00000000000000001` (which the parser
+ * rounds to 1) is refused here. test/scenario/thresholdPattern.test.ts holds the two together.
+ */
+export const THRESHOLD_PATTERN = `^\\s*(${LATENCY_NAMES}${OP}(${LATENCY_VALUE})|${caseless('error_rate')}${OP}(${RATIO_VALUE})|(${caseless('throughput')}|${caseless('rps')})${OP}(${RATE_VALUE}))\\s*$`;
+
 function metricOf(name: string): ThresholdMetric | undefined {
   const k6 = /^p\(\s*([\d.]+)\s*\)$/.exec(name);
   if (k6) return K6_PERCENTILES[k6[1]];

@@ -3,6 +3,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { closest, describeValue, type FieldPath, Problems } from './errors.ts';
 import { PHASE_FIELDS, SCENARIO_SCHEMA, type JsonSchema } from './schema.ts';
+import { parseThreshold, THRESHOLD_PATTERN, ThresholdError } from './thresholds.ts';
 
 const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
 // VS Code's schema extensions: annotations to ajv, the text of our messages.
@@ -60,6 +61,16 @@ function unknownField(data: unknown, objectPath: FieldPath, field: string, known
   return guess ? `unknown field, did you mean "${guess}"?` : `unknown field (expected one of ${known.join(', ')})`;
 }
 
+function thresholdProblem(expression: unknown): string | undefined {
+  try {
+    parseThreshold(expression as string);
+    return undefined;
+  } catch (err) {
+    if (err instanceof ThresholdError) return err.message;
+    throw err;
+  }
+}
+
 function rewrite(error: ErrorObject, data: unknown): { path: FieldPath; message: string } | undefined {
   const path = pathOf(error.instancePath);
   const parent = error.parentSchema as JsonSchema | undefined;
@@ -79,6 +90,10 @@ function rewrite(error: ErrorObject, data: unknown): { path: FieldPath; message:
       const property = (parent?.properties as JsonSchema | undefined)?.[field];
       return { path: [...path, field], message: `${expectedOf(property) ?? 'expected a value'}, got nothing` };
     }
+    case 'pattern':
+      // A threshold's own parser says which part is wrong (unknown metric, missing unit).
+      if (parent?.pattern === THRESHOLD_PATTERN) return { path, message: thresholdProblem(error.data) ?? `${expectedOf(parent)}, got ${describeValue(error.data)}` };
+      return { path, message: `${expectedOf(parent) ?? fallbackExpected(error)}, got ${describeValue(error.data)}` };
     case 'minProperties':
       return { path, message: `${expectedOf(parent) ?? 'expected at least one entry'}, got an empty map` };
     case 'minItems':
