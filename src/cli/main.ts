@@ -1,23 +1,8 @@
 // servebench's entry point: dispatch to a command; every error ends as one clear line, no stack.
-// Commands load lazily so `servebench serve` does not pay for the dashboard or the report renderer.
 import { isServeError } from '../server/errors.ts';
 import { isScenarioError } from '../scenario/errors.ts';
 import { UsageError } from './args.ts';
-
-export interface CommandModule {
-  HELP: string;
-  run(argv: string[]): Promise<number>;
-}
-
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  run: { summary: 'run a scenario against a server and write its results', load: () => import('./run.ts') },
-  tune: { summary: 'sweep server settings and recommend a configuration', load: () => import('./tune.ts') },
-  gate: { summary: 'fail CI when p99 (or another rule) regresses against a baseline', load: () => import('./gate.ts') },
-  soak: { summary: 'hold a steady load for hours and detect memory leaks', load: () => import('./soak.ts') },
-  report: { summary: 'render HTML/CSV reports from results.json (two runs side by side)', load: () => import('./report.ts') },
-  serve: { summary: 'start the embedded reference inference server', load: () => import('./serve.ts') },
-  pack: { summary: 'bind a model version\'s files with a manifest', load: () => import('./pack.ts') },
-};
+import { COMMANDS } from './commands.ts';
 
 const USAGE = `Usage: servebench <command> [options]
 

@@ -1,0 +1,16 @@
+// The commands of the CLI, loaded lazily so `servebench serve` does not pay for the dashboard or the report renderer.
+
+export interface CommandModule {
+  HELP: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  run: { summary: 'run a scenario against a server and write its results', load: () => import('./run.ts') },
+  tune: { summary: 'sweep server settings and recommend a configuration', load: () => import('./tune.ts') },
+  gate: { summary: 'fail CI when p99 (or another rule) regresses against a baseline', load: () => import('./gate.ts') },
+  soak: { summary: 'hold a steady load for hours and detect memory leaks', load: () => import('./soak.ts') },
+  report: { summary: 'render HTML/CSV reports from results.json (two runs side by side)', load: () => import('./report.ts') },
+  serve: { summary: 'start the embedded reference inference server', load: () => import('./serve.ts') },
+  pack: { summary: 'bind a model version\'s files with a manifest', load: () => import('./pack.ts') },
+};
