@@ -7,6 +7,7 @@ import { formatBytes, formatCounts, formatDuration, formatLatency, formatPercent
 import { SoakPanel, SweepPanel } from './dashboardPanels.tsx';
 import { Row, type Paint } from './rows.tsx';
 import { sparkline } from './sparkline.ts';
+import { shownColumns, type AccountColumn } from '../report/accounting.ts';
 
 export interface DashboardProps {
   state: DashboardState;
@@ -141,12 +142,24 @@ function Warnings({ state, paint }: { state: DashboardState; paint: Paint }) {
   );
 }
 
+/** Short headers: the done table must fit 80 columns beside its label. */
+const SHORT: Record<AccountColumn | 'requests', string> = { requests: 'req', ok: 'ok', errors: 'err', timed_out: 't/o', cut: 'cut', refused: 'ref', dropped: 'drop', aborted: 'abrt', other: 'oth' };
+
+/** Finished phases as a table whose counts add up: req = ok + err + t/o + cut + ref + drop (+ abrt + oth when any). */
 function DonePhases({ state, paint }: { state: DashboardState; paint: Paint }) {
+  if (state.donePhases.length === 0) return null;
+  const columns = ['requests' as const, ...shownColumns(state.donePhases.map((p) => p.account))];
+  const cells = state.donePhases.map((p) => [p.name.slice(0, 12), ...columns.map((c) => String(p.account[c])), formatRate(p.throughputRps), formatLatency(p.latency.p99)]);
+  const header = ['phase', ...columns.map((c) => SHORT[c]), 'rps', 'p99'];
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' ');
   return (
     <>
+      <Row label="done">{line(header)}</Row>
       {state.donePhases.map((p, i) => (
-        <Row key={i} label={i === 0 ? 'done' : ''}>
-          {`${p.name.padEnd(12)} ${formatDuration(p.durationS).padStart(5)} ${String(p.ok).padStart(7)} ok ${formatRate(p.throughputRps).padStart(6)} rps  p50 ${formatLatency(p.latency.p50)} p99 ${formatLatency(p.latency.p99)}${p.counted ? '' : ' (not counted)'}`}
+        <Row key={i} label="">
+          {line(cells[i])}
+          {p.counted ? '' : ' (not counted)'}
           {p.verdict ? <Text color={paint(p.verdict.passed ? 'green' : 'red')}>{` ${p.verdict.passed ? 'PASS' : 'FAIL'} ${p.verdict.kind}`}</Text> : null}
         </Row>
       ))}

@@ -48,7 +48,9 @@ describe('Dashboard frames', () => {
     const frame = frameOf(runEvents());
     expect(frame).toMatch(/markers\s+18\.6s shutdown-sent SIGTERM · 19\.2s server-exited code 0/);
     expect(frame).toMatch(/!!\s+generator saturated in phase closed-8/);
-    expect(frame).toMatch(/done\s+closed-8\s+15s\s+17990 ok\s+1199 rps/);
+    // The done table's counts add up: 18000 requests = 17990 ok + 10 HTTP errors + 0 of the rest.
+    expect(frame).toMatch(/done\s+phase\s+req\s+ok\s+err\s+t\/o\s+cut\s+ref\s+drop\s+rps\s+p99/);
+    expect(frame).toMatch(/closed-8\s+18000\s+17990\s+10\s+0\s+0\s+0\s+0\s+1199\s+4\.40ms/);
     expect(frame).toMatch(/phase\s+2\/2 drain · shutdown · 200\/s/);
   });
 
