@@ -3,7 +3,8 @@
 // a colour or a style, so the frame holds no escape codes at all.
 import { Box, Text } from 'ink';
 import { phaseSecondsLeft, runSecondsLeft, type DashboardState } from './dashboardState.ts';
-import { formatBytes, formatCounts, formatDuration, formatLatency, formatPercent, formatRate } from './format.ts';
+import { availableParallelism } from 'node:os';
+import { formatBytes, formatCores, formatCounts, formatDuration, formatLatency, formatMachineCores, formatPercent, formatRate } from './format.ts';
 import { SoakPanel, SweepPanel } from './dashboardPanels.tsx';
 import { Row, type Paint } from './rows.tsx';
 import { sparkline } from './sparkline.ts';
@@ -16,6 +17,8 @@ export interface DashboardProps {
   command?: string;
   /** Whether q is read from the keyboard (a TTY stdin): the hint says so. */
   keys?: boolean;
+  /** This machine's cores: the whole machine's CPU is shown as cores busy of these (default: this process's machine). */
+  machineCores?: number;
 }
 
 const SPARK_WIDTH = 60;
@@ -98,21 +101,23 @@ function ErrorsLine({ state, paint }: { state: DashboardState; paint: Paint }) {
   );
 }
 
-function SystemLines({ state }: { state: DashboardState }) {
+function SystemLines({ state, machineCores }: { state: DashboardState; machineCores: number }) {
   const s = state.system;
   if (!s) return <Row label="server">waiting for the first system sample…</Row>;
   const heap = s.server_heap_used_bytes !== undefined ? ` heap ${formatBytes(s.server_heap_used_bytes)}` : '';
   return (
     <>
-      <Row label="server">{`CPU ${formatPercent(s.server_cpu_percent)} RSS ${formatBytes(s.server_rss_bytes)}${heap} · machine CPU ${formatPercent(s.machine_cpu_percent)} · loadgen CPU ${formatPercent(s.loadgen_cpu_percent)}`}</Row>
+      <Row label="server">{`CPU ${formatCores(s.server_cpu_percent)} RSS ${formatBytes(s.server_rss_bytes)}${heap} · machine CPU ${formatMachineCores(s.machine_cpu_percent, machineCores)} · loadgen CPU ${formatCores(s.loadgen_cpu_percent)}`}</Row>
       {(s.gpus ?? []).slice(0, 2).map((g) => (
         <Row key={g.index} label={`gpu${g.index}`}>
-          {`util ${formatPercent(g.utilization_percent)} mem ${g.memory_used_mib ?? '-'}/${g.memory_total_mib ?? '-'} MiB${g.name ? ` · ${g.name}` : ''}`}
+          {`util ${formatPercent(g.utilization_percent)} mem ${formatBytes(mibToBytes(g.memory_used_mib))}/${formatBytes(mibToBytes(g.memory_total_mib))}${g.name ? ` · ${g.name}` : ''}`}
         </Row>
       ))}
     </>
   );
 }
+
+const mibToBytes = (mib: number | undefined) => (mib === undefined ? undefined : mib * 2 ** 20);
 
 function Markers({ state, paint }: { state: DashboardState; paint: Paint }) {
   if (state.markers.length === 0) return null;
@@ -176,7 +181,7 @@ function Footer({ state, keys, paint }: { state: DashboardState; keys: boolean; 
   return <Text color={paint('gray')}>{keys ? 'q or Ctrl-C: stop gracefully' : 'Ctrl-C: stop gracefully'}</Text>;
 }
 
-export function Dashboard({ state, color, command = 'run', keys = true }: DashboardProps) {
+export function Dashboard({ state, color, command = 'run', keys = true, machineCores = availableParallelism() }: DashboardProps) {
   const paint: Paint = (c) => (color ? c : undefined);
   return (
     <Box flexDirection="column">
@@ -185,7 +190,7 @@ export function Dashboard({ state, color, command = 'run', keys = true }: Dashbo
       <RateLines state={state} paint={paint} />
       <LatencyTable state={state} paint={paint} />
       <ErrorsLine state={state} paint={paint} />
-      <SystemLines state={state} />
+      <SystemLines state={state} machineCores={machineCores} />
       <Markers state={state} paint={paint} />
       <Warnings state={state} paint={paint} />
       {state.sweep ? <SweepPanel sweep={state.sweep} paint={paint} /> : null}

@@ -91,7 +91,7 @@ describe('the dashboard in a real terminal (tmux)', () => {
     expect(shown).toContain('servebench run · tmux-dash · mlp @ http://127.0.0.1:');
     expect(shown).toMatch(/latency\s+p50\s+p90\s+p99\s+max/);
     expect(shown).toMatch(/now\s+\d[\d.]*(µs|ms|s)\s+/);
-    expect(shown).toMatch(/server\s+CPU \d+% RSS \d[\d.]* MiB/);
+    expect(shown).toMatch(/server\s+CPU \d+\.\d\d cores RSS \d[\d.]* MB/);
     expect(shown).toContain('q or Ctrl-C: stop gracefully');
 
     const shellPid = Number(await readFile(join(dir, 'shell.pid'), 'utf8'));
