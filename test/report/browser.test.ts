@@ -120,7 +120,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     const quick = fixture('quick');
     const visit = await open('headline', await renderRunReport(quick));
     expectOffline(visit, 'headline');
-    const rows = await visit.page.$$eval('#verdict table.headline tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
+    const rows = await visit.page.$$eval('#verdict table.headline tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent?.trim() ?? '')));
     expect(rows.map((r) => r[0])).toEqual(['closed-8 steady', 'open-500 steady']);
     expect(rows.map((r) => [r[2], r[4]])).toEqual([['112/s', '460 ms'], ['443/s', '1661 ms']]);
     // The pooled rate over a closed and an open phase (277/s) is nowhere in the verdict.
@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       const visit = await open(`units-${name}`, await renderRunReport(fixture(name)));
       expectOffline(visit, `units-${name}`);
       // What a reader sees: the page's text and every chart's drawn text (axis titles, labels).
-      const seen = await visit.page.evaluate(() => document.body.innerText + ' ' + [...document.querySelectorAll('svg text')].map((t) => t.textContent).join(' '));
+      const seen = await visit.page.evaluate(() => document.body.innerText + ' ' + Array.from(document.querySelectorAll('svg text')).map((t) => t.textContent).join(' '));
       expect(seen, name).not.toMatch(/\bMiB\b|\bGiB\b|\bKiB\b/);
       const axes = await visit.page.$$eval('svg text', (texts) => texts.map((t) => t.textContent ?? '').filter((t) => / since (the run started|the start)$/.test(t)));
       expect(axes.length, name).toBeGreaterThan(0);
