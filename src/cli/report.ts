@@ -12,7 +12,8 @@ One run: writes report.html, summary.csv, timeseries.csv (and trials.csv for a s
 results.json alone, into DIR (default: the run's own folder). A soak folder without results.json
 (a killed soak) is rebuilt from its soak.jsonl.
 Two runs (A then B): writes a comparison report.html into DIR (default reports/compare-<A>-vs-<B>/):
-both runs' key numbers with the change from A to B, and their latency distributions overlaid.
+a warning first when they ran different scenarios, models or loads, then each phase's numbers
+with the change from A to B (a ratio beyond a factor of ten), and their latency distributions overlaid.
   --out DIR    where to write
 `;
 
@@ -36,6 +37,9 @@ export async function run(argv: string[]): Promise<number> {
   const b = await loadRun(second);
   const out = resolve(args.values.out ?? join('reports', `compare-${a.results.run_id}-vs-${b.results.run_id}`.replace(/[^A-Za-z0-9_.-]+/g, '-')));
   const { renderComparisonReport } = await import('../report/html/report.ts');
+  const { comparisonWarnings } = await import('../report/html/sections/compare.ts');
+  // Said before anything else, on the terminal as at the top of the page.
+  for (const warning of comparisonWarnings(a.results, b.results)) process.stdout.write(`servebench: warning: ${warning}\n`);
   await mkdir(out, { recursive: true });
   const file = join(out, 'report.html');
   await writeFileAtomic(file, await renderComparisonReport(a.results, b.results));

@@ -6,12 +6,12 @@ import { runId } from '../report/writeRun.ts';
 import { formatTuneSummary } from '../tune/summary.ts';
 import { loadTuneScenario } from '../tune/sweepSection.ts';
 import { runTune } from '../tune/tune.ts';
-import { plainProgress } from '../ui/plainProgress.ts';
+import { startLiveView } from '../ui/liveView.ts';
+import { LIVE_VIEW_FLAGS, LIVE_VIEW_HELP } from '../ui/select.ts';
 import { UsageError, parseArgs } from './args.ts';
-import { onInterrupt } from './interrupt.ts';
 
 export const HELP = `Usage: servebench tune <scenario.yaml> [--out DIR | --resume DIR] [--strategy grid|adaptive]
-                       [--target-rps N [--headroom 0.3]] [--json] [--quiet]
+                       [--target-rps N [--headroom 0.3]] [--json] [--no-dashboard] [--quiet]
 
 Sweeps the server knobs listed in the scenario's sweep section (workers, max_batch_size,
 max_batch_delay_us, intra_op_threads, max_queue_size). For each configuration it reloads the model
@@ -23,10 +23,12 @@ the SLO, then recommends a configuration and measures it at 50/80/100% of its ca
   --target-rps N     capacity planning: replicas of the recommended configuration for N rps
   --headroom H       spare share of each replica's capacity for --target-rps (default 0.3)
   --json             print the recommendation as JSON
-  --quiet            no progress lines
+${LIVE_VIEW_HELP}
+On a terminal a live dashboard shows the sweep (trial i/N, the configuration under test, the best
+so far, ETA) above the current rate step; elsewhere (pipes, CI logs) progress lines go to stderr.
 Writes results.json (with the sweep), trials.jsonl (one line per finished trial), recommendation.json,
 servebench.yaml (servebench serve --config), config.properties (TorchServe), config.pbtxt (Triton).
-Ctrl-C stops after the current rate step and keeps every finished trial (resume with --resume DIR).
+A stop (q or Ctrl-C) ends after the current rate step and keeps every finished trial (resume with --resume DIR).
 Exit code: 0 a configuration met the SLO, 1 none did, 2 the run could not be finished.
 `;
 
@@ -38,7 +40,7 @@ function positiveNumber(value: string | undefined, flag: string, max = Number.PO
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['out', 'resume', 'strategy', 'target-rps', 'headroom'], booleans: ['help', 'json', 'quiet', 'no-dashboard'] });
+  const args = parseArgs(argv, { values: ['out', 'resume', 'strategy', 'target-rps', 'headroom'], booleans: ['help', 'json', ...LIVE_VIEW_FLAGS] });
   if (args.booleans.has('help')) {
     process.stdout.write(HELP);
     return 0;
@@ -60,12 +62,12 @@ export async function run(argv: string[]): Promise<number> {
   const dir = resolve(args.values.resume ?? args.values.out ?? join('reports', id));
 
   const controller = new AbortController();
-  const stopListening = onInterrupt(() => {
-    process.stderr.write('\nservebench: stopping after the current rate step; finished trials are kept (Ctrl-C again to exit at once)\n');
-    controller.abort();
-  });
+  // The same live view as run and soak: the dashboard (with its sweep panel) on a terminal, plain
+  // lines elsewhere or with --no-dashboard, nothing with --quiet; q/Ctrl-C stop after the rate step.
+  const view = await startLiveView({ command: 'tune', flags: args.booleans, onStop: () => controller.abort() });
+  let outcome;
   try {
-    const outcome = await runTune(scenario, spec, {
+    outcome = await runTune(scenario, spec, {
       runId: id,
       dir,
       resume: args.values.resume !== undefined,
@@ -73,14 +75,15 @@ export async function run(argv: string[]): Promise<number> {
       targetRps,
       headroom,
       signal: controller.signal,
-      onEvent: args.booleans.has('quiet') ? undefined : plainProgress(),
+      onEvent: view.onEvent,
     });
-    const { results, recommendation } = outcome;
-    if (args.booleans.has('json')) {
-      process.stdout.write(`${JSON.stringify({ run_id: results.run_id, out: dir, exit_code: results.exit_code, trials: results.sweep?.trials.length ?? 0, recommendation: recommendation ?? null, warnings: results.warnings, error: results.error }, null, 2)}\n`);
-    } else process.stdout.write(`${formatTuneSummary(results, recommendation, dir)}\n`);
-    return results.exit_code;
   } finally {
-    stopListening();
+    // The dashboard's last frame stays on screen; the summary prints below it.
+    await view.stop();
   }
+  const { results, recommendation } = outcome;
+  if (args.booleans.has('json')) {
+    process.stdout.write(`${JSON.stringify({ run_id: results.run_id, out: dir, exit_code: results.exit_code, trials: results.sweep?.trials.length ?? 0, recommendation: recommendation ?? null, warnings: results.warnings, error: results.error }, null, 2)}\n`);
+  } else process.stdout.write(`${formatTuneSummary(results, recommendation, dir)}\n`);
+  return results.exit_code;
 }

@@ -1,6 +1,7 @@
 // summary.csv, timeseries.csv and trials.csv (sweeps) from results.json alone. Column names are an interface
 // (documented in the README, pinned by a test): add columns at the end, never rename.
 import { stringify } from 'csv-stringify/sync';
+import { accountOf } from './accounting.ts';
 import type { RunResults, SecondRow, SweepResults, SystemSample, TrialResult } from './results.ts';
 
 const ms = (us: number | undefined) => (us === undefined ? '' : (us / 1000).toFixed(3));
@@ -9,16 +10,20 @@ export const SUMMARY_COLUMNS = [
   'phase', 'kind', 'counted', 'started_s', 'duration_s', 'mode', 'rate', 'connections',
   'sent', 'completed', 'ok', 'errors', 'error_rate', 'throughput_rps',
   'p50_ms', 'p90_ms', 'p99_ms', 'p999_ms', 'max_ms', 'mean_ms', 'verdict', 'verdict_passed',
+  // Where every request went (report/accounting.ts): requests = ok + errors + timed_out + cut + refused + dropped + aborted + other.
+  'requests', 'timed_out', 'cut', 'refused', 'dropped', 'aborted', 'other',
 ] as const;
 
 export function summaryCsv(results: RunResults): string {
   const rows = results.phases.map((p) => {
     const errors = p.requests.completed - p.requests.ok;
+    const a = accountOf(p.requests.outcomes);
     return [
       p.name, p.kind, p.counted, p.started_s.toFixed(3), p.duration_s.toFixed(3), p.load.mode, p.load.rate ?? '', p.load.connections ?? '',
       p.requests.sent, p.requests.completed, p.requests.ok, errors, p.requests.completed > 0 ? (errors / p.requests.completed).toFixed(6) : '',
       p.throughput_rps.toFixed(2), ms(p.latency_us.p50), ms(p.latency_us.p90), ms(p.latency_us.p99), ms(p.latency_us.p999), ms(p.latency_us.max), ms(p.latency_us.mean),
       p.verdict?.kind ?? '', p.verdict ? p.verdict.passed : '',
+      a.requests, a.timed_out, a.cut, a.refused, a.dropped, a.aborted, a.other,
     ];
   });
   return stringify([[...SUMMARY_COLUMNS], ...rows]);

@@ -1,4 +1,5 @@
 // The short table a finished run prints: one row per phase, then verdicts and thresholds.
+import { accountOf, shownColumns } from './accounting.ts';
 import type { RunResults } from './results.ts';
 
 const ms = (us: number) => (us >= 100_000 ? `${(us / 1000).toFixed(0)}ms` : us >= 1000 ? `${(us / 1000).toFixed(1)}ms` : `${us.toFixed(0)}µs`);
@@ -8,14 +9,26 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }
 
+/**
+ * The run's outcome in one phrase. A run with nothing to judge says so rather than "all passed":
+ * exit code 0 then only means it ran.
+ */
+export function resultPhrase(results: Pick<RunResults, 'exit_code' | 'error' | 'thresholds' | 'verdicts'>): string {
+  if (results.exit_code === 2) return `could not run: ${results.error}`;
+  if (results.exit_code === 1) return 'FAILED (see above)';
+  if (results.thresholds.length === 0) return results.verdicts.length === 0 ? 'no thresholds set (nothing was judged)' : `all ${results.verdicts.length} verdicts passed; no thresholds set (latency and errors not judged)`;
+  return 'all passed';
+}
+
 export function formatSummary(results: RunResults): string {
-  const header = ['phase', 'load', 'requests', 'ok', 'errors', 'rps', 'p50', 'p90', 'p99', 'max'];
-  const rows = results.phases.map((p) => [
+  const accounts = results.phases.map((p) => accountOf(p.requests.outcomes));
+  const columns = shownColumns(accounts);
+  const header = ['phase', 'load', 'requests', ...columns, 'rps', 'p50', 'p90', 'p99', 'max'];
+  const rows = results.phases.map((p, i) => [
     p.counted ? p.name : `${p.name} (not counted)`,
     p.load.mode === 'open' ? `${p.load.rate}/s` : `${p.load.connections} conn`,
-    String(p.requests.sent),
-    String(p.requests.ok),
-    String(p.requests.completed - p.requests.ok),
+    String(accounts[i].requests),
+    ...columns.map((c) => String(accounts[i][c])),
     p.throughput_rps.toFixed(0),
     ms(p.latency_us.p50),
     ms(p.latency_us.p90),
@@ -23,6 +36,7 @@ export function formatSummary(results: RunResults): string {
     ms(p.latency_us.max),
   ]);
   const lines = [`servebench: ${results.scenario.name} against ${results.target.url} (${results.target.model})`, '', table([header, ...rows])];
+  if (results.phases.length > 0) lines.push(`(requests = ${columns.join(' + ')}; errors: HTTP error answers, cut: connection reset or closed mid-request, dropped: never sent, over the in-flight cap)`);
   if (results.verdicts.length > 0) {
     lines.push('', 'verdicts:');
     for (const v of results.verdicts) lines.push(`  ${v.passed ? 'PASS' : 'FAIL'} ${v.kind}: ${v.summary}`);
@@ -30,10 +44,9 @@ export function formatSummary(results: RunResults): string {
   if (results.thresholds.length > 0) {
     lines.push('', 'thresholds:');
     for (const t of results.thresholds) lines.push(`  ${t.passed ? 'PASS' : 'FAIL'} [${t.scope}] ${t.message}`);
-  }
+  } else if (results.exit_code !== 2) lines.push('', 'thresholds: none set');
   for (const w of results.warnings) lines.push('', `WARNING: ${w}`);
   for (const n of results.notes ?? []) lines.push(`note: ${n}`);
-  const outcome = results.exit_code === 0 ? 'all passed' : results.exit_code === 1 ? 'FAILED (see above)' : `could not run: ${results.error}`;
-  lines.push('', `result: ${outcome}`);
+  lines.push('', `result: ${resultPhrase(results)}`);
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@ import type { RequestTemplate } from '../load/types.ts';
 import { LatencyRecorder, type PhaseMeasurements } from '../measure/latencyRecorder.ts';
 import { readTreeUsage, treeCpuBetween } from '../measure/processTree.ts';
 import type { SecondRow } from '../report/results.ts';
+import type { RunEventListener } from '../runner/events.ts';
 
 export interface StepContext {
   origin: string;
@@ -25,6 +26,8 @@ export interface StepContext {
   /** The run's clock origin (µs, performance.now()*1000), for per-second rows. */
   runStartUs: number;
   signal?: AbortSignal;
+  /** The live view: each step shows as a phase with its seconds, as a run's phases do. */
+  onEvent?: RunEventListener;
 }
 
 export interface StepMeasurement {
@@ -57,6 +60,7 @@ function cpuPercent(beforeMs: number | undefined, afterMs: number | undefined, w
 export async function measureRate(ctx: StepContext, rateRps: number, seconds: number, name: string): Promise<StepMeasurement> {
   const startedUs = performance.now() * 1000;
   const recorder = new LatencyRecorder({ phase: name, runStartUs: ctx.runStartUs, phaseStartUs: startedUs });
+  const stopWatching = ctx.onEvent ? watchStep(ctx, recorder, { name, rateRps, seconds, startedUs }) : () => undefined;
   // The whole process tree: a launched server's work may run in its children (tritonserver, workers).
   const before = ctx.serverPid !== undefined ? await readTreeUsage(ctx.serverPid) : null;
   const wallBefore = performance.now();
@@ -68,7 +72,7 @@ export async function measureRate(ctx: StepContext, rateRps: number, seconds: nu
     timeoutMs: ctx.timeoutMs,
     sink: recorder,
     signal: ctx.signal,
-  });
+  }).finally(stopWatching);
   const after = ctx.serverPid !== undefined ? await readTreeUsage(ctx.serverPid) : null;
   const wallMs = performance.now() - wallBefore;
   const treeCpuMs = before && after ? treeCpuBetween(before, after, ctx.serverPid!) : undefined;
@@ -94,6 +98,19 @@ export async function measureRate(ctx: StepContext, rateRps: number, seconds: nu
     ...(summary.saturation ? { saturation: summary.saturation } : {}),
     rows: recorder.secondRows(name, performance.now() * 1000),
   };
+}
+
+/** Tells the live view a step started, then its last second once a second; returns the stop. */
+function watchStep(ctx: StepContext, recorder: LatencyRecorder, step: { name: string; rateRps: number; seconds: number; startedUs: number }): () => void {
+  const emit = ctx.onEvent!;
+  const atS = () => (performance.now() * 1000 - ctx.runStartUs) / 1e6;
+  const rate = Math.round(step.rateRps * 10) / 10;
+  emit({ type: 'phase-start', index: 0, total: 1, phase: { kind: 'steady', name: step.name, duration_s: step.seconds, thresholds: [], load: { mode: 'open', rate, max_in_flight: ctx.maxInFlight } }, plannedSeconds: step.seconds, atS: (step.startedUs - ctx.runStartUs) / 1e6 });
+  const ticker = setInterval(() => {
+    const snap = recorder.snapshot();
+    if (snap.last) emit({ type: 'second', atS: atS(), phase: step.name, row: snap.last, phaseLatency: snap.latency_us, phaseOk: snap.ok, phaseRequests: snap.sent });
+  }, 1000);
+  return () => clearInterval(ticker);
 }
 
 /** A local server's resources over one step, as trial records and closing checks carry them. */

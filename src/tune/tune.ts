@@ -133,7 +133,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
     await adopt(await startTargetTwice());
     const running = target!;
     const requests = await buildPayloads({ origin: running.origin, target: { protocol: running.protocol, model, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
-    const step: StepContext = { origin: running.origin, metricsUrl: running.metricsUrl, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: running.pid, mainThreadIsEventLoop: running.kind === 'embedded', runStartUs, signal };
+    const step: StepContext = { origin: running.origin, metricsUrl: running.metricsUrl, nextRequest: cycleRequests(requests), timeoutMs: scenario.request_timeout_ms, maxInFlight: spec.maxInFlight, serverPid: running.pid, mainThreadIsEventLoop: running.kind === 'embedded', runStartUs, signal, onEvent: options.onEvent };
     // Stops the server and starts it with these knob values (and config files), measured from then on.
     const restartServer = async (start: StartSettings): Promise<Relaunched> => {
       await target?.stop();

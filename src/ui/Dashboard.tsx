@@ -3,10 +3,12 @@
 // a colour or a style, so the frame holds no escape codes at all.
 import { Box, Text } from 'ink';
 import { phaseSecondsLeft, runSecondsLeft, type DashboardState } from './dashboardState.ts';
-import { formatBytes, formatCounts, formatDuration, formatLatency, formatPercent, formatRate } from './format.ts';
+import { availableParallelism } from 'node:os';
+import { formatBytes, formatCores, formatCounts, formatDuration, formatLatency, formatMachineCores, formatPercent, formatRate } from './format.ts';
 import { SoakPanel, SweepPanel } from './dashboardPanels.tsx';
 import { Row, type Paint } from './rows.tsx';
 import { sparkline } from './sparkline.ts';
+import { shownColumns, type AccountColumn } from '../report/accounting.ts';
 
 export interface DashboardProps {
   state: DashboardState;
@@ -15,6 +17,8 @@ export interface DashboardProps {
   command?: string;
   /** Whether q is read from the keyboard (a TTY stdin): the hint says so. */
   keys?: boolean;
+  /** This machine's cores: the whole machine's CPU is shown as cores busy of these (default: this process's machine). */
+  machineCores?: number;
 }
 
 const SPARK_WIDTH = 60;
@@ -97,21 +101,23 @@ function ErrorsLine({ state, paint }: { state: DashboardState; paint: Paint }) {
   );
 }
 
-function SystemLines({ state }: { state: DashboardState }) {
+function SystemLines({ state, machineCores }: { state: DashboardState; machineCores: number }) {
   const s = state.system;
   if (!s) return <Row label="server">waiting for the first system sample…</Row>;
   const heap = s.server_heap_used_bytes !== undefined ? ` heap ${formatBytes(s.server_heap_used_bytes)}` : '';
   return (
     <>
-      <Row label="server">{`CPU ${formatPercent(s.server_cpu_percent)} RSS ${formatBytes(s.server_rss_bytes)}${heap} · machine CPU ${formatPercent(s.machine_cpu_percent)} · loadgen CPU ${formatPercent(s.loadgen_cpu_percent)}`}</Row>
+      <Row label="server">{`CPU ${formatCores(s.server_cpu_percent)} RSS ${formatBytes(s.server_rss_bytes)}${heap} · machine CPU ${formatMachineCores(s.machine_cpu_percent, machineCores)} · loadgen CPU ${formatCores(s.loadgen_cpu_percent)}`}</Row>
       {(s.gpus ?? []).slice(0, 2).map((g) => (
         <Row key={g.index} label={`gpu${g.index}`}>
-          {`util ${formatPercent(g.utilization_percent)} mem ${g.memory_used_mib ?? '-'}/${g.memory_total_mib ?? '-'} MiB${g.name ? ` · ${g.name}` : ''}`}
+          {`util ${formatPercent(g.utilization_percent)} mem ${formatBytes(mibToBytes(g.memory_used_mib))}/${formatBytes(mibToBytes(g.memory_total_mib))}${g.name ? ` · ${g.name}` : ''}`}
         </Row>
       ))}
     </>
   );
 }
+
+const mibToBytes = (mib: number | undefined) => (mib === undefined ? undefined : mib * 2 ** 20);
 
 function Markers({ state, paint }: { state: DashboardState; paint: Paint }) {
   if (state.markers.length === 0) return null;
@@ -141,12 +147,24 @@ function Warnings({ state, paint }: { state: DashboardState; paint: Paint }) {
   );
 }
 
+/** Short headers: the done table must fit 80 columns beside its label. */
+const SHORT: Record<AccountColumn | 'requests', string> = { requests: 'req', ok: 'ok', errors: 'err', timed_out: 't/o', cut: 'cut', refused: 'ref', dropped: 'drop', aborted: 'abrt', other: 'oth' };
+
+/** Finished phases as a table whose counts add up: req = ok + err + t/o + cut + ref + drop (+ abrt + oth when any). */
 function DonePhases({ state, paint }: { state: DashboardState; paint: Paint }) {
+  if (state.donePhases.length === 0) return null;
+  const columns = ['requests' as const, ...shownColumns(state.donePhases.map((p) => p.account))];
+  const cells = state.donePhases.map((p) => [p.name.slice(0, 12), ...columns.map((c) => String(p.account[c])), formatRate(p.throughputRps), formatLatency(p.latency.p99)]);
+  const header = ['phase', ...columns.map((c) => SHORT[c]), 'rps', 'p99'];
+  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c].length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' ');
   return (
     <>
+      <Row label="done">{line(header)}</Row>
       {state.donePhases.map((p, i) => (
-        <Row key={i} label={i === 0 ? 'done' : ''}>
-          {`${p.name.padEnd(12)} ${formatDuration(p.durationS).padStart(5)} ${String(p.ok).padStart(7)} ok ${formatRate(p.throughputRps).padStart(6)} rps  p50 ${formatLatency(p.latency.p50)} p99 ${formatLatency(p.latency.p99)}${p.counted ? '' : ' (not counted)'}`}
+        <Row key={i} label="">
+          {line(cells[i])}
+          {p.counted ? '' : ' (not counted)'}
           {p.verdict ? <Text color={paint(p.verdict.passed ? 'green' : 'red')}>{` ${p.verdict.passed ? 'PASS' : 'FAIL'} ${p.verdict.kind}`}</Text> : null}
         </Row>
       ))}
@@ -163,7 +181,7 @@ function Footer({ state, keys, paint }: { state: DashboardState; keys: boolean; 
   return <Text color={paint('gray')}>{keys ? 'q or Ctrl-C: stop gracefully' : 'Ctrl-C: stop gracefully'}</Text>;
 }
 
-export function Dashboard({ state, color, command = 'run', keys = true }: DashboardProps) {
+export function Dashboard({ state, color, command = 'run', keys = true, machineCores = availableParallelism() }: DashboardProps) {
   const paint: Paint = (c) => (color ? c : undefined);
   return (
     <Box flexDirection="column">
@@ -172,7 +190,7 @@ export function Dashboard({ state, color, command = 'run', keys = true }: Dashbo
       <RateLines state={state} paint={paint} />
       <LatencyTable state={state} paint={paint} />
       <ErrorsLine state={state} paint={paint} />
-      <SystemLines state={state} />
+      <SystemLines state={state} machineCores={machineCores} />
       <Markers state={state} paint={paint} />
       <Warnings state={state} paint={paint} />
       {state.sweep ? <SweepPanel sweep={state.sweep} paint={paint} /> : null}

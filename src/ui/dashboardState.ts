@@ -2,6 +2,7 @@
 // (time comes from the events' atS), so a recorded event sequence always gives the same screen.
 import type { LiveLatency, RunEvent, TrialBest, TrialConfig } from '../runner/events.ts';
 import type { SystemSample } from '../report/results.ts';
+import { accountOf, type RequestAccount } from '../report/accounting.ts';
 
 /** Seconds of request rate the sparkline shows. */
 export const RATE_HISTORY_S = 60;
@@ -32,6 +33,8 @@ export interface DonePhase {
   durationS: number;
   sent: number;
   ok: number;
+  /** Where every request went: requests = ok + errors + timed_out + cut + refused + dropped + aborted + other. */
+  account: RequestAccount;
   throughputRps: number;
   latency: LiveLatency;
   verdict?: { passed: boolean; kind: string; summary: string };
@@ -196,6 +199,7 @@ export function dashboardReducer(state: DashboardState, action: DashboardAction)
         durationS: r.duration_s,
         sent: r.requests.sent,
         ok: r.requests.ok,
+        account: accountOf(r.requests.outcomes),
         throughputRps: r.throughput_rps,
         latency: { p50: r.latency_us.p50, p90: r.latency_us.p90, p99: r.latency_us.p99, max: r.latency_us.max },
         ...(r.verdict ? { verdict: { passed: r.verdict.passed, kind: r.verdict.kind, summary: r.verdict.summary } } : {}),

@@ -11,17 +11,27 @@ export function formatLatency(us: number): string {
   return `${(us / 1e6).toFixed(1)}s`;
 }
 
-/** Bytes in binary units (MiB for server RSS), one decimal. */
+/** Bytes in decimal units (MB = 10^6 bytes, as the soak's MB/h slope), one decimal: one memory unit on the screen. */
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined || !Number.isFinite(bytes)) return '-';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
+  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+    value /= 1000;
     unit += 1;
   }
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** CPU as cores busy from a percent of one core (top's 250% = 2.50 cores): processes and the machine on one scale. */
+export function formatCores(percentOfOneCore: number | undefined): string {
+  return percentOfOneCore === undefined || !Number.isFinite(percentOfOneCore) ? '-' : `${(percentOfOneCore / 100).toFixed(2)} cores`;
+}
+
+/** The whole machine's CPU (percent of all its cores) as cores busy of its cores: `1.94 of 2 cores`. */
+export function formatMachineCores(percentOfMachine: number | undefined, machineCores: number): string {
+  return percentOfMachine === undefined || !Number.isFinite(percentOfMachine) ? '-' : `${((percentOfMachine / 100) * machineCores).toFixed(2)} of ${machineCores} cores`;
 }
 
 /** Seconds as 42s, 4m05s, 2h03m: a countdown a person can read at a glance. */

@@ -2,7 +2,8 @@
 // run clock and the phase so a log can be grepped, aligned columns, readable without colour.
 // Colour (warnings, markers, FAIL) only when the stream is a terminal and NO_COLOR is unset.
 import type { RunEvent } from '../runner/events.ts';
-import { formatBytes, formatConfig, formatCounts, formatDuration, formatLatency, formatPercent, formatRate, formatSlope } from './format.ts';
+import { accountOf, shownColumns } from '../report/accounting.ts';
+import { formatBytes, formatConfig, formatCores, formatCounts, formatDuration, formatLatency, formatRate, formatSlope } from './format.ts';
 
 const clock = (atS: number) => `[${formatDuration(atS).padStart(6)}]`;
 const capacity = (rps: number | null) => (rps === null ? 'no rate met the SLO' : `${formatRate(rps)} rps`);
@@ -17,7 +18,7 @@ export function plainProgressLine(event: RunEvent): string | undefined {
       const r = event.row;
       const errors = formatCounts(r.errors, 6);
       const s = event.system;
-      const server = s && (s.server_cpu_percent !== undefined || s.server_rss_bytes !== undefined) ? `  server CPU ${formatPercent(s.server_cpu_percent)} RSS ${formatBytes(s.server_rss_bytes)}` : '';
+      const server = s && (s.server_cpu_percent !== undefined || s.server_rss_bytes !== undefined) ? `  server CPU ${formatCores(s.server_cpu_percent)} RSS ${formatBytes(s.server_rss_bytes)}` : '';
       const latency = [`p50 ${formatLatency(r.p50_us)}`, `p90 ${formatLatency(r.p90_us)}`, `p99 ${formatLatency(r.p99_us)}`, `max ${formatLatency(r.max_us)}`].map((c) => c.padEnd(12)).join('');
       // The second the row covers (not when the tick fired), so consecutive lines never share a time.
       return `${clock(r.t + 1)} ${event.phase.padEnd(12)} ${String(r.requests).padStart(6)} req/s  ok ${String(r.ok).padStart(6)}  ${latency}${errors ? `errors ${errors}` : ''}${server}`.trimEnd();
@@ -28,7 +29,9 @@ export function plainProgressLine(event: RunEvent): string | undefined {
       return `${clock(event.atS)} WARNING: ${event.message}`;
     case 'phase-end': {
       const r = event.result;
-      return `${clock(event.atS)} phase ${r.name} done: ${r.requests.ok}/${r.requests.sent} ok, ${formatRate(r.throughput_rps)} rps, p50 ${formatLatency(r.latency_us.p50)} p99 ${formatLatency(r.latency_us.p99)} max ${formatLatency(r.latency_us.max)}${r.verdict ? `, ${r.verdict.passed ? 'PASS' : 'FAIL'} ${r.verdict.kind}: ${r.verdict.summary}` : ''}`;
+      const a = accountOf(r.requests.outcomes);
+      const lost = shownColumns([a]).filter((c) => c !== 'ok').map((c) => `${a[c]} ${c}`).join(', ');
+      return `${clock(event.atS)} phase ${r.name} done: ${a.requests} requests = ${a.ok} ok, ${lost}; ${formatRate(r.throughput_rps)} rps, p50 ${formatLatency(r.latency_us.p50)} p99 ${formatLatency(r.latency_us.p99)} max ${formatLatency(r.latency_us.max)}${r.verdict ? `, ${r.verdict.passed ? 'PASS' : 'FAIL'} ${r.verdict.kind}: ${r.verdict.summary}` : ''}`;
     }
     case 'soak-interval': {
       const memory = event.rssBytes !== undefined ? `  RSS ${formatBytes(event.rssBytes)}${event.heapUsedBytes !== undefined ? ` heap ${formatBytes(event.heapUsedBytes)}` : ''}` : '';

@@ -115,4 +115,52 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     expect(await visit.page.title()).toContain('<script>');
     await visit.page.close();
   });
+
+  it('the headline gives each counted phase its own rate and p99, and nothing pooled over them', async () => {
+    const quick = fixture('quick');
+    const visit = await open('headline', await renderRunReport(quick));
+    expectOffline(visit, 'headline');
+    const rows = await visit.page.$$eval('#verdict table.headline tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent?.trim() ?? '')));
+    expect(rows.map((r) => r[0])).toEqual(['closed-8 steady', 'open-500 steady']);
+    expect(rows.map((r) => [r[2], r[4]])).toEqual([['112/s', '460 ms'], ['443/s', '1661 ms']]);
+    // The pooled rate over a closed and an open phase (277/s) is nowhere in the verdict.
+    const verdictText = await visit.page.$eval('#verdict', (e) => e.textContent ?? '');
+    expect(verdictText).not.toContain(`${Math.round(quick.totals.throughput_rps)}/s`);
+    const visible = await visit.page.$eval('#verdict table.headline', (e) => e.getBoundingClientRect().height > 0);
+    expect(visible).toBe(true);
+    await visit.page.close();
+  });
+
+  it('one unit per quantity on a page: memory in MB only, every time axis in one unit', async () => {
+    for (const name of ['soak', 'sweep', 'flap'] as const) {
+      const visit = await open(`units-${name}`, await renderRunReport(fixture(name)));
+      expectOffline(visit, `units-${name}`);
+      // What a reader sees: the page's text and every chart's drawn text (axis titles, labels).
+      const seen = await visit.page.evaluate(() => document.body.innerText + ' ' + Array.from(document.querySelectorAll('svg text')).map((t) => t.textContent).join(' '));
+      expect(seen, name).not.toMatch(/\bMiB\b|\bGiB\b|\bKiB\b/);
+      const axes = await visit.page.$$eval('svg text', (texts) => texts.map((t) => t.textContent ?? '').filter((t) => / since (the run started|the start)$/.test(t)));
+      expect(axes.length, name).toBeGreaterThan(0);
+      expect(new Set(axes.map((t) => t.split(' ')[0])).size, `${name}: ${axes.join(', ')}`).toBe(1);
+      // CPU on one labelled scale: cores busy, of the machine's cores.
+      if (name !== 'soak') expect(seen, name).toMatch(/CPU \(cores busy, of \d+\)/);
+      await visit.page.close();
+    }
+  });
+
+  it('a comparison of different scenarios says so at the top, before any number', async () => {
+    const b = fixture('shutdown');
+    b.target.model = 'cnn';
+    const visit = await open('compare-different', await renderComparisonReport(fixture('quick'), b));
+    expectOffline(visit, 'compare-different');
+    const warning = visit.page.locator('#verdict .comparison-warnings');
+    await expect(warning.isVisible()).resolves.toBe(true);
+    const text = (await warning.textContent()) ?? '';
+    expect(text).toContain('Different scenarios: A ran "quick", B ran "shutdown"');
+    expect(text).toContain('Different models: A measured mlp, B measured cnn.');
+    // At the top: above the runs table and every number of the comparison.
+    const warningTop = (await warning.boundingBox())!.y;
+    const firstTableTop = await visit.page.$eval('#verdict table', (e) => e.getBoundingClientRect().top + window.scrollY);
+    expect(warningTop).toBeLessThan(firstTableTop);
+    await visit.page.close();
+  });
 });

@@ -1,13 +1,22 @@
 // Chart data and specs are pure functions of results.json; rendering turns each spec into an SVG
 // with data marks and no Vega warning.
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../src/analyze/latency.ts';
+import { createLatencyHistogram, decodeHistogram, encodeHistogram, recordLatency } from '../../src/analyze/latency.ts';
 import { median } from '../../src/analyze/stats.ts';
 import { capacityRows, curveRows, markerRows, percentileRows, runPercentileRows, soakTrend, systemRows, traffic, varyingKnobs } from '../../src/report/charts/data.ts';
 import { renderChart, scopeSvgIds } from '../../src/report/charts/render.ts';
-import { comparisonPercentileChart, runCharts } from '../../src/report/charts/runSpecs.ts';
+import { SERIES_COLORS, timeUnitFor } from '../../src/report/charts/common.ts';
+import { comparisonPercentileChart, needsLogLatency, pageTimeUnit, runCharts } from '../../src/report/charts/runSpecs.ts';
 import { soakCharts, sweepCharts } from '../../src/report/charts/studySpecs.ts';
 import { fixture } from './helpers.ts';
+
+/** The same distribution, every value times `factor`. */
+function scaledHistogram(encoded: string, factor: number): string {
+  const from = decodeHistogram(encoded);
+  const to = createLatencyHistogram();
+  for (let p = 0; p <= 100; p += 0.5) recordLatency(to, from.getValueAtPercentile(p) * factor);
+  return encodeHistogram(to);
+}
 
 describe('latency percentile distribution', () => {
   const quick = fixture('quick');
@@ -33,6 +42,20 @@ describe('latency percentile distribution', () => {
     expect([...new Set(runPercentileRows(quick).map((r) => r.series))]).toEqual(['closed-8', 'open-500', 'all counted']);
   });
 
+  it('puts curves a factor of ten apart on a log latency axis, so the lower one is not a flat line', () => {
+    const a = fixture('quick');
+    const b = fixture('quick');
+    expect(needsLogLatency(runPercentileRows(a))).toBe(false);
+    const far = [...percentileRows(a.phases[1].histogram, 'A'), ...percentileRows(a.phases[1].histogram, 'B').map((r) => ({ ...r, latency_ms: r.latency_ms * 2370 }))];
+    expect(needsLogLatency(far)).toBe(true);
+    const yScale = () => (comparisonPercentileChart(a, b)!.spec as { encoding: { y: { scale?: { type: string } } } }).encoding.y.scale?.type;
+    expect(yScale()).toBeUndefined();
+    // B 2370 times slower (a +236900% change): both curves keep their shape on a log axis.
+    b.phases = b.phases.map((p) => (p.counted ? { ...p, histogram: scaledHistogram(p.histogram, 2370) } : p));
+    b.totals = { ...b.totals, histogram: scaledHistogram(b.totals.histogram, 2370) };
+    expect(yScale()).toBe('log');
+  });
+
   it('is empty for an empty histogram', () => {
     expect(percentileRows('', 'none')).toEqual([]);
   });
@@ -49,13 +72,43 @@ describe('time series', () => {
     expect(markerRows(fixture('shutdown')).map((m) => m.kind)).toEqual(['shutdown-sent', 'server-exited']);
   });
 
-  it('takes CPU and memory from the system samples, converting bytes to MiB', () => {
+  it('takes CPU as cores busy (server, load generator and machine on one scale) and memory in MB', () => {
     const quick = fixture('quick');
     const { cpu, memory, gpu } = systemRows(quick);
-    const first = quick.system.find((s) => s.server_rss_bytes !== undefined)!;
-    expect(memory.find((m) => m.series === 'server RSS')!.value).toBeCloseTo(first.server_rss_bytes! / 2 ** 20, 6);
-    expect(cpu.some((c) => c.series === 'server')).toBe(true);
+    const first = quick.system.find((s) => s.server_rss_bytes !== undefined && s.machine_cpu_percent !== undefined)!;
+    expect(memory.find((m) => m.series === 'server RSS')!.value).toBeCloseTo(first.server_rss_bytes! / 1e6, 6);
+    const at = (series: string) => cpu.find((c) => c.series === series && c.t === Math.round(first.t * 100) / 100)!.value;
+    expect(at('server')).toBeCloseTo(first.server_cpu_percent! / 100, 9);
+    // 100% of a 2-core machine is 2 cores busy, never above the machine's cores.
+    expect(at('machine')).toBeCloseTo((first.machine_cpu_percent! / 100) * quick.environment.cores, 9);
+    expect(Math.max(...cpu.filter((c) => c.series === 'machine').map((c) => c.value))).toBeLessThanOrEqual(quick.environment.cores);
     expect(gpu).toEqual([]);
+  });
+
+  it('gives each named series one colour on every chart, and no two series the same', () => {
+    const specs = JSON.stringify([...runCharts(fixture('flap')), ...soakCharts(fixture('soak').soak!)].map((c) => c.spec));
+    const scales = [...specs.matchAll(/"domain":(\[[^\]]*\]),"range":(\[[^\]]*\])/g)].map((m) => [JSON.parse(m[1]) as string[], JSON.parse(m[2]) as string[]]);
+    const colourOf = new Map<string, string>();
+    for (const [domain, range] of scales) domain.forEach((series, i) => {
+      if (typeof series !== 'string') return;
+      expect(colourOf.get(series) ?? range[i], series).toBe(range[i]);
+      colourOf.set(series, range[i]);
+    });
+    expect(colourOf.get('server')).toBe(SERIES_COLORS.server);
+    expect(colourOf.get('p99')).toBe(SERIES_COLORS.p99);
+    // Distinct series, distinct colours (the server's CPU and RSS are one series of one process).
+    const distinct = ['ok', 'errors', 'p50', 'p99', 'server', 'load generator', 'machine', 'server heap'].map((s) => SERIES_COLORS[s]);
+    expect(new Set(distinct).size).toBe(distinct.length);
+  });
+
+  it('puts every time axis of a page in one unit, chosen from the longest span on it', () => {
+    expect(timeUnitFor(45).name).toBe('seconds');
+    expect(timeUnitFor(2 * 3600).name).toBe('minutes');
+    expect(timeUnitFor(8 * 3600).name).toBe('hours');
+    const soak = fixture('soak');
+    const unit = pageTimeUnit(soak);
+    const titles = JSON.stringify([...runCharts(soak, unit), ...soakCharts(soak.soak!, unit)].map((c) => c.spec)).match(/"title":"(seconds|minutes|hours) since[^"]*"/g)!;
+    expect(new Set(titles.map((t) => t.match(/seconds|minutes|hours/)![0]))).toEqual(new Set([unit.name]));
   });
 });
 

@@ -10,6 +10,7 @@ describe('CSV columns', () => {
       'phase', 'kind', 'counted', 'started_s', 'duration_s', 'mode', 'rate', 'connections',
       'sent', 'completed', 'ok', 'errors', 'error_rate', 'throughput_rps',
       'p50_ms', 'p90_ms', 'p99_ms', 'p999_ms', 'max_ms', 'mean_ms', 'verdict', 'verdict_passed',
+      'requests', 'timed_out', 'cut', 'refused', 'dropped', 'aborted', 'other',
     ]);
     expect(TIMESERIES_COLUMNS).toEqual([
       't_s', 'phase', 'requests', 'ok', 'errors', 'error_classes', 'p50_ms', 'p90_ms', 'p99_ms', 'max_ms',
@@ -18,8 +19,8 @@ describe('CSV columns', () => {
     expect(TRIALS_COLUMNS).toEqual(['index', 'capacity_rps', 'repeats', 'p99_ms_at_capacity', 'server_rss_mib', 'server_cpu_percent', 'server_main_thread_cpu_percent', 'gpu_utilization_percent', 'points', 'duration_s', 'recommended', 'startup_ms']);
   });
 
-  it('the column list in the README section names every column of the three files', () => {
-    const doc = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  it('the column lists in the README and docs/reports.md name every column of the three files', () => {
+    const doc = ['../../README.md', '../../docs/reports.md'].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8')).join('\n');
     for (const column of [...SUMMARY_COLUMNS, ...TIMESERIES_COLUMNS, ...TRIALS_COLUMNS]) expect(doc, column).toContain(`\`${column}\``);
   });
 });

@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, html, raw } from '../../src/report/html/escape.ts';
 import { renderComparisonReport, renderRunReport } from '../../src/report/html/report.ts';
 import { CSP } from '../../src/report/html/page.ts';
+import { delta, rate } from '../../src/report/html/format.ts';
+import { comparisonWarnings } from '../../src/report/html/sections/compare.ts';
+import { effectiveSettings } from '../../src/report/html/sections/environment.ts';
+import { overallWord } from '../../src/report/html/sections/verdict.ts';
 import { HOSTILE, fixture, hostileResults } from './helpers.ts';
 
 const sectionOrder = (page: string) => [...page.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
@@ -94,17 +98,80 @@ describe('a run report', () => {
   });
 });
 
+describe('the headline', () => {
+  it('gives each counted phase its own rate and p99, and no run-wide average over a closed and an open phase', async () => {
+    const quick = fixture('quick');
+    const page = await renderRunReport(quick);
+    const verdict = page.slice(page.indexOf('<section id="verdict"'), page.indexOf('<section id="details"'));
+    expect([...verdict.matchAll(/<tr data-phase="([^"]+)"/g)].map((m) => m[1])).toEqual(['closed-8', 'open-500']);
+    expect(text(verdict)).toMatch(/closed-8 steady closed 8 conn 112\/s .* 460 ms 1716 0/);
+    expect(text(verdict)).toMatch(/open-500 steady open 500\/s 443\/s .* 1661 ms 7500 698 \(9\.31%\)/);
+    // The pooled numbers (totals) are not the headline.
+    expect(text(verdict)).not.toContain(rate(quick.totals.throughput_rps));
+    expect(text(verdict)).not.toContain('over the counted phases');
+  });
+
+  it('says NO THRESHOLDS SET, not a green PASS, when nothing was judged', async () => {
+    const sweep = await renderRunReport(fixture('sweep'));
+    expect(sweep).toContain('<div class="overall none"><span class="word">NO THRESHOLDS SET</span>');
+    expect(sweep).not.toContain('<div class="overall pass">');
+    expect(overallWord({ exit_code: 0, thresholds: [], verdicts: [] }).word).toBe('NO THRESHOLDS SET');
+    // Verdicts alone pass, with the missing thresholds said beside them.
+    expect(text(await renderRunReport(fixture('shutdown')))).toContain('all 1 checks passed · no thresholds set: latency and errors were not judged');
+  });
+});
+
+describe('the effective server configuration', () => {
+  it('shows the value that ran, once, before the raw answer', async () => {
+    const page = await renderRunReport(fixture('quick'));
+    const env = text(page.slice(page.indexOf('<section id="environment"'), page.indexOf('<section id="scenario"')));
+    expect(env).toMatch(/Effective server configuration setting value that ran max_batch_size 16 max_batch_delay_us 1000 .*workers 1 /);
+    // Once as the setting: the model's limit (64) and the repository default (0) only in the raw answer.
+    expect(env.match(/max_batch_size 16/g)).toHaveLength(1);
+    expect(env.indexOf('max_batch_size 16')).toBeLessThan(env.indexOf('"max_batch_size": 64'));
+    expect(effectiveSettings(fixture('quick').server_config!)).toMatchObject({ source: 'effective_serving', settings: { max_batch_size: 16 } });
+    expect(effectiveSettings({ max_batch_size: 8, dynamic_batching: { max_queue_delay_microseconds: 100 }, instance_group: [{ count: 2 }] })).toMatchObject({ source: 'triton', settings: { max_batch_size: 8, max_batch_delay_us: 100, workers: 2 } });
+  });
+});
+
 describe('a comparison report', () => {
-  it('shows both runs with the change from A to B and the overlaid distributions', async () => {
+  it('shows both runs with each common phase\'s change from A to B and the overlaid distributions', async () => {
     const a = fixture('quick');
-    const b = fixture('shutdown');
+    const b = fixture('sweep');
+    b.scenario.name = 'quick';
+    b.phases[1].latency_us.p99 = a.phases[2].latency_us.p99 / 2;
     const page = await renderComparisonReport(a, b);
     expect(sectionOrder(page)).toEqual(['verdict', 'details', 'run-a', 'run-b', 'environment', 'scenario']);
     const words = text(page);
     expect(words).toContain(`A ${a.run_id}`);
-    expect(words).toContain('From A to B: p99 -65.0% (1627 ms → 570 ms)');
-    expect(words).toMatch(/p99 1627 ms 570 ms -65\.0%/);
+    expect(words).toMatch(/Phase open-500 , from A to B: p99 -50\.0% \(1661 ms → 830 ms\)/);
+    expect(words).toMatch(/Phase closed-8 , from A to B: p99 \+0\.0%/);
     expect(page).toContain('id="chart-compare-percentiles"');
-    expect(page).toMatch(/<td class="num better">-65\.0%<\/td>/);
+    expect(page).toMatch(/<td class="num better">-50\.0%<\/td>/);
+    expect(page).not.toContain('comparison-warnings');
+  });
+
+  it('says at the top when the runs are of different scenarios or models', async () => {
+    const a = fixture('quick');
+    const b = fixture('shutdown');
+    b.target.model = 'cnn';
+    const warnings = comparisonWarnings(a, b);
+    expect(warnings).toEqual([
+      'Different scenarios: A ran "quick", B ran "shutdown". Their numbers measure different things.',
+      'Different models: A measured mlp, B measured cnn.',
+      'Phase warmup ran differently: A warmup at closed 8 conn, B warmup at open 100/s.',
+    ]);
+    expect(comparisonWarnings(a, fixture('quick'))).toEqual([]);
+    const page = await renderComparisonReport(a, b);
+    const verdict = page.slice(page.indexOf('<section id="verdict"'));
+    expect(verdict.indexOf('comparison-warnings')).toBeLessThan(verdict.indexOf('<table'));
+  });
+
+  it('gives a change beyond a factor of ten as a ratio, not +237012%', () => {
+    expect(delta(1, 2371.12)).toBe('×2371');
+    expect(delta(10, 150)).toBe('×15.0');
+    expect(delta(1000, 4.2)).toBe('×0.0042');
+    expect(delta(100, 112.3)).toBe('+12.3%');
+    expect(delta(100, 35)).toBe('-65.0%');
   });
 });

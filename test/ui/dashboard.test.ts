@@ -27,7 +27,7 @@ afterEach(() => ink.cleanup());
 
 const ESC = '\x1b';
 const stateOf = (events: RunEvent[]) => events.reduce(dashboardReducer, initialDashboardState());
-const frameOf = (events: RunEvent[], color = false, command = 'run') => ink.render(createElement(ui.Dashboard, { state: stateOf(events), color, command })).lastFrame() ?? '';
+const frameOf = (events: RunEvent[], color = false, command = 'run') => ink.render(createElement(ui.Dashboard, { state: stateOf(events), color, command, machineCores: 2 })).lastFrame() ?? '';
 
 describe('Dashboard frames', () => {
   it('shows the phase, time left, rate and sparkline, latency rows, errors by class and server CPU/RSS', () => {
@@ -39,7 +39,8 @@ describe('Dashboard frames', () => {
     expect(frame).toMatch(/now\s+1\.20ms\s+2\.30ms\s+4\.50ms\s+9\.80ms/);
     expect(frame).toMatch(/phase\s+1\.10ms\s+2\.20ms\s+4\.40ms\s+12ms/);
     expect(frame).toMatch(/errors\s+phase status_503=10 \(0\.27%\)/);
-    expect(frame).toMatch(/server\s+CPU 85% RSS 250\.0 MiB · machine CPU 97% · loadgen CPU 60%/);
+    // Server, machine and load generator on one scale: cores busy.
+    expect(frame).toMatch(/server\s+CPU 0\.85 cores RSS 262\.1 MB · machine CPU 1\.94 of 2 cores · loadgen CPU 0\.60 cores/);
     expect(frame).toContain('q or Ctrl-C: stop gracefully');
     expect(frame).not.toContain('GPU');
   });
@@ -48,13 +49,15 @@ describe('Dashboard frames', () => {
     const frame = frameOf(runEvents());
     expect(frame).toMatch(/markers\s+18\.6s shutdown-sent SIGTERM · 19\.2s server-exited code 0/);
     expect(frame).toMatch(/!!\s+generator saturated in phase closed-8/);
-    expect(frame).toMatch(/done\s+closed-8\s+15s\s+17990 ok\s+1199 rps/);
+    // The done table's counts add up: 18000 requests = 17990 ok + 10 HTTP errors + 0 of the rest.
+    expect(frame).toMatch(/done\s+phase\s+req\s+ok\s+err\s+t\/o\s+cut\s+ref\s+drop\s+rps\s+p99/);
+    expect(frame).toMatch(/closed-8\s+18000\s+17990\s+10\s+0\s+0\s+0\s+0\s+1199\s+4\.40ms/);
     expect(frame).toMatch(/phase\s+2\/2 drain · shutdown · 200\/s/);
   });
 
   it('shows GPU utilisation and memory when samples carry GPUs', () => {
     const withGpu: RunEvent = { ...(second(1, 10) as Extract<RunEvent, { type: 'second' }>), system: { t: 1, gpus: [{ index: 0, name: 'NVIDIA H100', utilization_percent: 45, memory_used_mib: 1234, memory_total_mib: 81_559 }] } };
-    expect(frameOf([runEvents()[0], runEvents()[1], withGpu])).toMatch(/gpu0\s+util 45% mem 1234\/81559 MiB · NVIDIA H100/);
+    expect(frameOf([runEvents()[0], runEvents()[1], withGpu])).toMatch(/gpu0\s+util 45% mem 1\.3 GB\/85\.5 GB · NVIDIA H100/);
   });
 
   it('shows a sweep: trial i/N, the configuration under test, best so far and ETA', () => {
@@ -67,7 +70,7 @@ describe('Dashboard frames', () => {
 
   it('shows a soak: elapsed of planned, RSS, its slope, p99 and the leak verdict so far', () => {
     const frame = frameOf(soakEvents(), false, 'soak');
-    expect(frame).toMatch(/soak\s+20m00s of 8h00m · RSS 246\.0 MiB · slope \+36\.5 MB\/h · p99 12ms · errors 2\/120000/);
+    expect(frame).toMatch(/soak\s+20m00s of 8h00m · RSS 257\.9 MB · slope \+36\.5 MB\/h · p99 12ms · errors 2\/120000/);
     expect(frame).toMatch(/leak so far: leak\s+RSS ▁█/);
   });
 

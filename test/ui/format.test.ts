@@ -1,6 +1,6 @@
 // The small renderings every live view shares: units a person reads, sparklines that show gaps.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatConfig, formatCounts, formatDuration, formatLatency, formatSlope } from '../../src/ui/format.ts';
+import { formatBytes, formatConfig, formatCores, formatMachineCores, formatCounts, formatDuration, formatLatency, formatSlope } from '../../src/ui/format.ts';
 import { sparkline, sparklineRange } from '../../src/ui/sparkline.ts';
 
 describe('format', () => {
@@ -20,7 +20,9 @@ describe('format', () => {
   ])('duration %s s reads %s', (s, text) => expect(formatDuration(s)).toBe(text));
 
   it('sizes, slopes, counts and configurations', () => {
-    expect(formatBytes(250 * 1024 * 1024)).toBe('250.0 MiB');
+    expect(formatBytes(250 * 1024 * 1024)).toBe('262.1 MB');
+    expect(formatCores(185)).toBe('1.85 cores');
+    expect(formatMachineCores(97, 2)).toBe('1.94 of 2 cores');
     expect(formatBytes(undefined)).toBe('-');
     expect(formatSlope(1.234)).toBe('+1.23 MB/h');
     expect(formatSlope(-36.5)).toBe('-36.5 MB/h');

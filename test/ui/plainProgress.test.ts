@@ -12,8 +12,8 @@ describe('plainProgressLine', () => {
     const lines = runEvents().map(plainProgressLine);
     expect(lines[0]).toBe('servebench: demo: mlp on http://127.0.0.1:41234; phases: closed-8 (15s), drain (6s)');
     expect(lines[1]).toBe('[    1s] phase 1/2 closed-8 (steady) for 15s');
-    expect(lines[3]).toMatch(/^\[    3s\] closed-8\s+1210 req\/s  ok   1206  p50 1\.20ms\s+p90 2\.30ms\s+p99 4\.50ms\s+max 9\.80ms\s+errors status_503=4  server CPU 85% RSS 250\.0 MiB$/);
-    expect(lines[5]).toContain('phase closed-8 done: 17990/18000 ok, 1199 rps, p50 1.10ms p99 4.40ms max 15ms');
+    expect(lines[3]).toMatch(/^\[    3s\] closed-8\s+1210 req\/s  ok   1206  p50 1\.20ms\s+p90 2\.30ms\s+p99 4\.50ms\s+max 9\.80ms\s+errors status_503=4  server CPU 0\.85 cores RSS 262\.1 MB$/);
+    expect(lines[5]).toContain('phase closed-8 done: 18000 requests = 17990 ok, 10 errors, 0 timed_out, 0 cut, 0 refused, 0 dropped; 1199 rps, p50 1.10ms p99 4.40ms max 15ms');
     expect(lines[6]).toMatch(/^\[   16s\] WARNING: generator saturated/);
     expect(lines[8]).toBe('[   19s] ** shutdown-sent: SIGTERM');
     expect(lines.every((l) => l === undefined || !l.includes(ESC))).toBe(true);

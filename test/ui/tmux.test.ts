@@ -91,7 +91,7 @@ describe('the dashboard in a real terminal (tmux)', () => {
     expect(shown).toContain('servebench run · tmux-dash · mlp @ http://127.0.0.1:');
     expect(shown).toMatch(/latency\s+p50\s+p90\s+p99\s+max/);
     expect(shown).toMatch(/now\s+\d[\d.]*(µs|ms|s)\s+/);
-    expect(shown).toMatch(/server\s+CPU \d+% RSS \d[\d.]* MiB/);
+    expect(shown).toMatch(/server\s+CPU \d+\.\d\d cores RSS \d[\d.]* MB/);
     expect(shown).toContain('q or Ctrl-C: stop gracefully');
 
     const shellPid = Number(await readFile(join(dir, 'shell.pid'), 'utf8'));
@@ -120,4 +120,58 @@ describe('the dashboard in a real terminal (tmux)', () => {
     // Nothing left: the run and its embedded server are gone.
     expect([runPid, ...serverPids].filter(alive)).toEqual([]);
   });
+
+  // A small real sweep: two configurations, short rate steps; about 20 s on 2 busy cores.
+  const TUNE = `name: tmux-tune
+target:
+  kind: embedded
+model: mlp
+sweep:
+  strategy: grid
+  knobs:
+    max_batch_size: [0, 16]
+  slo: [p99 < 250ms, error_rate < 5%]
+  step: 1s
+  warmup: 0.3s
+  start_rate: 100
+  max_steps: 3
+  precision: 30%
+  repeats: 1
+phases:
+  - kind: steady
+    duration: 1s
+`;
+
+  async function tuneInTmux(extra: string): Promise<{ dir: string; session: string }> {
+    dir = await mkdtemp(join(tmpdir(), 'servebench-tmux-tune-'));
+    await writeFile(join(dir, 'tune.yaml'), TUNE);
+    const script = `node ${REPO_ROOT}bin/servebench tune ${dir}/tune.yaml --out ${dir}/out ${extra}; echo $? > ${dir}/exit.code; exec sleep 600`;
+    await tmux('new-session', '-d', '-s', 'dash', '-x', '120', '-y', '40', '-c', REPO_ROOT, `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR sh -c '${script}'`);
+    return { dir, session: 'dash' };
+  }
+
+  it.skipIf(!HAS_TMUX)('tune shows the live dashboard with its sweep panel and the current rate step', async () => {
+    const { dir: at } = await tuneInTmux('');
+    const shown = await until('the tune dashboard to show a trial and a rate step', 120_000, async () => {
+      const text = await pane();
+      return /sweep\s+trial \d\/2 (running|done)/.test(text) && /rate\s+[1-9]\d* req\/s now/.test(text) ? text : undefined;
+    });
+    expect(shown).toContain('servebench tune · tmux-tune · mlp @ http://127.0.0.1:');
+    expect(shown).toMatch(/phase\s+1\/1 (warmup|trial-\d) · steady · \d[\d.]*\/s/);
+    expect(shown).toContain('q or Ctrl-C: stop gracefully');
+    const code = await until('the tune to finish', 180_000, async () => (existsSync(join(at, 'exit.code')) ? (await readFile(join(at, 'exit.code'), 'utf8')).trim() : undefined));
+    expect(['0', '1']).toContain(code);
+    expect(await pane()).toMatch(/finished \(exit [01]\)/);
+  }, 300_000);
+
+  it.skipIf(!HAS_TMUX)('tune --no-dashboard prints plain progress lines on a terminal instead', async () => {
+    const { dir: at } = await tuneInTmux('--no-dashboard');
+    const code = await until('the tune to finish', 180_000, async () => (existsSync(join(at, 'exit.code')) ? (await readFile(join(at, 'exit.code'), 'utf8')).trim() : undefined));
+    expect(['0', '1']).toContain(code);
+    const text = (await tmux('capture-pane', '-p', '-S', '-200', '-t', 'dash')).stdout;
+    expect(text).toMatch(/trial 1\/2 done: /);
+    expect(text).toMatch(/\[\s+\d+s\] trial-\d\s+\d+ req\/s/);
+    expect(text).not.toContain('q or Ctrl-C: stop gracefully');
+    expect(text).not.toMatch(/^sweep\s+trial/m);
+  }, 300_000);
 });

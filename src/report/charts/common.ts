@@ -23,12 +23,63 @@ export const CONFIG: Config = {
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 500, gridColor: '#e6e8eb' },
   legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320, orient: 'right' },
   view: { stroke: '#d0d4d9' },
-  range: { category: ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#72b7b2', '#eeca3b', '#9d755d', '#bab0ac', '#ff9da6', '#e45756'] },
+  // Open-ended categories (phases, configurations, runs): darker tones that no fixed series uses.
+  range: { category: CATEGORY_COLORS() },
 };
 
 export const OK_COLOR = '#4c78a8';
 export const ERROR_COLOR = '#e45756';
 export const GOOD_COLOR = '#54a24b';
+/** Limits drawn over data (an SLO, a memory limit): not the colour of any series. */
+export const LIMIT_COLOR = '#7c2d12';
+
+/** The two runs of a comparison: the first two category colours, apart from every named series. */
+export const RUN_COLORS = CATEGORY_COLORS().slice(0, 2);
+
+function CATEGORY_COLORS(): string[] {
+  return ['#1f3a93', '#c51b7d', '#1b7837', '#762a83', '#b35806', '#01665e', '#8c510a', '#4d4d4d'];
+}
+
+/**
+ * One colour per named series, the same in every chart of a page: the server is orange whether the
+ * panel shows its CPU or its memory, p99 is purple in the traffic chart and in the soak's.
+ */
+export const SERIES_COLORS: Record<string, string> = {
+  ok: OK_COLOR,
+  errors: ERROR_COLOR,
+  p50: '#72b7b2',
+  p99: '#b279a2',
+  server: '#f58518',
+  'server RSS': '#f58518',
+  'server heap': '#eeca3b',
+  'load generator': '#9d755d',
+  'load generator RSS': '#9d755d',
+  machine: '#7f7f7f',
+};
+/** GPU series (`GPU 0 utilisation %`...) by their kind: not a colour any other series has. */
+const GPU_COLORS: [RegExp, string][] = [[/utilisation/, '#bcbd22'], [/memory/, '#8c6d31']];
+
+export function seriesColor(series: string): string | undefined {
+  return SERIES_COLORS[series] ?? GPU_COLORS.find(([re]) => re.test(series))?.[1];
+}
+
+/** A colour scale for the series present, each in its page-wide colour. */
+export function seriesScale(series: Iterable<string>): { domain: string[]; range: string[] } {
+  const present = [...new Set(series)];
+  return { domain: present, range: present.map((s) => seriesColor(s) ?? '#6b7280') };
+}
+
+/** The unit of every time axis on one page: chosen once from the longest span the page shows. */
+export interface TimeUnit {
+  name: 'seconds' | 'minutes' | 'hours';
+  seconds: number;
+}
+
+export function timeUnitFor(spanSeconds: number): TimeUnit {
+  if (spanSeconds > 3 * 3600) return { name: 'hours', seconds: 3600 };
+  if (spanSeconds > 20 * 60) return { name: 'minutes', seconds: 60 };
+  return { name: 'seconds', seconds: 1 };
+}
 
 /** Nines-axis ticks and their names (x = 1 / (1 - p)). */
 export const NINES_TICKS = [1, 2, 10, 100, 1000, 10000];
@@ -69,7 +120,7 @@ export function phaseBandLayers(bands: PhaseBand[], withLabels: boolean) {
 const MARKER_KINDS: [string, string][] = [
   ['shutdown-sent', '#7c3aed'],
   ['server-exited', '#111827'],
-  ['proxy-cut', '#d97706'],
+  ['proxy-cut', '#0e7490'],
   ['proxy-restored', '#16a34a'],
 ];
 

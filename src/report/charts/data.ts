@@ -75,8 +75,14 @@ export function markerRows(results: RunResults): { t: number; kind: string; deta
   return (results.markers ?? []).map((m) => ({ t: m.t, kind: m.kind, detail: m.detail ?? '' }));
 }
 
-/** CPU (%), memory (MiB) and GPU rows over time from the system samples; absent fields are skipped. */
+/**
+ * CPU (cores busy: the server, the load generator and the whole machine on one scale), memory (MB,
+ * 10^6 bytes, the unit of the soak's slopes) and GPU (%) rows over time from the system samples;
+ * absent fields are skipped.
+ */
 export function systemRows(results: RunResults): { cpu: TimeRow[]; memory: TimeRow[]; gpu: TimeRow[] } {
+  const machineCores = results.environment.cores;
+  const coresOf = (percentOfOneCore: number | undefined) => (percentOfOneCore === undefined ? undefined : percentOfOneCore / 100);
   const cpu: TimeRow[] = [];
   const memory: TimeRow[] = [];
   const gpu: TimeRow[] = [];
@@ -85,12 +91,13 @@ export function systemRows(results: RunResults): { cpu: TimeRow[]; memory: TimeR
   };
   for (const s of results.system) {
     const t = Math.round(s.t * 100) / 100;
-    push(cpu, t, 'server', s.server_cpu_percent);
-    push(cpu, t, 'load generator', s.loadgen_cpu_percent);
-    push(cpu, t, 'machine', s.machine_cpu_percent);
-    push(memory, t, 'server RSS', s.server_rss_bytes === undefined ? undefined : s.server_rss_bytes / 2 ** 20);
-    push(memory, t, 'server heap', s.server_heap_used_bytes === undefined ? undefined : s.server_heap_used_bytes / 2 ** 20);
-    push(memory, t, 'load generator RSS', s.loadgen_rss_bytes === undefined ? undefined : s.loadgen_rss_bytes / 2 ** 20);
+    push(cpu, t, 'server', coresOf(s.server_cpu_percent));
+    push(cpu, t, 'load generator', coresOf(s.loadgen_cpu_percent));
+    // machine_cpu_percent is of all cores: as cores busy it sits on the same scale as the processes.
+    push(cpu, t, 'machine', s.machine_cpu_percent === undefined || !(machineCores > 0) ? undefined : (s.machine_cpu_percent / 100) * machineCores);
+    push(memory, t, 'server RSS', s.server_rss_bytes === undefined ? undefined : s.server_rss_bytes / 1e6);
+    push(memory, t, 'server heap', s.server_heap_used_bytes === undefined ? undefined : s.server_heap_used_bytes / 1e6);
+    push(memory, t, 'load generator RSS', s.loadgen_rss_bytes === undefined ? undefined : s.loadgen_rss_bytes / 1e6);
     for (const g of s.gpus ?? []) {
       push(gpu, t, `GPU ${g.index} utilisation %`, g.utilization_percent);
       push(gpu, t, `GPU ${g.index} memory %`, g.memory_used_mib !== undefined && g.memory_total_mib ? (100 * g.memory_used_mib) / g.memory_total_mib : undefined);

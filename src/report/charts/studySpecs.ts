@@ -2,7 +2,7 @@
 // configuration) and a soak (memory trend with its fitted slope, p99 over hours). Pure.
 import type { SoakResults, SweepResults } from '../results.ts';
 import { fixed } from '../html/format.ts';
-import { CONFIG, ERROR_COLOR, GOOD_COLOR, HEIGHT, OK_COLOR, WIDTH, type ChartSpec } from './common.ts';
+import { CONFIG, GOOD_COLOR, HEIGHT, LIMIT_COLOR, SERIES_COLORS, WIDTH, timeUnitFor, type ChartSpec, type TimeUnit } from './common.ts';
 import { capacityRows, curveRows, soakTrend, varyingKnobs } from './data.ts';
 
 export function sweepCurveChart(sweep: SweepResults): ChartSpec | undefined {
@@ -41,8 +41,8 @@ export function sweepCurveChart(sweep: SweepResults): ChartSpec | undefined {
         {
           data: { values: [{ slo: sloMs, label: `SLO p99 ${sloMs} ms` }] },
           layer: [
-            { mark: { type: 'rule', color: ERROR_COLOR, strokeDash: [6, 4] }, encoding: { y: { field: 'slo', type: 'quantitative' } } },
-            { mark: { type: 'text', color: ERROR_COLOR, align: 'left', baseline: 'bottom', x: 4, dy: -2, fontSize: 10 }, encoding: { y: { field: 'slo', type: 'quantitative' }, text: { field: 'label' } } },
+            { mark: { type: 'rule', color: LIMIT_COLOR, strokeDash: [6, 4] }, encoding: { y: { field: 'slo', type: 'quantitative' } } },
+            { mark: { type: 'text', color: LIMIT_COLOR, align: 'left', baseline: 'bottom', x: 4, dy: -2, fontSize: 10 }, encoding: { y: { field: 'slo', type: 'quantitative' }, text: { field: 'label' } } },
           ],
         },
       ],
@@ -71,7 +71,7 @@ export function capacityChart(sweep: SweepResults): ChartSpec | undefined {
           encoding: {
             y: configAxis,
             x: { field: 'capacity_rps', type: 'quantitative', title: 'capacity (requests / s)' },
-            color: { field: 'recommended', type: 'nominal', title: 'recommended', scale: { domain: [true, false], range: [GOOD_COLOR, OK_COLOR] } },
+            color: { field: 'recommended', type: 'nominal', title: 'recommended', scale: { domain: [true, false], range: [GOOD_COLOR, '#9ca3af'] } },
           },
         },
         { mark: { type: 'rule', color: '#374151' }, encoding: { y: configAxis, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
@@ -115,14 +115,19 @@ export function capacityHeatmap(sweep: SweepResults): ChartSpec | undefined {
   };
 }
 
-export function soakMemoryChart(soak: SoakResults): ChartSpec | undefined {
+/** The soak's clock (hours in its data) in the page's time unit, as field `t`. */
+const soakTime = (unit: TimeUnit) => [{ calculate: `datum.hours * ${3600 / unit.seconds}`, as: 't' }];
+const soakAxis = (unit: TimeUnit) => ({ field: 't', type: 'quantitative' as const, title: `${unit.name} since the start` });
+
+export function soakMemoryChart(soak: SoakResults, unit: TimeUnit = timeUnitFor(soak.duration_s)): ChartSpec | undefined {
   const trend = soakTrend(soak);
   if (trend.points.length === 0) return undefined;
   const slope = soak.leak.slope_per_hour;
+  const rss = SERIES_COLORS['server RSS'];
   return {
     id: 'soak-memory',
     title: 'Memory over the soak, with its fitted trend',
-    caption: `Server RSS per sampling interval (MB = 10⁶ bytes). ${trend.fit.length === 2 ? 'The red dashed line is the Theil–Sen fit after the warm-up' : 'No trend line: too few points after the warm-up to fit one'} (${fixed(slope, 2)} MB/hour, verdict: ${soak.leak.verdict})${trend.limitMb !== undefined ? '; the red rule is the memory limit' : soak.leak.limit_bytes !== undefined ? `; the limit (${(soak.leak.limit_bytes / 1e6).toFixed(0)} MB) is off the top` : ''}.`,
+    caption: `Server RSS per sampling interval (MB = 10⁶ bytes). ${trend.fit.length === 2 ? 'The dark dashed line is the Theil–Sen fit after the warm-up' : 'No trend line: too few points after the warm-up to fit one'} (${fixed(slope, 2)} MB/hour, verdict: ${soak.leak.verdict})${trend.limitMb !== undefined ? '; the dark red rule is the memory limit' : soak.leak.limit_bytes !== undefined ? `; the limit (${(soak.leak.limit_bytes / 1e6).toFixed(0)} MB) is off the top` : ''}.`,
     spec: {
       config: CONFIG,
       width: WIDTH,
@@ -130,24 +135,25 @@ export function soakMemoryChart(soak: SoakResults): ChartSpec | undefined {
       layer: [
         {
           data: { values: trend.points },
-          mark: { type: 'line', strokeWidth: 1.2, color: OK_COLOR, point: { size: 14, color: OK_COLOR } },
+          transform: soakTime(unit),
+          mark: { type: 'line', strokeWidth: 1.2, color: rss, point: { size: 14, color: rss } },
           encoding: {
-            x: { field: 'hours', type: 'quantitative', title: 'hours since start' },
+            x: soakAxis(unit),
             y: { field: 'mb', type: 'quantitative', title: 'server RSS (MB)', scale: { zero: false } },
           },
         },
         ...(trend.fit.length === 2
-          ? [{ data: { values: trend.fit }, mark: { type: 'line' as const, strokeDash: [8, 4], strokeWidth: 2.5, color: ERROR_COLOR }, encoding: { x: { field: 'hours', type: 'quantitative' as const }, y: { field: 'mb', type: 'quantitative' as const } } }]
+          ? [{ data: { values: trend.fit }, transform: soakTime(unit), mark: { type: 'line' as const, strokeDash: [8, 4], strokeWidth: 2.5, color: '#111827' }, encoding: { x: { field: 't', type: 'quantitative' as const }, y: { field: 'mb', type: 'quantitative' as const } } }]
           : []),
         ...(trend.limitMb !== undefined
-          ? [{ data: { values: [{ limit: trend.limitMb }] }, mark: { type: 'rule' as const, color: ERROR_COLOR }, encoding: { y: { field: 'limit', type: 'quantitative' as const } } }]
+          ? [{ data: { values: [{ limit: trend.limitMb }] }, mark: { type: 'rule' as const, color: LIMIT_COLOR }, encoding: { y: { field: 'limit', type: 'quantitative' as const } } }]
           : []),
       ],
     },
   };
 }
 
-export function soakLatencyChart(soak: SoakResults): ChartSpec | undefined {
+export function soakLatencyChart(soak: SoakResults, unit: TimeUnit = timeUnitFor(soak.duration_s)): ChartSpec | undefined {
   const { p99 } = soakTrend(soak);
   if (p99.length === 0) return undefined;
   return {
@@ -159,8 +165,9 @@ export function soakLatencyChart(soak: SoakResults): ChartSpec | undefined {
       width: WIDTH,
       height: HEIGHT * 0.8,
       data: { values: p99 },
-      mark: { type: 'line', strokeWidth: 1.5, color: '#b279a2' },
-      encoding: { x: { field: 'hours', type: 'quantitative', title: 'hours since start' }, y: { field: 'p99_ms', type: 'quantitative', title: 'p99 (ms)' } },
+      transform: soakTime(unit),
+      mark: { type: 'line', strokeWidth: 1.5, color: SERIES_COLORS.p99 },
+      encoding: { x: soakAxis(unit), y: { field: 'p99_ms', type: 'quantitative', title: 'p99 (ms)' } },
     },
   };
 }
@@ -169,6 +176,6 @@ export function sweepCharts(sweep: SweepResults): ChartSpec[] {
   return [sweepCurveChart(sweep), capacityChart(sweep), capacityHeatmap(sweep)].filter((c): c is ChartSpec => c !== undefined);
 }
 
-export function soakCharts(soak: SoakResults): ChartSpec[] {
-  return [soakMemoryChart(soak), soakLatencyChart(soak)].filter((c): c is ChartSpec => c !== undefined);
+export function soakCharts(soak: SoakResults, unit: TimeUnit = timeUnitFor(soak.duration_s)): ChartSpec[] {
+  return [soakMemoryChart(soak, unit), soakLatencyChart(soak, unit)].filter((c): c is ChartSpec => c !== undefined);
 }

@@ -17,9 +17,19 @@ export function share(ratio: number | null | undefined, digits = 2): string {
   return `${(ratio * 100).toFixed(digits)}%`;
 }
 
-export function mib(bytes: number | null | undefined): string {
+/**
+ * Memory on a report page, always in decimal units (MB = 10^6 bytes, GB = 10^9): the unit of the
+ * soak's leak slope and thresholds (MB/hour), so a page never shows MB beside MiB.
+ */
+export function megabytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '–';
-  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** CPU as cores busy, from a percent of one core (top's convention: 250% = 2.5 cores). */
+export function cores(percentOfOneCore: number | null | undefined): string {
+  if (percentOfOneCore === null || percentOfOneCore === undefined || !Number.isFinite(percentOfOneCore)) return '–';
+  return `${(percentOfOneCore / 100).toFixed(2)} cores`;
 }
 
 export function seconds(s: number | null | undefined): string {
@@ -29,9 +39,15 @@ export function seconds(s: number | null | undefined): string {
   return `${s.toFixed(1)} s`;
 }
 
-/** Relative change of b against a, signed: `+12.3%`; `–` when a is 0. */
+/**
+ * Change of b against a: signed percent within a factor of ten (`+12.3%`), a ratio beyond it
+ * (`×2371`, `×0.0042`): +237012% reads as noise, ×2371 as what it is. `–` when a is 0.
+ */
 export function delta(a: number, b: number): string {
   if (!Number.isFinite(a) || !Number.isFinite(b) || a === 0) return '–';
+  const ratio = b / a;
+  if (ratio >= 10) return `×${ratio >= 100 ? ratio.toFixed(0) : ratio.toFixed(1)}`;
+  if (ratio > 0 && ratio <= 0.1) return `×${ratio.toPrecision(2)}`;
   const change = ((b - a) / Math.abs(a)) * 100;
   return `${change >= 0 ? '+' : ''}${change.toFixed(1)}%`;
 }
@@ -44,4 +60,9 @@ export function configLabel(config: Record<string, number | number[]>, keys: rea
 /** A number to fixed digits, `n/a` when absent or not finite (NaN is written null in JSON). */
 export function fixed(n: number | null | undefined, digits: number): string {
   return typeof n === 'number' && Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+}
+
+/** A phase's load as a person reads it: `open 500/s`, `closed 8 conn`. */
+export function loadLabel(load: { mode: 'open' | 'closed'; rate?: number; connections?: number }): string {
+  return load.mode === 'open' ? `open ${load.rate ?? '?'}/s` : `closed ${load.connections ?? '?'} conn`;
 }

@@ -1,6 +1,6 @@
 // report.html from results.json alone: the charts are drawn first (the only async step), then
 // the page is assembled from pure sections: verdict, details, environment, scenario.
-import { runCharts, comparisonPercentileChart, trafficChart } from '../charts/runSpecs.ts';
+import { runCharts, comparisonPercentileChart, pageTimeUnit, trafficChart } from '../charts/runSpecs.ts';
 import { soakCharts, sweepCharts } from '../charts/studySpecs.ts';
 import { renderCharts } from '../charts/render.ts';
 import type { ChartSpec } from '../charts/common.ts';
@@ -20,10 +20,12 @@ function subtitle(results: RunResults) {
 }
 
 export async function renderRunReport(results: RunResults): Promise<string> {
+  // One time unit for every chart on the page (a soak's hours and its traffic's seconds would differ).
+  const unit = pageTimeUnit(results);
   const [run, sweep, soak] = await Promise.all([
-    renderCharts(runCharts(results)),
+    renderCharts(runCharts(results, unit)),
     renderCharts(results.sweep ? sweepCharts(results.sweep) : []),
-    renderCharts(results.soak ? soakCharts(results.soak) : []),
+    renderCharts(results.soak ? soakCharts(results.soak, unit) : []),
   ]);
   const sections: Section[] = [
     { id: 'verdict', title: 'Verdict', body: verdictSection(results) },
@@ -38,7 +40,8 @@ export async function renderRunReport(results: RunResults): Promise<string> {
 
 export async function renderComparisonReport(a: RunResults, b: RunResults): Promise<string> {
   const specs = [comparisonPercentileChart(a, b)].filter((c): c is ChartSpec => c !== undefined);
-  const traffic = [trafficChart(a), trafficChart(b)].map((c, i) => (c ? { ...c, id: `${c.id}-${i === 0 ? 'a' : 'b'}`, title: `${c.title}: run ${i === 0 ? 'A' : 'B'}` } : undefined));
+  const unit = pageTimeUnit(a, b);
+  const traffic = [trafficChart(a, unit), trafficChart(b, unit)].map((c, i) => (c ? { ...c, id: `${c.id}-${i === 0 ? 'a' : 'b'}`, title: `${c.title}: run ${i === 0 ? 'A' : 'B'}` } : undefined));
   const charts = await renderCharts([...specs, ...traffic.filter((c): c is ChartSpec => c !== undefined)]);
   const sections: Section[] = [
     { id: 'verdict', title: 'Comparison', body: comparisonVerdict(a, b) },

@@ -23,9 +23,10 @@ th, td { text-align: left; padding: 5px 10px 5px 0; border-bottom: 1px solid var
 th { color: var(--muted); font-weight: 500; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .overall { display: flex; align-items: center; gap: 16px; padding: 12px 16px; border-radius: 8px; margin-bottom: 12px; }
-.overall.pass { background: var(--pass-bg); } .overall.fail { background: var(--fail-bg); } .overall.error { background: var(--warn-bg); }
+.overall.pass { background: var(--pass-bg); } .overall.fail { background: var(--fail-bg); } .overall.error { background: var(--warn-bg); } .overall.none { background: #f3f4f6; }
 .overall .word { white-space: nowrap; font-size: 22px; font-weight: 700; letter-spacing: .02em; }
-.overall.pass .word { color: var(--pass); } .overall.fail .word { color: var(--fail); } .overall.error .word { color: var(--warn); }
+.overall.pass .word { color: var(--pass); } .overall.fail .word { color: var(--fail); } .overall.error .word { color: var(--warn); } .overall.none .word { color: var(--muted); }
+.badge.none { background: #f3f4f6; color: var(--muted); }
 .badge { display: inline-block; min-width: 44px; text-align: center; border-radius: 4px; padding: 0 6px; font-size: 11.5px; font-weight: 700; }
 .badge.pass { background: var(--pass-bg); color: var(--pass); } .badge.fail { background: var(--fail-bg); color: var(--fail); } .badge.info { background: #e0e7ff; color: #3730a3; }
 .callout { border-left: 4px solid #6366f1; background: #eef2ff; padding: 10px 14px; border-radius: 0 6px 6px 0; margin: 10px 0; }

@@ -1,8 +1,12 @@
-// Two runs side by side: their key numbers with the change from A to B, coloured by direction
-// (lower latency and errors are better, higher throughput is better).
-import type { RunResults } from '../../results.ts';
+// Two runs side by side: first what makes them not comparable (different scenarios, models, loads),
+// then each phase's numbers with the change from A to B, coloured by direction (lower latency and
+// errors are better, higher throughput is better). Phase by phase: an average over a closed and an
+// open phase describes neither.
+import { accountOf } from '../../accounting.ts';
+import type { PhaseResult, RunResults } from '../../results.ts';
 import { html, type Html } from '../escape.ts';
-import { delta, latency, rate, share } from '../format.ts';
+import { delta, latency, loadLabel, rate, share } from '../format.ts';
+import { overallWord } from './verdict.ts';
 
 /** Which direction is an improvement; `none` for counts that are neither (requests sent). */
 type Better = 'lower' | 'higher' | 'none';
@@ -13,6 +17,30 @@ interface Metric {
   b: number;
   show: (n: number) => string;
   better: Better;
+}
+
+const loadOf = (p: PhaseResult) => loadLabel(p.load);
+
+/** Phases of A that B has too (by name), with B's. */
+export function matchedPhases(a: RunResults, b: RunResults): [PhaseResult, PhaseResult][] {
+  return a.phases.flatMap((pa) => {
+    const pb = b.phases.find((q) => q.name === pa.name);
+    return pb ? [[pa, pb] as [PhaseResult, PhaseResult]] : [];
+  });
+}
+
+/** What makes A and B measure different things: said at the top, before any number. Pure. */
+export function comparisonWarnings(a: RunResults, b: RunResults): string[] {
+  const out: string[] = [];
+  if (a.scenario.name !== b.scenario.name) out.push(`Different scenarios: A ran "${a.scenario.name}", B ran "${b.scenario.name}". Their numbers measure different things.`);
+  if (a.target.model !== b.target.model) out.push(`Different models: A measured ${a.target.model}, B measured ${b.target.model}.`);
+  else if ((a.target.version ?? '') !== (b.target.version ?? '')) out.push(`Different model versions: A ${a.target.version ?? 'default'}, B ${b.target.version ?? 'default'}.`);
+  const matched = matchedPhases(a, b);
+  if (matched.length === 0) out.push('The two runs have no phase names in common: there is nothing to compare phase by phase.');
+  for (const [pa, pb] of matched) {
+    if (pa.kind !== pb.kind || loadOf(pa) !== loadOf(pb)) out.push(`Phase ${pa.name} ran differently: A ${pa.kind} at ${loadOf(pa)}, B ${pb.kind} at ${loadOf(pb)}.`);
+  }
+  return out;
 }
 
 function changeCell(m: Metric): Html {
@@ -44,31 +72,43 @@ function keyMetrics(a: RunResults, b: RunResults): Metric[] {
 }
 
 function runLine(label: string, r: RunResults): Html {
-  const status = r.exit_code === 0 ? html`<span class="badge pass">PASS</span>` : r.exit_code === 1 ? html`<span class="badge fail">FAIL</span>` : html`<span class="badge fail">DID NOT COMPLETE</span>`;
-  return html`<tr><td><strong>${label}</strong></td><td>${status}</td><td><code>${r.run_id}</code></td><td>${r.scenario.name}</td><td>${r.started_at}</td><td><code>${(r.environment.git_commit ?? 'unknown').slice(0, 12)}</code></td><td>${r.environment.hostname}</td></tr>`;
+  const { word, tone } = overallWord(r);
+  const status = html`<span class="badge ${tone === 'error' ? 'fail' : tone}">${word}</span>`;
+  return html`<tr><td><strong>${label}</strong></td><td>${status}</td><td><code>${r.run_id}</code></td><td>${r.scenario.name}</td><td>${r.target.model}</td><td>${r.started_at}</td><td><code>${(r.environment.git_commit ?? 'unknown').slice(0, 12)}</code></td><td>${r.environment.hostname}</td></tr>`;
+}
+
+const notOk = (p: PhaseResult) => {
+  const a = accountOf(p.requests.outcomes);
+  return a.requests > 0 ? 1 - a.ok / a.requests : 0;
+};
+
+/** One sentence per counted phase both runs have: its p99, throughput and failures from A to B. */
+function phaseChanges(a: RunResults, b: RunResults): Html {
+  const counted = matchedPhases(a, b).filter(([pa]) => pa.counted);
+  if (counted.length === 0) return html`<p>No counted phase in common: compare the runs' own tables below.</p>`;
+  return html`${counted.map(([pa, pb]) => html`<p data-phase="${pa.name}">Phase <strong>${pa.name}</strong>, from A to B: p99 ${delta(pa.latency_us.p99, pb.latency_us.p99)} (${latency(pa.latency_us.p99)} → ${latency(pb.latency_us.p99)}), throughput ${delta(pa.throughput_rps, pb.throughput_rps)} (${rate(pa.throughput_rps)} → ${rate(pb.throughput_rps)}), not ok ${share(notOk(pa), 2)} → ${share(notOk(pb), 2)}.</p>\n`)}`;
 }
 
 export function comparisonVerdict(a: RunResults, b: RunResults): Html {
-  const p99 = delta(a.totals.latency_us.p99, b.totals.latency_us.p99);
-  const thr = delta(a.totals.throughput_rps, b.totals.throughput_rps);
-  return html`<table><thead><tr><th>run</th><th>result</th><th>id</th><th>scenario</th><th>started</th><th>commit</th><th>host</th></tr></thead><tbody>${runLine('A', a)}${runLine('B', b)}</tbody></table>
-<div class="callout"><p>From A to B: p99 ${p99} (${latency(a.totals.latency_us.p99)} → ${latency(b.totals.latency_us.p99)}), throughput ${thr} (${rate(a.totals.throughput_rps)} → ${rate(b.totals.throughput_rps)}), error rate ${share(a.totals.error_rate, 3)} → ${share(b.totals.error_rate, 3)}.</p>
-<p class="muted">One run each: differences within a few percent may be noise (servebench gate repeats runs to tell).</p></div>
-<h3>Key numbers over the counted phases</h3>
+  const warnings = comparisonWarnings(a, b);
+  return html`${warnings.length > 0 ? html`<div class="callout bad comparison-warnings"><p><strong>These runs are not like for like.</strong></p><ul class="warnings">${warnings.map((w) => html`<li>${w}</li>`)}</ul></div>` : ''}
+<table><thead><tr><th>run</th><th>result</th><th>id</th><th>scenario</th><th>model</th><th>started</th><th>commit</th><th>host</th></tr></thead><tbody>${runLine('A', a)}${runLine('B', b)}</tbody></table>
+<div class="callout">${phaseChanges(a, b)}
+<p class="muted">One run each: differences within a few percent may be noise (servebench gate repeats runs to tell). Changes beyond a factor of ten are given as a ratio (×).</p></div>
+<h3>Every counted phase together</h3>
+<p class="muted">Pooled over all counted phases of each run: when a run mixes closed and open, or steady and fault phases, these describe none of them; read the phases.</p>
 ${metricsTable(keyMetrics(a, b))}`;
 }
 
 /** Phases present in both runs (by name), compared on throughput and p99. */
 export function phaseComparison(a: RunResults, b: RunResults): Html {
-  const matched = a.phases.filter((p) => b.phases.some((q) => q.name === p.name));
+  const matched = matchedPhases(a, b);
   if (matched.length === 0) return html`<p class="muted">The two runs have no phase names in common.</p>`;
-  return html`${matched.map((pa) => {
-    const pb = b.phases.find((q) => q.name === pa.name)!;
-    return html`<h3>Phase ${pa.name}${pa.counted ? '' : ' (not counted)'}</h3>${metricsTable([
-      { name: 'throughput', a: pa.throughput_rps, b: pb.throughput_rps, show: rate, better: 'higher' },
-      { name: 'p50', a: pa.latency_us.p50, b: pb.latency_us.p50, show: latency, better: 'lower' },
-      { name: 'p99', a: pa.latency_us.p99, b: pb.latency_us.p99, show: latency, better: 'lower' },
-      { name: 'max', a: pa.latency_us.max, b: pb.latency_us.max, show: latency, better: 'lower' },
-    ])}`;
-  })}`;
+  return html`${matched.map(([pa, pb]) => html`<h3>Phase ${pa.name}${pa.counted ? '' : ' (not counted)'}</h3>${metricsTable([
+    { name: 'throughput', a: pa.throughput_rps, b: pb.throughput_rps, show: rate, better: 'higher' },
+    { name: 'not ok', a: notOk(pa), b: notOk(pb), show: (n) => share(n, 2), better: 'lower' },
+    { name: 'p50', a: pa.latency_us.p50, b: pb.latency_us.p50, show: latency, better: 'lower' },
+    { name: 'p99', a: pa.latency_us.p99, b: pb.latency_us.p99, show: latency, better: 'lower' },
+    { name: 'max', a: pa.latency_us.max, b: pb.latency_us.max, show: latency, better: 'lower' },
+  ])}`)}`;
 }

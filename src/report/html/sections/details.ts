@@ -1,13 +1,10 @@
 // The numbers behind the verdict: one row per phase, and the charts as drawn SVG figures.
 import type { RenderedChart } from '../../charts/render.ts';
+import { ACCOUNT_MEANING, accountOf, shownColumns } from '../../accounting.ts';
 import type { PhaseResult } from '../../results.ts';
 import { html, raw, type Html } from '../escape.ts';
-import { latency, rate, seconds, share } from '../format.ts';
+import { latency, loadLabel, rate, seconds, share } from '../format.ts';
 import { badge } from './verdict.ts';
-
-function load(p: PhaseResult): string {
-  return p.load.mode === 'open' ? `open ${p.load.rate ?? '?'}/s` : `closed ${p.load.connections ?? '?'} conn`;
-}
 
 /** The server's own numbers, named as its metrics name them, with what it does not expose on hover. */
 function serverSide(s: NonNullable<PhaseResult['server']>): Html | string {
@@ -24,16 +21,18 @@ function serverSide(s: NonNullable<PhaseResult['server']>): Html | string {
 
 export function phaseTable(phases: PhaseResult[]): Html {
   if (phases.length === 0) return html`<p class="muted">No phases were measured.</p>`;
-  return html`<table class="phases"><thead><tr><th>phase</th><th>kind</th><th>load</th><th class="num">time</th><th class="num">sent</th><th class="num">ok</th><th class="num">failed</th><th class="num">rps</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th>server side</th><th>verdict</th></tr></thead><tbody>
-${phases.map((p) => {
-    // Every outcome but ok: error statuses, resets, timeouts and client-dropped requests alike.
-    const failures = Object.entries(p.requests.outcomes).filter(([k, n]) => k !== 'ok' && n > 0);
-    const failed = failures.reduce((a, [, n]) => a + n, 0);
-    const outcomes = failures.map(([k, n]) => `${k}: ${n}`).join(', ');
+  const accounts = phases.map((p) => accountOf(p.requests.outcomes));
+  const columns = shownColumns(accounts);
+  const head = (c: keyof typeof ACCOUNT_MEANING) => html`<th class="num" title="${ACCOUNT_MEANING[c]}">${c.replace('_', ' ')}</th>`;
+  return html`<table class="phases"><thead><tr><th>phase</th><th>kind</th><th>load</th><th class="num">time</th>${head('requests')}${columns.map(head)}<th class="num">rps</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th>server side</th><th>verdict</th></tr></thead><tbody>
+${phases.map((p, i) => {
+    const a = accounts[i];
+    // HTTP error answers by status on hover: which 4xx/5xx.
+    const statuses = Object.entries(p.requests.outcomes).filter(([k, n]) => k.startsWith('status_') && n > 0).map(([k, n]) => `${k}: ${n}`).join(', ');
     const server = p.server ? serverSide(p.server) : '';
-    return html`<tr><td>${p.name}${p.counted ? '' : html` <span class="muted">(not counted)</span>`}</td><td>${p.kind}</td><td>${load(p)}</td><td class="num">${seconds(p.duration_s)}</td><td class="num">${p.requests.sent}</td><td class="num">${p.requests.ok}</td><td class="num" title="${outcomes}">${failed}${failed > 0 ? html` <span class="muted">(${share(failed / (failed + p.requests.ok), 1)})</span>` : ''}</td><td class="num">${rate(p.throughput_rps)}</td><td class="num">${latency(p.latency_us.p50)}</td><td class="num">${latency(p.latency_us.p90)}</td><td class="num">${latency(p.latency_us.p99)}</td><td class="num">${latency(p.latency_us.p999)}</td><td class="num">${latency(p.latency_us.max)}</td><td class="muted">${server || '–'}</td><td>${p.verdict ? badge(p.verdict.passed) : ''}${p.saturation ? html` <span class="badge fail" title="${p.saturation.reason}">generator saturated</span>` : ''}</td></tr>\n`;
+    return html`<tr><td>${p.name}${p.counted ? '' : html` <span class="muted">(not counted)</span>`}</td><td>${p.kind}</td><td>${loadLabel(p.load)}</td><td class="num">${seconds(p.duration_s)}</td><td class="num">${a.requests}</td>${columns.map((c) => html`<td class="num"${c === 'errors' && statuses ? html` title="${statuses}"` : ''}>${a[c]}${c !== 'ok' && a[c] > 0 && a.requests > 0 ? html` <span class="muted">(${share(a[c] / a.requests, 1)})</span>` : ''}</td>`)}<td class="num">${rate(p.throughput_rps)}</td><td class="num">${latency(p.latency_us.p50)}</td><td class="num">${latency(p.latency_us.p90)}</td><td class="num">${latency(p.latency_us.p99)}</td><td class="num">${latency(p.latency_us.p999)}</td><td class="num">${latency(p.latency_us.max)}</td><td class="muted">${server || '–'}</td><td>${p.verdict ? badge(p.verdict.passed) : ''}${p.saturation ? html` <span class="badge fail" title="${p.saturation.reason}">generator saturated</span>` : ''}</td></tr>\n`;
   })}</tbody></table>
-<p class="muted">Latency is measured from each request's intended send time (open loop: no coordinated omission). Failures by class: ${phases.map((p) => `${p.name}: ${Object.entries(p.requests.outcomes).filter(([k, n]) => k !== 'ok' && n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`).join('; ')}.</p>`;
+<p class="muted">Every request is in one column: requests = ${columns.join(' + ')}. ${columns.filter((c) => c !== 'ok').map((c) => `${c.replace('_', ' ')}: ${ACCOUNT_MEANING[c]}`).join('; ')}. Latency is measured from each request's intended send time (open loop: no coordinated omission). Outcomes by class: ${phases.map((p) => `${p.name}: ${Object.entries(p.requests.outcomes).filter(([k, n]) => k !== 'ok' && n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`).join('; ')}.</p>`;
 }
 
 export function figures(charts: RenderedChart[]): Html {

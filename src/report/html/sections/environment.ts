@@ -1,7 +1,39 @@
 // Where and with what the run happened: machine, versions, commit, target, effective server config.
 import type { RunResults } from '../../results.ts';
+import { knobsOfTritonConfig } from '../../../tune/tritonConfig.ts';
 import { html, type Html } from '../escape.ts';
-import { mib } from '../format.ts';
+import { megabytes } from '../format.ts';
+
+/** The serving settings first, in the order a person tunes them; any others after. */
+const SETTING_ORDER = ['max_batch_size', 'max_batch_delay_us', 'preferred_batch_sizes', 'max_queue_size', 'workers', 'intra_op_threads', 'execution_provider', 'request_timeout_ms'];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The settings the server ran with, one value each. The server's /config answer names some of them
+ * up to three times (config.json's `max_batch_size` is the model's limit, its `serving` block the
+ * repository's defaults, `effective_serving` what ran), so only the last is shown as the setting;
+ * a Triton answer is read in its own names.
+ */
+export function effectiveSettings(config: Record<string, unknown>): { source: 'effective_serving' | 'triton'; settings: Record<string, unknown> } | undefined {
+  const effective = isRecord(config.effective_serving) ? config.effective_serving : undefined;
+  const settings = effective ?? knobsOfTritonConfig(config);
+  if (!settings || Object.keys(settings).length === 0) return undefined;
+  const rank = (k: string) => (SETTING_ORDER.includes(k) ? SETTING_ORDER.indexOf(k) : SETTING_ORDER.length);
+  const ordered = Object.fromEntries(Object.entries(settings).sort(([x], [y]) => rank(x) - rank(y)));
+  return { source: effective ? 'effective_serving' : 'triton', settings: ordered };
+}
+
+function serverConfigBlock(config: Record<string, unknown> | undefined): Html {
+  if (!config) return html`<p class="muted">Not reported by the target.</p>`;
+  const effective = effectiveSettings(config);
+  const raw = html`<pre>${JSON.stringify(config, null, 2)}</pre>`;
+  if (!effective) return raw;
+  const show = (v: unknown) => (Array.isArray(v) ? (v.length > 0 ? v.join(', ') : 'none') : String(v));
+  return html`<table class="server-config"><thead><tr><th>setting</th><th>value that ran</th></tr></thead><tbody>${Object.entries(effective.settings).map(([k, v]) => html`<tr><td><code>${k}</code></td><td>${show(v)}</td></tr>`)}</tbody></table>
+<p class="muted">${effective.source === 'effective_serving' ? 'From effective_serving in the server\'s answer to GET /v2/models/{model}/config.' : 'Read from the Triton model configuration the server reported.'}</p>
+<details><summary class="muted">The server's whole answer (it also holds the model's own limits and the repository defaults, which are not what ran)</summary>${raw}</details>`;
+}
 
 export function environmentSection(results: RunResults): Html {
   const e = results.environment;
@@ -12,8 +44,8 @@ export function environmentSection(results: RunResults): Html {
     ['host', e.hostname],
     ['os', e.os],
     ['cpu', `${e.cpu_model} (${e.cores} cores)`],
-    ['memory', mib(e.memory_bytes)],
-    ['gpus', e.gpus.length > 0 ? e.gpus.map((g) => `#${g.index} ${g.name}${g.memory_total_mib ? ` (${g.memory_total_mib} MiB)` : ''}`).join(', ') : 'none'],
+    ['memory', megabytes(e.memory_bytes)],
+    ['gpus', e.gpus.length > 0 ? e.gpus.map((g) => `#${g.index} ${g.name}${g.memory_total_mib ? ` (${megabytes(g.memory_total_mib * 2 ** 20)})` : ''}`).join(', ') : 'none'],
     ['node', e.node],
     ['onnxruntime', e.onnxruntime],
     ['servebench', e.servebench],
@@ -24,5 +56,5 @@ export function environmentSection(results: RunResults): Html {
   if (results.scenario_file) rows.push(['scenario file', results.scenario_file]);
   return html`<dl class="kv">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
 <h3>Effective server configuration</h3>
-${results.server_config ? html`<pre>${JSON.stringify(results.server_config, null, 2)}</pre>` : html`<p class="muted">Not reported by the target.</p>`}`;
+${serverConfigBlock(results.server_config)}`;
 }

@@ -3,7 +3,7 @@ import { isRecommended, trialLabel } from '../../charts/data.ts';
 import { p99AtCapacity } from '../../csv.ts';
 import type { SweepResults } from '../../results.ts';
 import { html, type Html } from '../escape.ts';
-import { configLabel, latency, mib, rate, seconds } from '../format.ts';
+import { configLabel, cores, latency, megabytes, rate, seconds } from '../format.ts';
 
 export function recommendationBlock(sweep: SweepResults): Html {
   const r = sweep.recommendation;
@@ -19,6 +19,6 @@ ${r.replicas ? html`<p><strong>Capacity plan:</strong> ${r.replicas.replicas} re
 
 export function trialsTable(sweep: SweepResults): Html {
   return html`<p class="muted">Strategy ${sweep.strategy}, objective ${sweep.objective}, SLO p99 ≤ ${latency(sweep.slo.p99_us)} and errors ≤ ${(sweep.slo.error_rate * 100).toFixed(2)}%.</p>
-<table class="trials"><thead><tr><th>#</th><th>configuration</th><th class="num">capacity</th><th class="num">repeats</th><th class="num">p99 at capacity</th><th class="num">server RSS</th><th class="num" title="percent of one core at capacity; (main …): the server's main thread, its event loop">server CPU</th><th class="num">took</th></tr></thead><tbody>
-${sweep.trials.map((t) => html`<tr><td>${t.index}</td><td><code>${trialLabel(sweep, t)}</code>${isRecommended(sweep, t) ? html` <span class="badge pass">recommended</span>` : ''}</td><td class="num">${t.capacity_rps === null ? 'none met the SLO' : rate(t.capacity_rps)}</td><td class="num">${t.repeats?.map((x) => x.toFixed(0)).join(' / ') ?? '–'}</td><td class="num">${latency(p99AtCapacity(t))}</td><td class="num">${mib(t.server_rss_bytes)}</td><td class="num">${t.server_cpu_percent === undefined ? '–' : `${t.server_cpu_percent.toFixed(0)}%${t.server_main_thread_cpu_percent === undefined ? '' : ` (main ${t.server_main_thread_cpu_percent.toFixed(0)}%)`}`}</td><td class="num">${seconds(t.duration_s)}</td></tr>\n`)}</tbody></table>`;
+<table class="trials"><thead><tr><th>#</th><th>configuration</th><th class="num">capacity</th><th class="num">repeats</th><th class="num">p99 at capacity</th><th class="num">server RSS</th><th class="num" title="cores busy at capacity; (main …): the server's main thread, its event loop, part of it">server CPU</th><th class="num">took</th></tr></thead><tbody>
+${sweep.trials.map((t) => html`<tr><td>${t.index}</td><td><code>${trialLabel(sweep, t)}</code>${isRecommended(sweep, t) ? html` <span class="badge pass">recommended</span>` : ''}</td><td class="num">${t.capacity_rps === null ? 'none met the SLO' : rate(t.capacity_rps)}</td><td class="num">${t.repeats?.map((x) => x.toFixed(0)).join(' / ') ?? '–'}</td><td class="num">${latency(p99AtCapacity(t))}</td><td class="num">${megabytes(t.server_rss_bytes)}</td><td class="num">${t.server_cpu_percent === undefined ? '–' : `${cores(t.server_cpu_percent)}${t.server_main_thread_cpu_percent === undefined ? '' : ` (main ${(t.server_main_thread_cpu_percent / 100).toFixed(2)})`}`}</td><td class="num">${seconds(t.duration_s)}</td></tr>\n`)}</tbody></table>`;
 }

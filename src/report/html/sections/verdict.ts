@@ -1,25 +1,46 @@
 // The first thing a reader sees: did the run pass, and why. Thresholds, fault verdicts, and the
 // study's own answer (a sweep's recommendation, a soak's leak verdict), then warnings.
-import type { RunResults, ThresholdResult, Verdict } from '../../results.ts';
+import { accountOf } from '../../accounting.ts';
+import type { PhaseResult, RunResults, ThresholdResult, Verdict } from '../../results.ts';
 import { html, type Html } from '../escape.ts';
-import { latency, rate, share } from '../format.ts';
+import { latency, loadLabel, rate, share } from '../format.ts';
 import { soakVerdict } from './soak.ts';
 import { recommendationBlock } from './sweep.ts';
 
 export const badge = (passed: boolean): Html => html`<span class="badge ${passed ? 'pass' : 'fail'}">${passed ? 'PASS' : 'FAIL'}</span>`;
 
+/** PASS only when something was judged: a run with no thresholds and no verdicts just ran. */
+export function overallWord(results: Pick<RunResults, 'exit_code' | 'thresholds' | 'verdicts'>): { word: string; tone: 'pass' | 'fail' | 'error' | 'none' } {
+  if (results.exit_code === 2) return { word: 'DID NOT COMPLETE', tone: 'error' };
+  if (results.exit_code === 1) return { word: 'FAIL', tone: 'fail' };
+  return results.thresholds.length + results.verdicts.length === 0 ? { word: 'NO THRESHOLDS SET', tone: 'none' } : { word: 'PASS', tone: 'pass' };
+}
+
 function overall(results: RunResults): Html {
+  const { word, tone } = overallWord(results);
+  if (tone === 'error') return html`<div class="overall error"><span class="word">${word}</span><span>${results.error ?? 'the run could not be done'}</span></div>`;
   const failedChecks = results.thresholds.filter((t) => !t.passed).length + results.verdicts.filter((v) => !v.passed).length;
   const checks = results.thresholds.length + results.verdicts.length;
-  if (results.exit_code === 2) {
-    return html`<div class="overall error"><span class="word">DID NOT COMPLETE</span><span>${results.error ?? 'the run could not be done'}</span></div>`;
-  }
-  const t = results.totals;
-  const line = `${t.requests} requests, ${share(t.error_rate)} errors, ${rate(t.throughput_rps)}, p99 ${latency(t.latency_us.p99)} over the counted phases`;
-  if (results.exit_code === 0) {
-    return html`<div class="overall pass"><span class="word">PASS</span><span>${checks > 0 ? `all ${checks} checks passed` : 'no thresholds or verdicts to check'} · ${line}</span></div>`;
-  }
-  return html`<div class="overall fail"><span class="word">FAIL</span><span>${failedChecks} of ${checks} checks failed · ${line}</span></div>`;
+  const unjudged = results.thresholds.length === 0 ? ' · no thresholds set: latency and errors were not judged' : '';
+  const line = tone === 'none' ? 'nothing was judged: set thresholds in the scenario to get a pass or a fail'
+    : tone === 'pass' ? `all ${checks} checks passed${unjudged}` : `${failedChecks} of ${checks} checks failed${unjudged}`;
+  return html`<div class="overall ${tone}"><span class="word">${word}</span><span>${line}</span></div>
+${phaseHeadline(results.phases)}`;
+}
+
+/**
+ * The headline numbers, one row per counted phase: its own rate and p99. A run-wide average over a
+ * closed and an open phase (or a steady and a fault phase) describes neither, so there is none here.
+ */
+export function phaseHeadline(phases: PhaseResult[]): Html {
+  const counted = phases.filter((p) => p.counted);
+  if (counted.length === 0) return html``;
+  return html`<table class="headline"><thead><tr><th>phase</th><th>load</th><th class="num">throughput</th><th class="num">p50</th><th class="num">p99</th><th class="num">requests</th><th class="num">not ok</th></tr></thead><tbody>
+${counted.map((p) => {
+    const a = accountOf(p.requests.outcomes);
+    const notOk = a.requests - a.ok;
+    return html`<tr data-phase="${p.name}"><td><strong>${p.name}</strong> <span class="muted">${p.kind}</span></td><td>${loadLabel(p.load)}</td><td class="num">${rate(p.throughput_rps)}</td><td class="num">${latency(p.latency_us.p50)}</td><td class="num">${latency(p.latency_us.p99)}</td><td class="num">${a.requests}</td><td class="num${notOk > 0 ? ' worse' : ''}">${notOk > 0 ? `${notOk} (${share(notOk / a.requests, 2)})` : '0'}</td></tr>\n`;
+  })}</tbody></table>`;
 }
 
 function actual(t: ThresholdResult): string {
@@ -31,7 +52,7 @@ function actual(t: ThresholdResult): string {
 }
 
 export function thresholdsTable(thresholds: ThresholdResult[]): Html {
-  if (thresholds.length === 0) return html`<p class="muted">No thresholds in this scenario.</p>`;
+  if (thresholds.length === 0) return html`<p class="muted">No thresholds set in this scenario: nothing judged latency or errors.</p>`;
   return html`<table class="thresholds"><thead><tr><th></th><th>threshold</th><th>scope</th><th class="num">actual</th><th>result</th></tr></thead><tbody>
 ${thresholds.map((t) => html`<tr><td>${badge(t.passed)}</td><td><code>${t.expression}</code></td><td>${t.scope === '*' ? 'all counted phases' : t.scope}</td><td class="num">${actual(t)}</td><td>${t.message}</td></tr>\n`)}</tbody></table>`;
 }
