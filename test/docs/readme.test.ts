@@ -30,7 +30,7 @@ function fencedBlocks(markdown: string): Block[] {
 function invocations(markdown: string): { command: string; flags: string[]; line: string }[] {
   const lines = [
     ...fencedBlocks(markdown).filter((b) => /^(sh|console|bash)\b/.test(b.info)).flatMap((b) => b.text.split('\n')),
-    ...[...markdown.matchAll(/`([^`\n]*servebench [^`\n]*)`/g)].map((m) => m[1]),
+    ...[...markdown.replace(/^```[\s\S]*?^```/gm, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).filter((code) => code.includes('servebench ')),
   ];
   const found: { command: string; flags: string[]; line: string }[] = [];
   for (const raw of lines) {
