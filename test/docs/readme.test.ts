@@ -108,3 +108,13 @@ describe('the README\'s tested commands', { timeout: 240_000 }, () => {
     for (const id of reports) expect(existsSync(path.join(folder, 'reports', id, 'report.html')), id).toBe(true);
   });
 });
+
+describe('the error code table of docs/server.md', () => {
+  it('lists every code the server answers with, each with its HTTP status, and no other', async () => {
+    const { ERROR_STATUS } = await import('../../src/server/errors.ts');
+    const section = read('docs/server.md').split('## Error codes')[1] ?? '';
+    const rows = [...section.matchAll(/^\| `(SB_ERR_[A-Z0-9_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(rows)).toEqual(ERROR_STATUS);
+    expect(rows.length).toBe(Object.keys(ERROR_STATUS).length);
+  });
+});
