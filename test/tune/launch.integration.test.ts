@@ -59,7 +59,6 @@ describe('servebench tune in launch mode', { timeout: 180_000 }, () => {
     expect(proof.startup_ms).toBeGreaterThan(0);
     // It measured the restarted server (on a machine busy with other work the SLO may hold at no rate: capacity 0).
     expect(proof.points.length).toBeGreaterThan(0);
-    expect(proof.capacity_rps).toBeGreaterThanOrEqual(0);
     expect(recommendation!.why.some((line) => line.startsWith('servebench.yaml, loaded into the server as a user would, measured'))).toBe(true);
   });
 
