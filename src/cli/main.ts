@@ -1,4 +1,5 @@
 // servebench's entry point: dispatch to a command; every error ends as one clear line, no stack.
+import { readFileSync } from 'node:fs';
 import { isServeError } from '../server/errors.ts';
 import { isScenarioError } from '../scenario/errors.ts';
 import { UsageError } from './args.ts';
@@ -21,15 +22,25 @@ function userFacing(err: unknown): string | undefined {
   return undefined;
 }
 
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === 'help') {
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`servebench ${packageVersion()}\n`);
+    return 0;
+  }
+  // `servebench help run` is `servebench run --help`.
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help']);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    process.stderr.write(`servebench: unknown command "${name}"\n\n${USAGE}`);
+    process.stderr.write(`servebench: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}); see servebench --help\n`);
     return 2;
   }
   const command = await entry.load();
@@ -37,7 +48,9 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`servebench ${name}: ${err.message}\n\n${command.HELP}`);
+      // The message first and alone, then the usage line: the full help is one flag away.
+      const usage = command.HELP.split('\n')[0];
+      process.stderr.write(`servebench ${name}: ${err.message}\n${usage}\nRun 'servebench ${name} --help' for every option.\n`);
       return 2;
     }
     const message = userFacing(err);

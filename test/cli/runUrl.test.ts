@@ -1,27 +1,17 @@
 // `servebench run --url` as a user meets it, against a running `servebench serve`: one command
 // writes the same folder and report as a scenario file does; --print-scenario writes that
 // scenario; flag mistakes and an unreachable server exit 2 and say what to do.
-import { execFile } from 'node:child_process';
 import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESULTS_SCHEMA, type RunResults } from '../../src/report/results.ts';
 import { parseScenario, parseScenarioText } from '../../src/scenario/load.ts';
+import { runServebench } from '../helpers/cli.ts';
 import { REPO_ROOT, spawnServer, type ServerProcess } from '../helpers/servers.ts';
 
-const exec = promisify(execFile);
 
-async function servebench(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [`${REPO_ROOT}bin/servebench`, ...args], { cwd, timeout: 100_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const servebench = (args: string[], cwd: string) => runServebench(args, { cwd, timeoutMs: 100_000 });
 
 let dir: string;
 let server: ServerProcess;

@@ -1,26 +1,15 @@
 // `servebench run` as a user meets it: the main job writes its folder and prints its summary;
 // a bad scenario is refused before anything starts, naming the field; exit codes say which.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUMMARY_COLUMNS, TIMESERIES_COLUMNS } from '../../src/report/csv.ts';
 import { RESULTS_SCHEMA, type RunResults } from '../../src/report/results.ts';
+import { runServebench } from '../helpers/cli.ts';
 import { REPO_ROOT } from '../helpers/servers.ts';
 
-const exec = promisify(execFile);
-
-async function servebench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [`${REPO_ROOT}bin/servebench`, ...args], { cwd: REPO_ROOT, timeout: 170_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const servebench = (args: string[]) => runServebench(args, { timeoutMs: 170_000 });
 
 let dir: string;
 beforeAll(async () => {

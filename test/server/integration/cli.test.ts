@@ -1,25 +1,15 @@
 // The CLI as a user meets it: effective config printed with sources, bad settings refused with
 // a message naming the setting (exit 2, no stack trace), tampered models refused at start.
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HELP } from '../../../src/cli/serve.ts';
+import { runServebench } from '../../helpers/cli.ts';
 import { MODELS_DIR, REPO_ROOT, spawnServer, type ServerProcess } from '../../helpers/servers.ts';
 
-const run = promisify(execFile);
 
-async function servebench(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [`${REPO_ROOT}bin/servebench`, ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const servebench = (args: string[], env: Record<string, string> = {}) => runServebench(args, { env: { ...process.env, ...env }, timeoutMs: 30_000 });
 
 let server: ServerProcess | undefined;
 let tempRepo: string;
