@@ -2,7 +2,6 @@
 // exactly like an external server. Always stopped at the end, on errors and on Ctrl-C.
 import { fileURLToPath } from 'node:url';
 import type { EmbeddedTarget } from '../scenario/types.ts';
-import { isLoopbackHost } from '../server/config/access.ts';
 import { RunError } from './errors.ts';
 import { launchServerProcess, type ServerProcess } from './serverProcess.ts';
 
@@ -21,11 +20,11 @@ export function serverFlags(settings: EmbeddedTarget['server']): string[] {
 
 /**
  * The harness's own server binds loopback and is re-configured through its management API (tune),
- * so it turns management on for itself, unless the scenario says `management` or binds beyond loopback.
+ * so it turns management on for itself, unless the scenario says `management` or chooses the
+ * address itself (`host`): then whether management is safe there is the scenario's call.
  */
 export function harnessFlags(settings: EmbeddedTarget['server']): string[] {
-  const host = settings.host ?? '127.0.0.1';
-  return 'management' in settings || !isLoopbackHost(String(host)) ? [] : ['--management', 'true'];
+  return 'management' in settings || 'host' in settings ? [] : ['--management', 'true'];
 }
 
 export async function startEmbeddedServer(target: EmbeddedTarget, extraFlags: string[] = []): Promise<EmbeddedServer> {
