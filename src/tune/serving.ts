@@ -137,7 +137,7 @@ export function checkSweepable(control: ServingControl, knobs: Partial<Record<Kn
   if (control.canReconfigure || swept.length === 0) return;
   const list = swept.map((k) => `${k} (${knobs[k]!.join(', ')})`).join(', ');
   const next = embedded
-    ? 'The embedded server was started with its management API off or behind a token: remove management: false, management_token / management_token_file and a non-loopback host from target.server (the harness turns management on for its own loopback server).'
+    ? 'The embedded server was started with its management API off or behind a token: remove management: false and management_token / management_token_file from target.server, and set management: true if it names a host (the harness turns management on for its own server only when target.server names neither).'
     : 'Sweep an embedded target, or restart the server with each setting yourself and list one value per knob to measure its capacity as it is.';
   throw new TuneError(
     'SB_ERR_KNOBS_NOT_SWEEPABLE',
