@@ -8,14 +8,17 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/report/results.ts';
 import { REPO_ROOT } from '../helpers/servers.ts';
 
 const exec = promisify(execFile);
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `servebench-test-${process.pid}`;
-const tmux = (...args: string[]) => exec('tmux', ['-L', SOCKET, ...args]);
+// A tmux server of its own per test: kill-server returns before the old server has gone, and a
+// new session on the same socket can meet the dying server ("server exited unexpectedly").
+let sessions = 0;
+let socket = '';
+const tmux = (...args: string[]) => exec('tmux', ['-L', socket, ...args]);
 
 // 12 s planned so that q, typed once the dashboard shows numbers, surely lands mid-phase on a busy
 // machine; the run then ends long before the 12 s.
@@ -68,6 +71,9 @@ const alive = (pid: number) => {
 };
 
 let dir: string | undefined;
+beforeEach(() => {
+  socket = `servebench-test-${process.pid}-${++sessions}`;
+});
 afterEach(async () => {
   if (HAS_TMUX) await tmux('kill-server').catch(() => undefined);
   if (dir) await rm(dir, { recursive: true, force: true });
