@@ -6,6 +6,7 @@ import { corpusCasesFor } from '../load/malformedCorpus.ts';
 import type { RequestTemplate } from '../load/types.ts';
 import type { LoadRunSummary } from '../load/types.ts';
 import { LatencyRecorder } from '../measure/latencyRecorder.ts';
+import { emitSeconds } from './liveSeconds.ts';
 import { scrapeMetrics } from '../measure/serverMetrics.ts';
 import { summarizeServerSide } from '../measure/serverSide.ts';
 import type { PhaseResult, SecondRow, SystemSample } from '../report/results.ts';
@@ -61,13 +62,7 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
   const driver = await faultDriverFor(ctx, phase);
   const metricsBefore = await scrapeMetrics(ctx.target.metricsUrl);
 
-  // The live view: one snapshot a second for the watchers.
-  const ticker = setInterval(() => {
-    const snap = recorder.snapshot();
-    if (!snap.last) return;
-    const system = ctx.latestSystem?.();
-    ctx.emit({ type: 'second', atS: (performance.now() * 1000 - ctx.runStartUs) / 1e6, phase: phase.name, row: snap.last, phaseLatency: snap.latency_us, phaseOk: snap.ok, phaseRequests: snap.sent, ...(system ? { system } : {}) });
-  }, 1000);
+  const stopSeconds = emitSeconds(recorder, { phase: phase.name, runStartUs: ctx.runStartUs, emit: ctx.emit, latestSystem: ctx.latestSystem });
 
   const summaries: LoadRunSummary[] = [];
   const nextRequest = requestPicker(ctx, phase);
@@ -90,7 +85,7 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
       );
     }
   } finally {
-    clearInterval(ticker);
+    stopSeconds();
   }
 
   const durationS = (performance.now() * 1000 - startedUs) / 1e6;

@@ -8,6 +8,7 @@ import { LatencyRecorder, type PhaseMeasurements } from '../measure/latencyRecor
 import { readTreeUsage, treeCpuBetween } from '../measure/processTree.ts';
 import type { SecondRow } from '../report/results.ts';
 import type { RunEventListener } from '../runner/events.ts';
+import { emitSeconds } from '../runner/liveSeconds.ts';
 
 export interface StepContext {
   origin: string;
@@ -103,14 +104,9 @@ export async function measureRate(ctx: StepContext, rateRps: number, seconds: nu
 /** Tells the live view a step started, then its last second once a second; returns the stop. */
 function watchStep(ctx: StepContext, recorder: LatencyRecorder, step: { name: string; rateRps: number; seconds: number; startedUs: number }): () => void {
   const emit = ctx.onEvent!;
-  const atS = () => (performance.now() * 1000 - ctx.runStartUs) / 1e6;
   const rate = Math.round(step.rateRps * 10) / 10;
   emit({ type: 'phase-start', index: 0, total: 1, phase: { kind: 'steady', name: step.name, duration_s: step.seconds, thresholds: [], load: { mode: 'open', rate, max_in_flight: ctx.maxInFlight } }, plannedSeconds: step.seconds, atS: (step.startedUs - ctx.runStartUs) / 1e6 });
-  const ticker = setInterval(() => {
-    const snap = recorder.snapshot();
-    if (snap.last) emit({ type: 'second', atS: atS(), phase: step.name, row: snap.last, phaseLatency: snap.latency_us, phaseOk: snap.ok, phaseRequests: snap.sent });
-  }, 1000);
-  return () => clearInterval(ticker);
+  return emitSeconds(recorder, { phase: step.name, runStartUs: ctx.runStartUs, emit });
 }
 
 /** A local server's resources over one step, as trial records and closing checks carry them. */
