@@ -13,6 +13,11 @@ export type ManifestCheck = { bound: true; manifest: Manifest } | { bound: false
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+/** sha256 of bytes already in memory, as the manifest writes it (lowercase hex). */
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
 function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');

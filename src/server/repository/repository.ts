@@ -2,7 +2,6 @@
 // MANIFEST.json, *.onnx}`, plus bare `<root>/<model>.onnx` files served as version 1.
 // This module does the I/O; deciding what a config means is autoConfig.ts and configJson.ts.
 import type { Dirent } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ServeError } from '../errors.ts';
@@ -10,7 +9,7 @@ import { inspectModelFiles } from '../workers/inspection.ts';
 import type { OnnxFile } from '../workers/worker.ts';
 import { completeModelConfig, type ModelIoMeta, type PartialModelConfig } from './autoConfig.ts';
 import { parseConfigJson } from './configJson.ts';
-import { checkManifest, readManifest } from './manifest.ts';
+import { checkManifest, readManifest, sha256Hex } from './manifest.ts';
 import { CONFIG_FILE, type Manifest, type ModelConfig } from './modelConfig.ts';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -241,7 +240,7 @@ export async function loadModelVersion(root: string, name: string, version?: str
   // only bytes that match the manifest are parsed and handed to the workers.
   const configBytes = await readConfigBytes(dir);
   const known = new Map<string, string>();
-  if (configBytes) known.set(CONFIG_FILE, createHash('sha256').update(configBytes).digest('hex'));
+  if (configBytes) known.set(CONFIG_FILE, sha256Hex(configBytes));
   if (manifest && manifest.files[CONFIG_FILE] && known.get(CONFIG_FILE) !== manifest.files[CONFIG_FILE].sha256) {
     await checkManifest(dir, manifest, known);
   }

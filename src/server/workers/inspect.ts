@@ -1,11 +1,11 @@
 // A short-lived thread that reads a model version's ONNX files once: it hashes each, and only when
 // the hash is the one expected parses it for its inputs and outputs. Reading, hashing and parsing a
 // large model take seconds of CPU; here they never hold the server's event loop.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import type { ModelIoMeta, OrtIoMeta } from '../repository/autoConfig.ts';
+import { sha256Hex } from '../repository/manifest.ts';
 
 export interface InspectRequest {
   files: { path: string; expectedSha256?: string }[];
@@ -26,7 +26,7 @@ async function inspect(path: string, expectedSha256: string | undefined): Promis
   } catch (err) {
     return { path, problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   }
-  const sha256 = createHash('sha256').update(data).digest('hex');
+  const sha256 = sha256Hex(data);
   if (expectedSha256 !== undefined && sha256 !== expectedSha256) return { path, sha256, bytes: data.length, mismatch: true };
   let session: ort.InferenceSession;
   try {
