@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT, parseScenario } from '../../src/scenario/load.ts';
+import { mulberry32 } from '../../src/analyze/random.ts';
 import { parseThreshold, THRESHOLD_PATTERN } from '../../src/scenario/thresholds.ts';
 
 // Ajv and editors compile schema patterns with the `u` flag.
@@ -43,18 +44,6 @@ const testStrings = [
   ),
 ];
 
-/** mulberry32: a seeded fuzz, the same strings on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const METRICS = ['p99', 'P99', 'p98', 'p999', 'p(99)', 'p( 99.9 )', 'P(99)', 'p(99.90)', 'mean', 'MAX', 'min', 'error_rate', 'Error_Rate', 'throughput', 'rps', 'RPS', 'latency', 'p50', 'p95'];
 const OPS = ['<', '<=', '>', '>=', '=', '=<', '<<', ''];
 const NUMBERS = ['50', '0', '.5', '5.', '1', '1.0', '01', '0.001', '100', '100.0', '100.5', '101', '99.99', '007', '-1', '1e3', ''];
@@ -62,7 +51,7 @@ const UNITS = ['ms', 'us', 'µs', 's', 'm', 'min', 'h', 'MS', 'sec', '%', '/s', 
 const SPACES = ['', '', ' ', '  ', '\t', '\n'];
 
 function fuzzed(count: number): string[] {
-  const random = seeded(20);
+  const random = mulberry32(20);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   return Array.from({ length: count }, () => `${pick(SPACES)}${pick(METRICS)}${pick(SPACES)}${pick(OPS)}${pick(SPACES)}${pick(NUMBERS)}${pick(SPACES)}${pick(UNITS)}${pick(SPACES)}`);
 }
