@@ -9,8 +9,8 @@
 import { PassThrough, Writable } from 'node:stream';
 import { runLoad } from '../src/load/engine.ts';
 import { LatencyRecorder } from '../src/measure/latencyRecorder.ts';
-import type { RunEvent } from '../src/runner/events.ts';
-import type { Phase } from '../src/scenario/types.ts';
+import type { RunEvent } from '../src/contract/events.ts';
+import type { Phase } from '../src/contract/scenario.ts';
 import type { LiveView } from '../src/ui/liveView.ts';
 import { spawnListening } from './lib/processes.ts';
 

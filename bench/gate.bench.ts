@@ -19,7 +19,7 @@ import { busyMargin, evaluateGate } from '../src/gate/evaluate.ts';
 import { formatChange, formatInterval } from '../src/gate/format.ts';
 import { type GateRun, runGate } from '../src/gate/runGate.ts';
 import { loadGateScenario } from '../src/gate/scenario.ts';
-import type { Scenario } from '../src/scenario/types.ts';
+import type { Scenario } from '../src/contract/scenario.ts';
 import { REPO_ROOT } from './lib/processes.ts';
 
 const RUNS = Number(process.env.BENCH_GATE_RUNS ?? 20);

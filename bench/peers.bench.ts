@@ -19,7 +19,7 @@ import { buildPayloads, cycleRequests } from '../src/load/payload.ts';
 import type { RequestTemplate } from '../src/load/types.ts';
 import { startTarget } from '../src/runner/target.ts';
 import { loadScenarioFile, parseScenario } from '../src/scenario/load.ts';
-import type { LoadSpec, Scenario } from '../src/scenario/types.ts';
+import type { LoadSpec, Scenario } from '../src/contract/scenario.ts';
 import { probeCapacity } from '../src/soak/probe.ts';
 import { capacityAtSlo } from './lib/capacity.ts';
 

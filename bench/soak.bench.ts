@@ -12,7 +12,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunResults } from '../src/report/results.ts';
+import type { RunResults } from '../src/contract/results.ts';
 import { parseDurationSeconds, parseRate } from '../src/scenario/units.ts';
 import { loadSoakScenario } from '../src/soak/load.ts';
 import { runSoak } from '../src/soak/run.ts';

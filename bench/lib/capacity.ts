@@ -5,7 +5,7 @@ import { buildPayloads, cycleRequests } from '../../src/load/payload.ts';
 import type { RequestTemplate } from '../../src/load/types.ts';
 import type { StartSettings } from '../../src/runner/commandServer.ts';
 import { startTarget } from '../../src/runner/target.ts';
-import type { Scenario } from '../../src/scenario/types.ts';
+import type { Scenario } from '../../src/contract/scenario.ts';
 import { probeCapacity } from '../../src/soak/probe.ts';
 import { measureRate } from '../../src/tune/rateStep.ts';
 import { nextRate, observe, startCapacitySearch } from '../../src/tune/search/capacity.ts';

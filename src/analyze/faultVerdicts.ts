@@ -1,7 +1,7 @@
 // Verdicts of the fault phases, pure: each takes what was counted during the phase and says
 // passed or not, with the numbers behind it.
-import type { Verdict } from '../report/results.ts';
-import type { TimelineBucket } from '../runner/timeline.ts';
+import type { Verdict } from '../contract/results.ts';
+import type { TimelineBucket } from './timeline.ts';
 
 const isClientError = (outcome: string) => /^status_4\d\d$/.test(outcome);
 const sum = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);

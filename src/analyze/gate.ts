@@ -9,7 +9,7 @@
 //   inconclusive  anything else: the interval straddles the tolerance, too noisy to tell
 // The interval is a seeded percentile bootstrap of median(current)/median(baseline) (relative
 // rules) or of median(current) - median(baseline) (error_rate, in absolute points).
-import type { RunResults } from '../report/results.ts';
+import type { RunResults } from '../contract/results.ts';
 import { analysisError } from './errors.ts';
 import { mulberry32 } from './random.ts';
 import { bootstrapMedians, checkConfidence, median, percentileInterval } from './stats.ts';

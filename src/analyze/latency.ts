@@ -2,7 +2,7 @@
 // results.json stores, and merging for totals. Pure: no clocks, no I/O.
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../report/results.ts';
+import type { LatencySummary } from '../contract/results.ts';
 
 export type { Histogram };
 

@@ -3,7 +3,7 @@
 // sawtooth or a few outliers do not read as a trend. A leak must also still be growing in the
 // recent half: allocator arenas and caches grow for minutes and then stop, which a single fit over
 // a short soak reads as a slope.
-import type { SecondRow, SystemSample } from '../report/results.ts';
+import type { SecondRow, SystemSample } from '../contract/results.ts';
 import { analysisError } from './errors.ts';
 import { median } from './stats.ts';
 import { mannKendall, theilSen, TREND_DEFAULTS, type TheilSenFit } from './trend.ts';

@@ -8,7 +8,7 @@ import { compareSampleFiles, runGate } from '../gate/runGate.ts';
 import { loadGateScenario } from '../gate/scenario.ts';
 import { renderText } from '../gate/text.ts';
 import { runId } from '../report/writeRun.ts';
-import type { RunEvent } from '../runner/events.ts';
+import type { RunEvent } from '../contract/events.ts';
 import { plainProgress } from '../ui/plainProgress.ts';
 import { type ParsedArgs, parseArgs, UsageError } from './args.ts';
 import { onInterrupt } from './interrupt.ts';

@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic, writeDerivedFiles } from '../report/writeRun.ts';
+import { loadSoakFolder } from '../soak/folder.ts';
 import { loadRun } from '../report/readResults.ts';
 import { UsageError, parseArgs } from './args.ts';
 
@@ -27,14 +28,14 @@ export async function run(argv: string[]): Promise<number> {
   if (!first) throw new UsageError('report needs a run folder or a results.json, e.g. servebench report reports/<run-id>');
   if (extra.length > 0) throw new UsageError(`report takes one or two runs, got also: ${extra.join(' ')}`);
 
-  const a = await loadRun(first);
+  const a = await loadRun(first, { loadSoakFolder });
   if (second === undefined) {
     const out = resolve(args.values.out ?? a.dir);
     const files = await writeDerivedFiles(out, a.results);
     process.stdout.write(`servebench: wrote ${files.join(', ')}\n`);
     return 0;
   }
-  const b = await loadRun(second);
+  const b = await loadRun(second, { loadSoakFolder });
   const out = resolve(args.values.out ?? join('reports', `compare-${a.results.run_id}-vs-${b.results.run_id}`.replace(/[^A-Za-z0-9_.-]+/g, '-')));
   const { renderComparisonReport } = await import('../report/html/report.ts');
   const { comparisonWarnings } = await import('../report/html/sections/compare.ts');

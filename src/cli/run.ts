@@ -8,7 +8,7 @@ import { runId } from '../report/writeRun.ts';
 import { writeRunFolder } from '../report/writeRun.ts';
 import { runScenario } from '../runner/run.ts';
 import { loadScenarioFile, PACKAGE_ROOT, parseScenario } from '../scenario/load.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { startLiveView } from '../ui/liveView.ts';
 import { LIVE_VIEW_FLAGS, LIVE_VIEW_HELP } from '../ui/select.ts';
 import { type ParsedArgs, UsageError, parseArgs } from './args.ts';

@@ -2,7 +2,7 @@
 // load, journal every interval, judge memory and p99 trends; exit 0 passed, 1 failed, 2 not run.
 import { join, resolve } from 'node:path';
 import { formatSummary } from '../report/summaryTable.ts';
-import type { RunEvent } from '../runner/events.ts';
+import type { RunEvent } from '../contract/events.ts';
 import { runId } from '../report/writeRun.ts';
 import { loadSoakScenario } from '../soak/load.ts';
 import { resumeSoak, runSoak } from '../soak/run.ts';

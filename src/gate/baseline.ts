@@ -1,8 +1,8 @@
 // The gate's samples file (`servebench.gate-baseline/v1`): the repeats of one scenario on one
 // machine. A baseline is such a file; a gate writes the current side as one too (samples.json),
 // and a run's results.json reads as one with a single repeat. Pure: no I/O here.
-import type { EnvironmentInfo, RunResults } from '../report/results.ts';
-import { RESULTS_SCHEMA } from '../report/results.ts';
+import type { EnvironmentInfo, RunResults } from '../contract/results.ts';
+import { RESULTS_SCHEMA } from '../contract/results.ts';
 import { GateError } from './errors.ts';
 import { repeatSampleOf, scenarioHash, type RepeatSample } from './sample.ts';
 

@@ -4,7 +4,7 @@
 // changed scenario). Exit 0 pass, 1 fail; "could not run" (2) is an error before this point.
 import { gate, type GateVerdict, type RuleVerdict } from '../analyze/gate.ts';
 import { median } from '../analyze/stats.ts';
-import type { EnvironmentInfo } from '../report/results.ts';
+import type { EnvironmentInfo } from '../contract/results.ts';
 import type { SampleSet } from './baseline.ts';
 import { checkThresholds, checkVerdicts, type ThresholdCheck, type VerdictCheck } from './checks.ts';
 import type { BusierMachine, GateConfig, ThresholdsOn } from './config.ts';

@@ -2,11 +2,11 @@
 // write each repeat's folder, decide, write the samples and the decision, and with
 // --update-baseline replace the baseline only after a passing gate.
 import { join } from 'node:path';
-import type { RunResults } from '../report/results.ts';
+import type { RunResults } from '../contract/results.ts';
 import { writeFileAtomic, writeRunFolder } from '../report/writeRun.ts';
-import type { RunEventListener } from '../runner/events.ts';
+import type { RunEventListener } from '../contract/events.ts';
 import { runScenario } from '../runner/run.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { type SampleSet, sampleSetOf } from './baseline.ts';
 import { type GateConfig, parseGateConfig } from './config.ts';
 import { GateError } from './errors.ts';

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { gateSampleOf, type GateSample } from '../analyze/gate.ts';
 import { median } from '../analyze/stats.ts';
-import type { RunResults } from '../report/results.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { RunResults } from '../contract/results.ts';
+import type { Scenario } from '../contract/scenario.ts';
 
 export interface RepeatThreshold {
   expression: string;

@@ -2,7 +2,7 @@
 // (validated here), with the section's problems pointing at their lines.
 import { readFile } from 'node:fs/promises';
 import { loadScenarioFile, parseScenarioText } from '../scenario/load.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { type GateConfig, parseGateConfig } from './config.ts';
 
 export async function loadGateScenario(file: string): Promise<{ scenario: Scenario; config: GateConfig; file: string }> {

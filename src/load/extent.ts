@@ -1,6 +1,6 @@
 // How many requests and how long a phase may run: every load loop is bounded in time and count.
 import { loadError } from './errors.ts';
-import type { PhaseExtent } from '../scenario/types.ts';
+import type { PhaseExtent } from '../contract/scenario.ts';
 
 export interface Bounds {
   /** Requests to issue at most (Infinity when only a duration bounds the phase). */

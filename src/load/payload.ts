@@ -4,7 +4,7 @@
 //
 // Shapes: a -1 leading dimension is the request's batch (payload.batch); any other -1 dimension
 // is filled with 1 (the smallest valid size; a model whose real inputs need more takes a fixture).
-import type { PayloadSpec } from '../scenario/types.ts';
+import type { PayloadSpec } from '../contract/scenario.ts';
 import { loadError } from './errors.ts';
 import { loadFixtureRequests } from './payloadFixture.ts';
 import { deriveSeed, seededRandom } from './random.ts';

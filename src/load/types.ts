@@ -1,5 +1,5 @@
 // The contract between the runner, the load engine and the recorders.
-import type { LoadSpec, PhaseExtent } from '../scenario/types.ts';
+import type { LoadSpec, PhaseExtent } from '../contract/scenario.ts';
 
 /** One request to send: already encoded, reused across sends. */
 export interface RequestTemplate {

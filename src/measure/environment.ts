@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EnvironmentInfo } from '../report/results.ts';
+import type { EnvironmentInfo } from '../contract/results.ts';
 import { queryGpus, type GpuQueryOptions } from './gpu.ts';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,7 +1,7 @@
 // Asks nvidia-smi for the GPUs' state. No GPU (no nvidia-smi, no driver, no device) is a normal
 // answer on most machines, so it comes back as a status, never as an error.
 import { execFile } from 'node:child_process';
-import type { GpuSample } from '../report/results.ts';
+import type { GpuSample } from '../contract/results.ts';
 import { NVIDIA_SMI_ARGS, parseNvidiaSmiCsv } from './nvidiaSmi.ts';
 
 export type GpuStatus = { available: true; gpus: GpuSample[] } | { available: false; reason: string };

@@ -2,7 +2,7 @@
 // correct, as wrk2), outcome counts per phase / second / request class, and per-second rows.
 // Memory is bounded by time, not requests: one histogram for the phase, one per open second.
 import type { RequestSample, SampleSink } from '../load/types.ts';
-import type { LatencySummary, PhaseResult, SecondRow } from '../report/results.ts';
+import type { LatencySummary, PhaseResult, SecondRow } from '../contract/results.ts';
 import { createLatencyHistogram, encodeHistogram, recordLatency, summarize, type Histogram } from '../analyze/latency.ts';
 
 export interface LatencyRecorderOptions {

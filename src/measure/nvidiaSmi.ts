@@ -1,7 +1,7 @@
 // Parses `nvidia-smi --query-gpu=... --format=csv,noheader,nounits` output. Pure.
 // nvidia-smi separates fields with ", " and never quotes them; a field it cannot read is
 // `[N/A]`, `[Not Supported]` (older drivers), `N/A`, `[Unknown Error]`... and all become undefined.
-import type { GpuSample } from '../report/results.ts';
+import type { GpuSample } from '../contract/results.ts';
 
 /** The fields asked for, in order; the parser relies on this order. */
 export const NVIDIA_SMI_FIELDS = ['index', 'name', 'utilization.gpu', 'memory.used', 'memory.total', 'power.draw', 'temperature.gpu'] as const;

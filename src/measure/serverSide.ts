@@ -2,7 +2,7 @@
 // vs compute), how big the batches were, what it answered. Each server names these its own way
 // (a dialect); the first dialect whose metrics the scrape holds reads it, and says what its server
 // does not expose. A server with none of them gives an empty summary, not an error.
-import type { ServerSideSummary } from '../report/results.ts';
+import type { ServerSideSummary } from '../contract/results.ts';
 import type { PromExposition } from './prometheusText.ts';
 import { histogramMean, increase, selectSamples } from './serverMetrics.ts';
 

@@ -1,7 +1,7 @@
 // Samples the machine, the server process, the load generator itself and the GPUs every
 // interval, for the resource side of tuning (CPU neither idle nor overloaded) and leak soaks.
 // Never throws while sampling: what cannot be read is left out and noted once.
-import type { GpuSample, SystemSample } from '../report/results.ts';
+import type { GpuSample, SystemSample } from '../contract/results.ts';
 import { queryGpus, type GpuQueryOptions } from './gpu.ts';
 import { machineCpuMeter } from './machineCpu.ts';
 import { descendantsOf, readUsages, treeCpuBetween } from './processTree.ts';

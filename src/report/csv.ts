@@ -2,7 +2,7 @@
 // (documented in the README, pinned by a test): add columns at the end, never rename.
 import { stringify } from 'csv-stringify/sync';
 import { accountOf } from './accounting.ts';
-import type { RunResults, SecondRow, SweepResults, SystemSample, TrialResult } from './results.ts';
+import type { RunResults, SecondRow, SweepResults, SystemSample, TrialResult } from '../contract/results.ts';
 
 const ms = (us: number | undefined) => (us === undefined ? '' : (us / 1000).toFixed(3));
 

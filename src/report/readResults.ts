@@ -3,7 +3,7 @@
 // on and says where the file is wrong, instead of failing later on an undefined field.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { RESULTS_SCHEMA, type RunResults } from './results.ts';
+import { RESULTS_SCHEMA, type RunResults } from '../contract/results.ts';
 
 export type ResultsErrorCode = 'SB_ERR_RESULTS_NOT_FOUND' | 'SB_ERR_RESULTS_INVALID';
 
@@ -72,19 +72,6 @@ async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
 }
 
-/** The soak engineer's loader, loaded only when needed (and tolerated missing in builds without it). */
-async function loadKilledSoak(dir: string): Promise<RunResults> {
-  const modulePath = '../soak/folder.ts';
-  let loader: { loadSoakFolder?: (dir: string) => Promise<RunResults> };
-  try {
-    loader = await import(modulePath);
-  } catch {
-    throw new ResultsError('SB_ERR_RESULTS_NOT_FOUND', `no results.json in ${dir} (it has soak.jsonl, but this build cannot rebuild a soak from it)`);
-  }
-  if (typeof loader.loadSoakFolder !== 'function') throw new ResultsError('SB_ERR_RESULTS_NOT_FOUND', `no results.json in ${dir}`);
-  return loader.loadSoakFolder(dir);
-}
-
 export interface LoadedRun {
   results: RunResults;
   /** The run's folder: where its derived files belong by default. */
@@ -92,17 +79,17 @@ export interface LoadedRun {
 }
 
 export interface LoadRunOptions {
-  /** Rebuilds a killed soak's results from its folder; default: src/soak/folder.ts's loadSoakFolder. */
-  loadSoakFolder?: (dir: string) => Promise<RunResults>;
+  /** Rebuilds a killed soak's results from its folder (src/soak/folder.ts's loadSoakFolder; soak sits above report). */
+  loadSoakFolder: (dir: string) => Promise<RunResults>;
 }
 
 /** A results.json path, a run folder holding one, or a killed soak's folder. */
-export async function loadRun(pathOrDir: string, options: LoadRunOptions = {}): Promise<LoadedRun> {
+export async function loadRun(pathOrDir: string, options: LoadRunOptions): Promise<LoadedRun> {
   const path = resolve(pathOrDir);
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new ResultsError('SB_ERR_RESULTS_NOT_FOUND', `${pathOrDir} does not exist; give a run folder (reports/<run-id>) or its results.json`);
   if (info.isFile()) return { results: await readResultsFile(path), dir: dirname(path) };
   if (await exists(join(path, 'results.json'))) return { results: await readResultsFile(join(path, 'results.json')), dir: path };
-  if (await exists(join(path, 'soak.jsonl'))) return { results: await (options.loadSoakFolder ?? loadKilledSoak)(path), dir: path };
+  if (await exists(join(path, 'soak.jsonl'))) return { results: await options.loadSoakFolder(path), dir: path };
   throw new ResultsError('SB_ERR_RESULTS_NOT_FOUND', `no results.json in ${pathOrDir}; give a folder written by servebench run, tune or soak`);
 }

@@ -1,6 +1,6 @@
 // The short table a finished run prints: one row per phase, then verdicts and thresholds.
 import { accountOf, shownColumns } from './accounting.ts';
-import type { RunResults } from './results.ts';
+import type { RunResults } from '../contract/results.ts';
 
 const ms = (us: number) => (us >= 100_000 ? `${(us / 1000).toFixed(0)}ms` : us >= 1000 ? `${(us / 1000).toFixed(1)}ms` : `${us.toFixed(0)}µs`);
 

@@ -2,7 +2,7 @@
 import { mkdir, writeFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { summaryCsv, timeseriesCsv, trialsCsv } from './csv.ts';
-import type { RunResults } from './results.ts';
+import type { RunResults } from '../contract/results.ts';
 
 /** Writes atomically (temp file + rename) so a killed run never leaves half a results.json. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {

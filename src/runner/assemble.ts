@@ -1,8 +1,8 @@
 // Pure: from the measured phases to the run's totals, thresholds and exit code.
 import { encodeHistogram, mergeHistograms, summarize, EMPTY_SUMMARY } from '../analyze/latency.ts';
-import type { PhaseResult, RunResults, ThresholdResult, Verdict } from '../report/results.ts';
+import type { PhaseResult, RunResults, ThresholdResult, Verdict } from '../contract/results.ts';
 import { evaluateThreshold, parseThreshold, type ObservedMetrics } from '../scenario/thresholds.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 
 /**
  * Error rate over valid requests only: malformed requests are meant to fail, and requests the

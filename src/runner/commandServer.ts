@@ -4,10 +4,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { knobPlaceholderValues, type LaunchKnob } from '../scenario/knobs.ts';
+import { knobPlaceholderValues, type Knob } from '../serving/knobs.ts';
 import { CONFIG_FILE_PLACEHOLDERS, expandPlaceholders, isConfigFilePlaceholder, isPortPlaceholder, placeholdersIn, type ConfigFilePlaceholder } from '../scenario/placeholders.ts';
 import { renderConfigFile } from './configFiles.ts';
-import type { CommandTarget } from '../scenario/types.ts';
+import type { CommandTarget } from '../contract/scenario.ts';
 import { RunError } from './errors.ts';
 import { freePorts } from './freePorts.ts';
 import { waitUntilReady } from './readiness.ts';
@@ -66,7 +66,7 @@ function lastLines(logs: readonly string[], count = 8): string {
 }
 
 /** Knob values for one start (a tuning trial's), over the target's own `server` settings. */
-export type KnobSettings = Partial<Record<LaunchKnob, number>>;
+export type KnobSettings = Partial<Record<Knob, number>>;
 
 export interface StartSettings {
   /** Knob values for this start (a tuning trial's), over the target's own `server` settings. */

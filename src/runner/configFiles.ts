@@ -2,13 +2,14 @@
 // {servebench_yaml} stand for: the start's knob values in that server's own format, written by the
 // exporters that write a tuned recommendation, so a trial's server reads what a user would.
 // Pure: the runner writes the text.
-import { KNOB_DEFAULTS, type LaunchKnob } from '../scenario/knobs.ts';
+import { DEFAULT_SERVING_CONFIG, type Knob } from '../serving/knobs.ts';
 import type { ConfigFilePlaceholder } from '../scenario/placeholders.ts';
-import { toServebenchYaml, toTorchServeProperties, toTritonConfig } from '../tune/search/export.ts';
-import { effectiveConfig, type ServingConfig } from '../tune/search/space.ts';
+import { toServebenchYaml, toTorchServeProperties, toTritonConfig } from '../serving/export.ts';
+import { effectiveConfig } from '../serving/config.ts';
+import type { ServingConfig } from '../serving/knobs.ts';
 
 /** The knobs each file carries (TorchServe has no key for the ONNX Runtime thread count). */
-export const CONFIG_FILE_KNOBS: Readonly<Record<ConfigFilePlaceholder, readonly LaunchKnob[]>> = {
+export const CONFIG_FILE_KNOBS: Readonly<Record<ConfigFilePlaceholder, readonly Knob[]>> = {
   config_pbtxt: ['workers', 'max_batch_size', 'max_batch_delay_us', 'intra_op_threads', 'max_queue_size'],
   config_properties: ['workers', 'max_batch_size', 'max_batch_delay_us', 'max_queue_size'],
   servebench_yaml: ['workers', 'max_batch_size', 'max_batch_delay_us', 'intra_op_threads', 'max_queue_size'],
@@ -27,7 +28,7 @@ export function configFileText(name: ConfigFilePlaceholder, config: ServingConfi
 }
 
 /** The file for one start: its knob values over servebench's defaults, as the server would run them. */
-export function renderConfigFile(name: ConfigFilePlaceholder, settings: Partial<Record<LaunchKnob, number>>, model: { name: string; version?: string }): string {
-  const config = effectiveConfig({ ...KNOB_DEFAULTS, ...settings });
+export function renderConfigFile(name: ConfigFilePlaceholder, settings: Partial<Record<Knob, number>>, model: { name: string; version?: string }): string {
+  const config = effectiveConfig({ ...DEFAULT_SERVING_CONFIG, ...settings });
   return configFileText(name, config, { model: model.name, ...(model.version ? { version: model.version } : {}), notes: ['written by servebench for one start of the server'] });
 }

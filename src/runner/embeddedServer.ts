@@ -1,7 +1,7 @@
 // The embedded target: `servebench serve` as a child process, reached only over HTTP and signals,
 // exactly like an external server. Always stopped at the end, on errors and on Ctrl-C.
 import { fileURLToPath } from 'node:url';
-import type { EmbeddedTarget } from '../scenario/types.ts';
+import type { EmbeddedTarget } from '../contract/scenario.ts';
 import { RunError } from './errors.ts';
 import { launchServerProcess, type ServerProcess } from './serverProcess.ts';
 

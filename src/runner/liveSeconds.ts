@@ -1,8 +1,8 @@
 // The live view's heartbeat: once a second, the phase's last second and its latency so far, for
 // a run's phases and a tune's rate steps alike.
 import type { LatencyRecorder } from '../measure/latencyRecorder.ts';
-import type { SystemSample } from '../report/results.ts';
-import type { RunEventListener } from './events.ts';
+import type { SystemSample } from '../contract/results.ts';
+import type { RunEventListener } from '../contract/events.ts';
 
 export interface LiveSecondsOptions {
   phase: string;

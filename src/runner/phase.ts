@@ -3,16 +3,15 @@
 import { runLoad } from '../load/engine.ts';
 import { createMalformedMix } from '../load/malformed.ts';
 import { corpusCasesFor } from '../load/malformedCorpus.ts';
-import type { RequestTemplate } from '../load/types.ts';
+import type { RequestTemplate, SampleSink } from '../load/types.ts';
 import type { LoadRunSummary } from '../load/types.ts';
 import { LatencyRecorder } from '../measure/latencyRecorder.ts';
 import { emitSeconds } from './liveSeconds.ts';
 import { scrapeMetrics } from '../measure/serverMetrics.ts';
 import { summarizeServerSide } from '../measure/serverSide.ts';
-import type { PhaseResult, SecondRow, SystemSample } from '../report/results.ts';
-import type { LoadSpec, Phase, PhaseExtent, Scenario } from '../scenario/types.ts';
+import type { PhaseResult, SecondRow, SystemSample } from '../contract/results.ts';
+import type { LoadSpec, Phase, PhaseExtent, Scenario } from '../contract/scenario.ts';
 import { faultDriverFor, type FaultContext } from './phaseFaults.ts';
-import { fanOut } from './timeline.ts';
 
 export interface PhaseRunContext extends FaultContext {
   scenario: Scenario;
@@ -109,4 +108,9 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
   };
   ctx.emit({ type: 'phase-end', atS: (performance.now() * 1000 - ctx.runStartUs) / 1e6, result });
   return { result, rows: recorder.secondRows(phase.name, performance.now() * 1000) };
+}
+
+/** Fans one sample out to several sinks (recorder, timeline, tallies). */
+function fanOut(...sinks: SampleSink[]): SampleSink {
+  return { record: (sample) => sinks.forEach((s) => s.record(sample)) };
 }

@@ -5,12 +5,12 @@ import { FlapProxy } from '../load/flapProxy.ts';
 import { corpusCasesFor, lengthLieClasses } from '../load/malformedCorpus.ts';
 import { StalledClients } from '../load/stalledClients.ts';
 import type { RequestSample, RequestTemplate, SampleSink } from '../load/types.ts';
-import type { PhaseResult, SystemSample, Verdict } from '../report/results.ts';
-import type { FlapPhase, Phase, ShutdownPhase, SlowClientsPhase } from '../scenario/types.ts';
-import type { RunEvent } from './events.ts';
+import type { PhaseResult, SystemSample, Verdict } from '../contract/results.ts';
+import type { FlapPhase, Phase, ShutdownPhase, SlowClientsPhase } from '../contract/scenario.ts';
+import type { RunEvent } from '../contract/events.ts';
 import { probeReady } from './readiness.ts';
 import type { RunningTarget } from './target.ts';
-import { BUCKET_US, OutcomeTimeline } from './timeline.ts';
+import { BUCKET_US, OutcomeTimeline } from '../analyze/timeline.ts';
 
 export interface FaultContext {
   target: RunningTarget;

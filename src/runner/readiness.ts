@@ -1,6 +1,6 @@
 // Waits until a target answers ready: KServe's /v2/health/ready, TorchServe's /ping, or the path
 // a command target names (a launched server's model readiness).
-import type { UrlTarget } from '../scenario/types.ts';
+import type { UrlTarget } from '../contract/scenario.ts';
 import { RunError } from './errors.ts';
 
 export function readinessPath(protocol: UrlTarget['protocol']): string {

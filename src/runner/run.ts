@@ -3,11 +3,11 @@
 import { buildPayloads, cycleRequests } from '../load/payload.ts';
 import { collectEnvironment } from '../measure/environment.ts';
 import { SystemSampler } from '../measure/systemSampler.ts';
-import type { PhaseResult, RunMarker, RunResults, SecondRow, Verdict } from '../report/results.ts';
-import { RESULTS_SCHEMA } from '../report/results.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { PhaseResult, RunMarker, RunResults, SecondRow, Verdict } from '../contract/results.ts';
+import { RESULTS_SCHEMA } from '../contract/results.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { evaluateThresholds, exitCodeOf, totalsOf } from './assemble.ts';
-import type { RunEvent, RunEventListener } from './events.ts';
+import type { RunEvent, RunEventListener } from '../contract/events.ts';
 import { executePhase, plannedSeconds } from './phase.ts';
 import { describeTarget, effectiveServerConfig, startTarget, type RunningTarget } from './target.ts';
 

@@ -1,6 +1,6 @@
 // Starts (embedded, command) or reaches (url) the server under test and hides the difference from the runner.
-import type { RunTarget } from '../report/results.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { RunTarget } from '../contract/results.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { startCommandServer, type StartSettings } from './commandServer.ts';
 import { startEmbeddedServer } from './embeddedServer.ts';
 import { waitUntilReady } from './readiness.ts';

@@ -1,7 +1,7 @@
 // The scenario as a person writes it, once it has passed the JSON Schema (schema.ts): the shapes
 // resolve.ts turns into the runner's Scenario (types.ts). Duration fields come in pairs: a
 // unit-less name (`30s` or seconds) and the resolved scenario's own name (a number in its unit).
-import type { PhaseKind } from './types.ts';
+import type { PhaseKind } from '../contract/scenario.ts';
 
 export type DurationInput = string | number;
 

@@ -8,7 +8,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'y
 import { type FieldPath, formatPath, Problems, ScenarioError, type ScenarioIssue } from './errors.ts';
 import type { ScenarioInput } from './input.ts';
 import { type ResolveContext, resolveScenario } from './resolve.ts';
-import type { Scenario } from './types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { schemaProblems } from './validate.ts';
 
 /** The package's root folder (where models/ and fixtures/ live), whatever the cwd. */

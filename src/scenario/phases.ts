@@ -5,7 +5,7 @@ import { DEFAULTS } from './defaults.ts';
 import { closest, describeValue, type FieldPath, formatPath, type Problems } from './errors.ts';
 import { readDuration, readThresholds, readUnit, showDuration } from './fields.ts';
 import type { LoadInput, PhaseInput } from './input.ts';
-import type { LoadSpec, OpenLoad, Phase, PhaseKind, RampPhase } from './types.ts';
+import type { LoadSpec, OpenLoad, Phase, PhaseKind, RampPhase } from '../contract/scenario.ts';
 import { formatDurationMs, formatNumber, parsePercent, parseRatio, parseSize } from './units.ts';
 
 export interface PhaseContext {

@@ -3,7 +3,7 @@
 
 /** `{port}` and any `{<name>_port}`: a free loopback port each, allocated at every start. */
 const PORT = /^(?:[a-z][a-z0-9_]*_)?port$/;
-import { isKnobName } from './knobs.ts';
+import { isKnobName } from '../serving/knobs.ts';
 
 /** Values the runner knows without allocating anything. */
 export const FIXED_PLACEHOLDERS = ['model', 'version', 'tmp', 'scenario_dir'] as const;

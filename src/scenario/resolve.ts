@@ -9,8 +9,8 @@ import type { ScenarioInput, TargetInput } from './input.ts';
 import { resolvePhases } from './phases.ts';
 import { expandPlaceholders, isPortPlaceholder, placeholdersIn, splitCommandLine, unknownPlaceholder } from './placeholders.ts';
 import { SCENARIO_SCHEMA_ID } from './schema.ts';
-import { LAUNCH_KNOBS } from './knobs.ts';
-import type { CommandTarget, PayloadSpec, Scenario, ServerSettings, Target } from './types.ts';
+import { KNOBS } from '../serving/knobs.ts';
+import type { CommandTarget, PayloadSpec, Scenario, ServerSettings, Target } from '../contract/scenario.ts';
 
 export interface ResolveContext {
   /** A relative target.models_dir is taken from here (the scenario file's folder). */
@@ -82,7 +82,7 @@ function resolveCommandTarget(t: TargetInput, ctx: ResolveContext, problems: Pro
   misplaced(['models_dir'], 'only for an embedded target (this target is a command)');
   const server: ServerSettings = {};
   for (const [key, value] of Object.entries(t.server ?? {})) {
-    if (!(LAUNCH_KNOBS as readonly string[]).includes(key)) problems.add(['target', 'server', key], `expected a serving knob of a launched server (${LAUNCH_KNOBS.join(', ')}), filled into the command's placeholders`);
+    if (!(KNOBS as readonly string[]).includes(key)) problems.add(['target', 'server', key], `expected a serving knob of a launched server (${KNOBS.join(', ')}), filled into the command's placeholders`);
     else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) problems.add(['target', 'server', key], `expected a whole number >= 0, got ${JSON.stringify(value)}`);
     else server[key] = value;
   }

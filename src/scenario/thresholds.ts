@@ -1,6 +1,6 @@
 // k6-like thresholds: `p99 < 50ms`, `error_rate < 0.1%`, `throughput > 500/s`. Parsing and
 // evaluation are pure; the runner decides which numbers a threshold is evaluated on.
-import type { LatencySummary, ThresholdResult } from '../report/results.ts';
+import type { LatencySummary, ThresholdResult } from '../contract/results.ts';
 import { formatDurationMs, formatNumber, formatPercent, parseDurationMs, parseRate, parseRatio, UnitError } from './units.ts';
 
 export type LatencyMetric = 'min' | 'mean' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max';

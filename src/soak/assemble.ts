@@ -2,8 +2,8 @@
 // section. The same function serves a soak that finished and one rebuilt after a kill, so the
 // two can never disagree about what the data says.
 import { encodeHistogram, summarize, type Histogram } from '../analyze/latency.ts';
-import type { PhaseResult, RunResults, SecondRow, SystemSample, ThresholdResult, Verdict } from '../report/results.ts';
-import { RESULTS_SCHEMA } from '../report/results.ts';
+import type { PhaseResult, RunResults, SecondRow, SystemSample, ThresholdResult, Verdict } from '../contract/results.ts';
+import { RESULTS_SCHEMA } from '../contract/results.ts';
 import { exitCodeOf, totalsOf } from '../runner/assemble.ts';
 import { evaluateThreshold, parseThreshold } from '../scenario/thresholds.ts';
 import { formatDurationMs } from '../scenario/units.ts';

@@ -2,7 +2,7 @@
 // `servebench report DIR` on a folder that has soak.jsonl but no results.json (a killed soak),
 // and for the end of every soak. Holds intervals, never requests: histograms are merged as read.
 import { createLatencyHistogram, decodeHistogram } from '../analyze/latency.ts';
-import type { RunResults } from '../report/results.ts';
+import type { RunResults } from '../contract/results.ts';
 import { assembleSoakResults, type SoakFolderContents } from './assemble.ts';
 import { readJournal, readSoakMeta } from './journal.ts';
 

@@ -7,9 +7,9 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { EnvironmentInfo, RunResults, SoakSample } from '../report/results.ts';
+import type { EnvironmentInfo, RunResults, SoakSample } from '../contract/results.ts';
 import { writeFileAtomic } from '../report/writeRun.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { SoakError } from './errors.ts';
 import type { SoakSettings } from './settings.ts';
 

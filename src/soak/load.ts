@@ -2,7 +2,7 @@
 // validated here (the scenario loader keeps it opaque), with the line of each problem.
 import { readFile } from 'node:fs/promises';
 import { loadScenarioFile, parseScenarioText } from '../scenario/load.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { parseSoakSection, type SoakSection } from './section.ts';
 
 export async function loadSoakScenario(file: string): Promise<{ scenario: Scenario; section: SoakSection; file: string }> {

@@ -8,7 +8,7 @@ import { runLoad } from '../load/engine.ts';
 import { collectGarbageBeforeMeasuring } from '../load/quietHeap.ts';
 import type { RequestTemplate } from '../load/types.ts';
 import { SystemSampler } from '../measure/systemSampler.ts';
-import type { RunEventListener } from '../runner/events.ts';
+import type { RunEventListener } from '../contract/events.ts';
 import type { RunningTarget } from '../runner/target.ts';
 import { IntervalRecorder, type IntervalCounts } from './intervalRecorder.ts';
 import type { IntervalSample, JournalRecord, JournalWriter } from './journal.ts';

@@ -3,7 +3,7 @@
 // by Mann–Kendall) on the samples after the warm-up, within one segment: a resumed soak restarts
 // its server, so memory across a resume is not one trend.
 import { detectLatencyDrift, detectLeak, type DriftReport, type LeakReport } from '../analyze/leak.ts';
-import type { SoakResults, ThresholdResult, Verdict } from '../report/results.ts';
+import type { SoakResults, ThresholdResult, Verdict } from '../contract/results.ts';
 import { formatSize } from '../scenario/units.ts';
 import type { IntervalSample } from './journal.ts';
 import { parseSoakThreshold, type SlopeMetric, type SoakThreshold } from './thresholds.ts';

@@ -3,24 +3,24 @@
 // by stopping it and starting it again with the trial's values. What the server then reports
 // (servebench's effective_serving, or Triton's own model configuration) is checked against what
 // was asked, and each start's time is kept: slow model loading is a finding too.
-import { LAUNCH_KNOBS, namesOfKnob, type LaunchKnob } from '../scenario/knobs.ts';
+import { KNOBS, namesOfKnob, type Knob } from '../serving/knobs.ts';
 import { isConfigFilePlaceholder, placeholdersIn, type ConfigFilePlaceholder } from '../scenario/placeholders.ts';
 import { CONFIG_FILE_KNOBS } from '../runner/configFiles.ts';
-import type { CommandTarget } from '../scenario/types.ts';
+import type { CommandTarget } from '../contract/scenario.ts';
 import { fetchModelConfig } from '../runner/target.ts';
 import { describeTorchServeModel, knobsOfTorchServe } from './torchserveControl.ts';
 import { TuneError } from './errors.ts';
-import type { ServingConfig } from './search/space.ts';
+import type { ServingConfig } from '../serving/knobs.ts';
 import { knobsOfModelConfig, notApplied, type ServingControl } from './serving.ts';
 
 /** The placeholders the command line and its env use (the URLs' are not the server's to read). */
 const commandPlaceholders = (target: CommandTarget): string[] => [...target.command, ...Object.values(target.env)].flatMap(placeholdersIn);
 
 /** The knobs the command line or its env names: by a placeholder (in any server's name), or through a config file. */
-export function launchKnobs(target: CommandTarget): LaunchKnob[] {
+export function launchKnobs(target: CommandTarget): Knob[] {
   const used = new Set(commandPlaceholders(target));
   const inFiles = new Set([...used].filter(isConfigFilePlaceholder).flatMap((name) => CONFIG_FILE_KNOBS[name]));
-  return LAUNCH_KNOBS.filter((knob) => inFiles.has(knob) || namesOfKnob(knob).some((name) => used.has(name)));
+  return KNOBS.filter((knob) => inFiles.has(knob) || namesOfKnob(knob).some((name) => used.has(name)));
 }
 
 /** The config-file placeholder ({config_pbtxt}, {config_properties}) the command line or its env uses, if any. */
@@ -51,7 +51,7 @@ export async function servingReadBack(running: Omit<Relaunched, 'startupMs'>, mo
 export interface LaunchControlOptions {
   model: string;
   /** The knobs the command line can take (launchKnobs). */
-  knobs: readonly LaunchKnob[];
+  knobs: readonly Knob[];
   /** Stops the running server and starts it with these knob values. */
   relaunch(config: ServingConfig): Promise<Relaunched>;
 }
@@ -80,11 +80,11 @@ export function launchServingControl(o: LaunchControlOptions): LaunchControl {
 }
 
 /** Refuses swept knobs the command line has no placeholder for, naming those it has and how to add one. */
-export function checkLaunchSweepable(swept: readonly string[], knobs: readonly LaunchKnob[]): void {
+export function checkLaunchSweepable(swept: readonly string[], knobs: readonly Knob[]): void {
   const missing = swept.filter((k) => !(knobs as readonly string[]).includes(k));
   if (missing.length === 0) return;
   const can = knobs.length > 0 ? knobs.join(', ') : 'none';
-  const how = missing.map((k) => `{${namesOfKnob(k as LaunchKnob).join('} or {')}}`).join('; ');
+  const how = missing.map((k) => `{${namesOfKnob(k as Knob).join('} or {')}}`).join('; ');
   throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `the target's command line has no placeholder for ${missing.join(', ')}, so a restart cannot change ${missing.length === 1 ? 'it' : 'them'} (it can sweep: ${can}). Pass the knob in the command, e.g. ${how}`);
 }
 

@@ -2,10 +2,12 @@
 // configuration, the search space, the strategy, how many trials to expect, where a capacity
 // search starts, the best so far and the ETA for the progress events.
 import { median } from '../analyze/stats.ts';
-import type { TrialBest } from '../runner/events.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { TrialBest } from '../contract/events.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { summariseTrials } from './search/noise.ts';
-import { configKey, DEFAULT_SERVING_CONFIG, gridConfigs, KNOBS, snapToSpace, validateSpace, type SearchSpace, type ServingConfig } from './search/space.ts';
+import { configKey } from '../serving/config.ts';
+import { DEFAULT_SERVING_CONFIG, KNOBS, type ServingConfig } from '../serving/knobs.ts';
+import { gridConfigs, snapToSpace, validateSpace, type SearchSpace } from './search/space.ts';
 import { createStrategy, type SearchStrategy } from './search/strategies.ts';
 import type { SweepSpec } from './sweepSection.ts';
 import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';

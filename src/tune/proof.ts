@@ -4,8 +4,8 @@
 // and its capacity at the SLO is searched again. The two capacities agree when they differ by no
 // more than two searches of one configuration can: the search's precision (each stops within it)
 // plus two standard errors of the measured noise.
-import type { CapacityPoint } from '../report/results.ts';
-import type { ServingConfig } from './search/space.ts';
+import type { CapacityPoint } from '../contract/results.ts';
+import type { ServingConfig } from '../serving/knobs.ts';
 import { notApplied, type ServingControl } from './serving.ts';
 import type { TrialRecord } from './trialRecord.ts';
 

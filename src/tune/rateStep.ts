@@ -6,8 +6,8 @@ import { collectGarbageBeforeMeasuring } from '../load/quietHeap.ts';
 import type { RequestTemplate } from '../load/types.ts';
 import { LatencyRecorder, type PhaseMeasurements } from '../measure/latencyRecorder.ts';
 import { readTreeUsage, treeCpuBetween } from '../measure/processTree.ts';
-import type { SecondRow } from '../report/results.ts';
-import type { RunEventListener } from '../runner/events.ts';
+import type { SecondRow } from '../contract/results.ts';
+import type { RunEventListener } from '../contract/events.ts';
 import { emitSeconds } from '../runner/liveSeconds.ts';
 
 export interface StepContext {

@@ -3,13 +3,14 @@
 // runner-up, a plain-language why (search/explain.ts), capacity planning for a target rate, and
 // the same choice as server config files (search/export.ts). Pure: the caller writes the files.
 import { median as statsMedian } from '../analyze/stats.ts';
-import type { Recommendation } from '../report/results.ts';
+import type { Recommendation } from '../contract/results.ts';
 import { explainEventLoop, explainRecommendation, replicasFor, tuningVsReplicas } from './search/explain.ts';
 import { describeProof, type ExportProof } from './proof.ts';
 import { configFileText } from '../runner/configFiles.ts';
 import { CONFIG_FILE_PLACEHOLDERS, type ConfigFilePlaceholder } from '../scenario/placeholders.ts';
 import { pickRecommendation, summariseTrials, type ConfigSummary } from './search/noise.ts';
-import { configKey, describeConfig, type ServingConfig } from './search/space.ts';
+import { configKey, describeConfig } from '../serving/config.ts';
+import type { ServingConfig } from '../serving/knobs.ts';
 import type { ServerUsage } from './rateStep.ts';
 import type { Objective, SweepSpec } from './sweepSection.ts';
 import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';

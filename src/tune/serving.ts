@@ -5,8 +5,8 @@
 // the server runs what was asked. A target without those endpoints is measured as it is, and a
 // sweep that needs them is refused naming the knobs that cannot be swept.
 import { TuneError } from './errors.ts';
-import { KNOBS, type Knob, type ServingConfig } from './search/space.ts';
-import { knobsOfTritonConfig, tritonConfigFor } from './tritonConfig.ts';
+import { KNOBS, type Knob, type ServingConfig } from '../serving/knobs.ts';
+import { knobsOfTritonConfig, tritonConfigFor } from '../serving/tritonConfig.ts';
 
 export interface ServingControlOptions {
   origin: string;

@@ -1,7 +1,8 @@
 // The closing note of `servebench tune` for a person: what to serve with, what it gives, why.
-import type { RunResults } from '../report/results.ts';
+import type { RunResults } from '../contract/results.ts';
 import type { RecommendationFile } from './recommend.ts';
-import { describeConfig, type ServingConfig } from './search/space.ts';
+import { describeConfig } from '../serving/config.ts';
+import type { ServingConfig } from '../serving/knobs.ts';
 
 const ms = (us: number): string => `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`;
 const rps = (x: number): string => `${Math.round(x)} rps`;

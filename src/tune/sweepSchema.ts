@@ -1,7 +1,7 @@
 // The JSON Schema of the scenario's `sweep` section and its defaults, in one place so the
 // validator (sweepSection.ts) and the schema editors read cannot disagree. The lead wires
 // SWEEP_SCHEMA into scenarios/schema.json as properties.sweep.
-import { KNOBS, type Knob } from './search/space.ts';
+import { KNOBS, type Knob } from '../serving/knobs.ts';
 
 export const OBJECTIVES = ['max-rate', 'min-p99'] as const;
 

@@ -6,9 +6,9 @@ import { closest, describeValue, type FieldPath, formatPath, Problems, ScenarioE
 import { readDuration, readUnit } from '../scenario/fields.ts';
 import { loadScenarioFile, parseScenarioText } from '../scenario/load.ts';
 import { parseThreshold, ThresholdError } from '../scenario/thresholds.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { parseDurationMs, parseRate, parseRatio } from '../scenario/units.ts';
-import { KNOBS, type Knob } from './search/space.ts';
+import { KNOBS, type Knob } from '../serving/knobs.ts';
 import { KNOB_RANGE, OBJECTIVES, SWEEP_DEFAULTS } from './sweepSchema.ts';
 
 export { SWEEP_SCHEMA } from './sweepSchema.ts';

@@ -4,7 +4,7 @@
 // alone scales them (`PUT /models/{m}?min_worker=N&max_worker=N&synchronous=true`). What TorchServe
 // then describes (`GET /models/{m}`) is checked against what was asked.
 import { TuneError } from './errors.ts';
-import type { Knob, ServingConfig } from './search/space.ts';
+import type { Knob, ServingConfig } from '../serving/knobs.ts';
 import { notApplied, request, type ServingControl } from './serving.ts';
 
 /** The knobs TorchServe's management API sets per model (its queue size is a server setting). */

@@ -1,9 +1,9 @@
 // One trial: put a configuration on the server, warm it up, and find its capacity with the
 // capacity search state machine (search/capacity.ts), one open-loop rate step at a time; or, for
 // the min-p99 objective, measure p99 at the one given rate.
-import type { CapacityPoint } from '../report/results.ts';
+import type { CapacityPoint } from '../contract/results.ts';
 import { nextRate, observe, startCapacitySearch } from './search/capacity.ts';
-import type { ServingConfig } from './search/space.ts';
+import type { ServingConfig } from '../serving/knobs.ts';
 import { measureRate, serverUsage, type StepContext, type StepMeasurement } from './rateStep.ts';
 import type { ServingControl } from './serving.ts';
 import type { SweepSpec } from './sweepSection.ts';

@@ -1,9 +1,11 @@
 // One finished trial as it is written to trials.jsonl, and its two readings: the search's Trial
 // (what the strategies and the noise model decide on) and the results.json TrialResult.
-import type { CapacityPoint, TrialResult } from '../report/results.ts';
-import type { TrialConfig } from '../runner/events.ts';
+import type { CapacityPoint, TrialResult } from '../contract/results.ts';
+import type { TrialConfig } from '../contract/events.ts';
 import type { ServerUsage } from './rateStep.ts';
-import { configKey, KNOBS, type ServingConfig, type Trial } from './search/space.ts';
+import { configKey } from '../serving/config.ts';
+import { KNOBS, type ServingConfig } from '../serving/knobs.ts';
+import type { Trial } from './search/space.ts';
 
 /** server_* (ServerUsage): the server's CPU and memory over the step at capacity. */
 export interface TrialRecord extends ServerUsage {

@@ -7,14 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildPayloads, cycleRequests } from '../load/payload.ts';
 import { collectEnvironment } from '../measure/environment.ts';
-import type { PhaseResult, RunResults, SecondRow } from '../report/results.ts';
+import type { PhaseResult, RunResults, SecondRow } from '../contract/results.ts';
 import { writeFileAtomic, writeRunFolder } from '../report/writeRun.ts';
-import type { RunEvent, RunEventListener } from '../runner/events.ts';
+import type { RunEvent, RunEventListener } from '../contract/events.ts';
 import type { StartSettings } from '../runner/commandServer.ts';
 import { describeTarget, startTarget, type RunningTarget } from '../runner/target.ts';
-import { LAUNCH_KNOBS, type LaunchKnob } from '../scenario/knobs.ts';
+import { KNOBS, type Knob } from '../serving/knobs.ts';
 import { CONFIG_FILE_PLACEHOLDERS } from '../scenario/placeholders.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import { probeCapacity } from '../soak/probe.ts';
 import { processStartTicks, stopOrphanServer } from './orphan.ts';
 import { baseConfig, bestSoFar, etaSeconds, planSweep, searchStartRate } from './plan.ts';
@@ -23,7 +23,7 @@ import type { StepContext } from './rateStep.ts';
 import { checkLaunchSweepable, configFilePlaceholderOf, launchKnobs, launchServingControl, servingReadBack, type Relaunched } from './launchControl.ts';
 import { AS_LOADED, describeProof, exportProof, failedProof, type ExportProof } from './proof.ts';
 import { checkTorchServeSweepable, connectTorchServeControl } from './torchserveControl.ts';
-import type { ServingConfig } from './search/space.ts';
+import type { ServingConfig } from '../serving/knobs.ts';
 import { checkSweepable, connectServingControl, sweptKnobs, type ServingControl } from './serving.ts';
 import { sweepFingerprint, TuneStore, TUNE_STATE_SCHEMA } from './store.ts';
 import type { SweepSpec } from './sweepSection.ts';
@@ -117,7 +117,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   const reconfigure = spec.reconfigure ?? (managedTorchServe || commandKnobs.length === 0 ? 'api' : 'restart');
   const launchable = reconfigure === 'restart' ? commandKnobs : [];
   const configFile = scenario.target.kind === 'command' ? configFilePlaceholderOf(scenario.target) : undefined;
-  const settingsOf = (config: ServingConfig, knobs: readonly LaunchKnob[]) => Object.fromEntries(knobs.map((k) => [k, config[k]]));
+  const settingsOf = (config: ServingConfig, knobs: readonly Knob[]) => Object.fromEntries(knobs.map((k) => [k, config[k]]));
   // A server can lose a start-up race of its own now and then (PyTriton's model proxy misses its
   // socket): a second start tells that from a configuration it cannot run.
   const startTargetTwice = async (start: StartSettings = {}): Promise<RunningTarget> => {
@@ -169,7 +169,7 @@ export async function runTune(scenario: Scenario, spec: SweepSpec, options: Tune
   const proveExport = async (o: { name: string; chosen: ServingConfig; searchCapacityRps: number; noise: number; step: StepContext }): Promise<ExportProof | undefined> => {
     try {
       const text = await readFile(join(options.dir, o.name), 'utf8');
-      const started = await restart!({ settings: settingsOf(o.chosen, LAUNCH_KNOBS), files: { [configFile!]: text } });
+      const started = await restart!({ settings: settingsOf(o.chosen, KNOBS), files: { [configFile!]: text } });
       const effective = (await servingReadBack(started, model)).knobs;
       await warmServer(o.step, `started with ${o.name} for the proof`);
       const record = await runTrial({ spec, control: AS_LOADED, step: o.step }, { index: records.length, config: o.chosen, reason: `proof: ${o.name} loaded into the server`, startRps: o.searchCapacityRps });

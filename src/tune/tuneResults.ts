@@ -1,8 +1,8 @@
 // A tuning run as results.json: the usual RunResults (the closing measurements of the chosen
 // configuration as its phases) with the `sweep` section holding every trial and the recommendation.
-import { RESULTS_SCHEMA, type EnvironmentInfo, type PhaseResult, type Recommendation, type RunResults, type SecondRow } from '../report/results.ts';
+import { RESULTS_SCHEMA, type EnvironmentInfo, type PhaseResult, type Recommendation, type RunResults, type SecondRow } from '../contract/results.ts';
 import { totalsOf } from '../runner/assemble.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from '../contract/scenario.ts';
 import type { SweepSpec } from './sweepSection.ts';
 import { toTrialResults, type TrialRecord } from './trialRecord.ts';
 

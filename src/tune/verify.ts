@@ -3,11 +3,11 @@
 // results.json (so the usual summary and time series describe the recommended configuration).
 import { scrapeMetrics } from '../measure/serverMetrics.ts';
 import { summarizeServerSide } from '../measure/serverSide.ts';
-import type { PhaseResult, SecondRow } from '../report/results.ts';
-import type { RunEventListener } from '../runner/events.ts';
+import type { PhaseResult, SecondRow } from '../contract/results.ts';
+import type { RunEventListener } from '../contract/events.ts';
 import { measureRate, serverUsage, type StepContext } from './rateStep.ts';
 import type { LoadCheck } from './recommend.ts';
-import type { ServingConfig } from './search/space.ts';
+import type { ServingConfig } from '../serving/knobs.ts';
 import type { ServingControl } from './serving.ts';
 
 export const LOAD_SHARES = [0.5, 0.8, 1] as const;

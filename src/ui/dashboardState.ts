@@ -1,7 +1,7 @@
 // What the dashboard knows, folded from RunEvents by one pure reducer: no I/O, no clock of its own
 // (time comes from the events' atS), so a recorded event sequence always gives the same screen.
-import type { LiveLatency, RunEvent, TrialBest, TrialConfig } from '../runner/events.ts';
-import type { SystemSample } from '../report/results.ts';
+import type { LiveLatency, RunEvent, TrialBest, TrialConfig } from '../contract/events.ts';
+import type { SystemSample } from '../contract/results.ts';
 import { accountOf, type RequestAccount } from '../report/accounting.ts';
 
 /** Seconds of request rate the sparkline shows. */

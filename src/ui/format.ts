@@ -1,6 +1,6 @@
 // Short, fixed-width renderings of the numbers a live view shows (shared by the dashboard and the
 // plain progress lines): latency from microseconds, sizes, durations, server knob sets.
-import type { TrialConfig } from '../runner/events.ts';
+import type { TrialConfig } from '../contract/events.ts';
 
 /** Microseconds as the unit a person reads: 850µs, 4.20ms, 120ms, 2.3s. */
 export function formatLatency(us: number): string {

@@ -2,7 +2,7 @@
 // lines elsewhere, nothing with --quiet; and in every mode, the stop requests (q, Ctrl-C, SIGINT,
 // SIGTERM) turned into one graceful onStop, then a forced exit on the second Ctrl-C.
 import type { Instance } from 'ink';
-import type { RunEvent } from '../runner/events.ts';
+import type { RunEvent } from '../contract/events.ts';
 import { DashboardStore } from './dashboardStore.ts';
 import { plainProgress } from './plainProgress.ts';
 import { colorEnabled, selectLiveMode, type LiveMode } from './select.ts';

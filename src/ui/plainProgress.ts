@@ -1,7 +1,7 @@
 // Line-per-interval progress for CI logs and pipes: one line a second, each starting with the
 // run clock and the phase so a log can be grepped, aligned columns, readable without colour.
 // Colour (warnings, markers, FAIL) only when the stream is a terminal and NO_COLOR is unset.
-import type { RunEvent } from '../runner/events.ts';
+import type { RunEvent } from '../contract/events.ts';
 import { accountOf, shownColumns } from '../report/accounting.ts';
 import { formatBytes, formatConfig, formatCores, formatCounts, formatDuration, formatLatency, formatRate, formatSlope } from './format.ts';
 

@@ -5,7 +5,7 @@ import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESULTS_SCHEMA, type RunResults } from '../../src/report/results.ts';
+import { RESULTS_SCHEMA, type RunResults } from '../../src/contract/results.ts';
 import { parseScenario, parseScenarioText } from '../../src/scenario/load.ts';
 import { runServebench } from '../helpers/cli.ts';
 import { REPO_ROOT, spawnServer, type ServerProcess } from '../helpers/servers.ts';

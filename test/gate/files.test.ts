@@ -6,7 +6,7 @@ import { GATE_BASELINE_SCHEMA, parseSampleData } from '../../src/gate/baseline.t
 import { GateError } from '../../src/gate/errors.ts';
 import { readSampleSet, writeSampleSet } from '../../src/gate/files.ts';
 import { backgroundCores, scenarioHash, stableStringify } from '../../src/gate/sample.ts';
-import type { PhaseResult } from '../../src/report/results.ts';
+import type { PhaseResult } from '../../src/contract/results.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { runResults, sampleSet } from './fixtures.ts';
 

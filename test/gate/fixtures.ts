@@ -1,7 +1,7 @@
 // Fixed gate inputs for pure tests and golden files: no clocks, no hostnames of this machine.
 import { GATE_BASELINE_SCHEMA, type SampleSet } from '../../src/gate/baseline.ts';
 import type { RepeatSample, RepeatThreshold } from '../../src/gate/sample.ts';
-import { type EnvironmentInfo, RESULTS_SCHEMA, type RunResults } from '../../src/report/results.ts';
+import { type EnvironmentInfo, RESULTS_SCHEMA, type RunResults } from '../../src/contract/results.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 
 export const CI_MACHINE: EnvironmentInfo = {

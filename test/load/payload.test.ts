@@ -8,7 +8,7 @@ import { runLoad } from '../../src/load/engine.ts';
 import { buildPayloads, concreteShape, cycleRequests, fetchModelMetadata, generateRequests, inferPath, type PayloadTarget } from '../../src/load/payload.ts';
 import { loadFixtureRequests } from '../../src/load/payloadFixture.ts';
 import type { RequestTemplate } from '../../src/load/types.ts';
-import type { PayloadSpec } from '../../src/scenario/types.ts';
+import type { PayloadSpec } from '../../src/contract/scenario.ts';
 import type { RunningServer } from '../../src/server/server.ts';
 import { startTestServer } from '../helpers/servers.ts';
 import { collectingSink } from './tinyServer.ts';

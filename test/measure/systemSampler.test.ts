@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SystemSample } from '../../src/report/results.ts';
+import type { SystemSample } from '../../src/contract/results.ts';
 import { parsePsTime, parseProcStatCpuTicks, parseProcStatusRss, readProcessUsage } from '../../src/measure/processUsage.ts';
 import { SystemSampler, type SystemSamplerOptions } from '../../src/measure/systemSampler.ts';
 

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunResults } from '../../src/report/results.ts';
+import type { RunResults } from '../../src/contract/results.ts';
 import { runScenario } from '../../src/runner/run.ts';
 import { loadScenarioFile, parseScenario, parseScenarioText } from '../../src/scenario/load.ts';
 import { REPO_ROOT } from '../helpers/servers.ts';

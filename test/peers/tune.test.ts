@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
-import { configKey } from '../../src/tune/search/space.ts';
+import { configKey } from '../../src/serving/config.ts';
 import { parseSweepSection } from '../../src/tune/sweepSection.ts';
 import type { TrialRecord } from '../../src/tune/trialRecord.ts';
 import { runTune } from '../../src/tune/tune.ts';

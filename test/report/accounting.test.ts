@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_COLUMNS, accountColumnOf, accountOf, shownColumns, type RequestAccount } from '../../src/report/accounting.ts';
 import { summaryCsv } from '../../src/report/csv.ts';
-import type { RunResults } from '../../src/report/results.ts';
+import type { RunResults } from '../../src/contract/results.ts';
 import { formatSummary, resultPhrase } from '../../src/report/summaryTable.ts';
 import { runScenario } from '../../src/runner/run.ts';
 import { parseScenario } from '../../src/scenario/load.ts';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run as reportCommand } from '../../src/cli/report.ts';
+import { loadSoakFolder } from '../../src/soak/folder.ts';
 import { loadRun, parseResults } from '../../src/report/readResults.ts';
 import { writeRunFolder } from '../../src/report/writeRun.ts';
 import { fixture, fixturePath } from './helpers.ts';
@@ -90,9 +91,9 @@ describe('reading a run back', () => {
     expect(loaded).toEqual({ results: rebuilt, dir });
   });
 
-  it.skipIf(!existsSync(new URL('../../src/soak/folder.ts', import.meta.url)))('reaches src/soak/folder.ts by default (its own error for a folder without soak-meta.json)', async () => {
+  it('with the soak loader, a folder without soak-meta.json gets its error', async () => {
     await writeFile(join(dir, 'soak.jsonl'), '');
-    await expect(loadRun(dir)).rejects.toMatchObject({ code: 'SB_ERR_SOAK_FOLDER' });
+    await expect(loadRun(dir, { loadSoakFolder })).rejects.toMatchObject({ code: 'SB_ERR_SOAK_FOLDER' });
   });
 
   it('names the file and the field when results.json is not one', () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseResults } from '../../src/report/readResults.ts';
-import type { RunResults } from '../../src/report/results.ts';
+import type { RunResults } from '../../src/contract/results.ts';
 
 export type FixtureName = 'quick' | 'flap' | 'shutdown' | 'sweep' | 'soak';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUMMARY_COLUMNS, TIMESERIES_COLUMNS } from '../../src/report/csv.ts';
-import { RESULTS_SCHEMA, type RunResults } from '../../src/report/results.ts';
+import { RESULTS_SCHEMA, type RunResults } from '../../src/contract/results.ts';
 import { runServebench } from '../helpers/cli.ts';
 import { REPO_ROOT } from '../helpers/servers.ts';
 

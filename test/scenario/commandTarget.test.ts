@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { renderConfigFile } from '../../src/runner/configFiles.ts';
 import { expandPlaceholders, placeholdersIn, splitCommandLine, unknownPlaceholder } from '../../src/scenario/placeholders.ts';
-import type { CommandTarget } from '../../src/scenario/types.ts';
+import type { CommandTarget } from '../../src/contract/scenario.ts';
 import { configFilePlaceholderOf, launchKnobs } from '../../src/tune/launchControl.ts';
 import { problemsOf as refusedWith } from '../helpers/refused.ts';
 
@@ -92,7 +92,7 @@ describe('a command target in a scenario', () => {
 
 describe('knob placeholders', () => {
   it('render each server\'s name in its own unit, unset knobs at servebench\'s defaults', async () => {
-    const { knobPlaceholderValues } = await import('../../src/scenario/knobs.ts');
+    const { knobPlaceholderValues } = await import('../../src/serving/knobs.ts');
     const values = knobPlaceholderValues({ max_batch_size: 16, max_batch_delay_us: 2500, workers: 2 });
     expect(values).toMatchObject({
       max_batch_size: '16', batch_size: '16', max_batch_delay_us: '2500', max_queue_delay_microseconds: '2500',

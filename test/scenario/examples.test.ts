@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile, PACKAGE_ROOT, parseScenario, parseScenarioText } from '../../src/scenario/load.ts';
-import { renderPublishedSchema } from '../../src/scenario/publishedSchema.ts';
+import { renderPublishedSchema } from '../../src/cli/publishedSchema.ts';
 
 const SCENARIOS = path.join(PACKAGE_ROOT, 'scenarios');
 const examples = (await readdir(SCENARIOS)).filter((f) => f.endsWith('.yaml')).sort();

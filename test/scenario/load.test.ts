@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.ts';
 import { loadScenarioFile, PACKAGE_ROOT, parseScenario, readMalformedClasses } from '../../src/scenario/load.ts';
-import type { Scenario } from '../../src/scenario/types.ts';
+import type { Scenario } from '../../src/contract/scenario.ts';
 import { problemsOf as refusedWith } from '../helpers/refused.ts';
 
 const MLP_CLASSES = ['invalid_json', 'negative_dim', 'wrong_content_type'];

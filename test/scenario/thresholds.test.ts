@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LatencySummary } from '../../src/report/results.ts';
+import type { LatencySummary } from '../../src/contract/results.ts';
 import { evaluateThreshold, type ObservedMetrics, parseThreshold, ThresholdError } from '../../src/scenario/thresholds.ts';
 
 describe('parseThreshold', () => {

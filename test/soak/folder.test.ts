@@ -5,7 +5,7 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RESULTS_SCHEMA } from '../../src/report/results.ts';
+import { RESULTS_SCHEMA } from '../../src/contract/results.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { loadSoakFolder } from '../../src/soak/folder.ts';
 import { IntervalRecorder } from '../../src/soak/intervalRecorder.ts';

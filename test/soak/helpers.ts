@@ -1,6 +1,6 @@
 // Shared by the soak integration tests: a scenario for the embedded mlp, optionally leaking.
 import { parseScenario } from '../../src/scenario/load.ts';
-import type { Scenario } from '../../src/scenario/types.ts';
+import type { Scenario } from '../../src/contract/scenario.ts';
 import { MODELS_DIR } from '../helpers/servers.ts';
 
 export function embeddedScenario(name: string, server: Record<string, number | string> = {}): Scenario {

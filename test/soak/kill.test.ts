@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResults } from '../../src/report/results.ts';
+import type { RunResults } from '../../src/contract/results.ts';
 import { loadSoakFolder } from '../../src/soak/folder.ts';
 import type { SoakMeta } from '../../src/soak/journal.ts';
 import { MODELS_DIR, REPO_ROOT } from '../helpers/servers.ts';

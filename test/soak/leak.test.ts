@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../src/runner/events.ts';
+import type { RunEvent } from '../../src/contract/events.ts';
 import { runSoak } from '../../src/soak/run.ts';
 import { resolveSoakSettings } from '../../src/soak/settings.ts';
 import { embeddedScenario, TEST_LEAK_BYTES, TEST_SETTINGS } from './helpers.ts';

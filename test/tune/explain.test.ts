@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { EVENT_LOOP_BOUND_PERCENT, explainEventLoop, explainRecommendation, replicasFor, tuningVsReplicas } from '../../src/tune/search/explain.ts';
 import { pickRecommendation } from '../../src/tune/search/noise.ts';
-import { gridConfigs, type ServingConfig } from '../../src/tune/search/space.ts';
+import { gridConfigs } from '../../src/tune/search/space.ts';
+import type { ServingConfig } from '../../src/serving/knobs.ts';
 import { cnnSurface, mlpSurface, REALISTIC_SPACE } from './surfaces.ts';
 
 const BASE: ServingConfig = { workers: 1, max_batch_size: 1, max_batch_delay_us: 0, intra_op_threads: 1, max_queue_size: 256 };

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, servingSettingsFor } from '../../src/server/config/resolve.ts';
-import { toServebenchYaml, toTorchServeProperties, toTritonConfig } from '../../src/tune/search/export.ts';
-import type { ServingConfig } from '../../src/tune/search/space.ts';
+import { toServebenchYaml, toTorchServeProperties, toTritonConfig } from '../../src/serving/export.ts';
+import type { ServingConfig } from '../../src/serving/knobs.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { candidatesToRepeat, overlaps, pickRecommendation, pooledNoise, summariseTrials } from '../../src/tune/search/noise.ts';
-import { DEFAULT_SERVING_CONFIG, type ServingConfig, type Trial } from '../../src/tune/search/space.ts';
+import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../../src/serving/knobs.ts';
+import type { Trial } from '../../src/tune/search/space.ts';
 
 const cfg = (o: Partial<ServingConfig>): ServingConfig => ({ ...DEFAULT_SERVING_CONFIG, max_batch_size: 16, ...o });
 const trials = (config: ServingConfig, ...caps: number[]): Trial[] => caps.map((capacityRps) => ({ config, capacityRps, p99Us: 10_000 }));

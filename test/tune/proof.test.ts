@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportProof, failedProof, judgeProof } from '../../src/tune/proof.ts';
 import { recommend } from '../../src/tune/recommend.ts';
-import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../../src/tune/search/space.ts';
+import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../../src/serving/knobs.ts';
 import { parseSweepSection } from '../../src/tune/sweepSection.ts';
 import type { TrialRecord } from '../../src/tune/trialRecord.ts';
 

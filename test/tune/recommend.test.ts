@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentInfo } from '../../src/report/results.ts';
+import type { EnvironmentInfo } from '../../src/contract/results.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { recommend } from '../../src/tune/recommend.ts';
-import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../../src/tune/search/space.ts';
+import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../../src/serving/knobs.ts';
 import { parseSweepSection } from '../../src/tune/sweepSection.ts';
 import type { TrialRecord } from '../../src/tune/trialRecord.ts';
 import { assembleTuneResults, tuneExitCode } from '../../src/tune/tuneResults.ts';

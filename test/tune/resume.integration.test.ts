@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunResults } from '../../src/report/results.ts';
+import type { RunResults } from '../../src/contract/results.ts';
 import { isRunning } from '../../src/tune/orphan.ts';
 import type { ServerRecord } from '../../src/tune/store.ts';
 import { REPO_ROOT } from '../helpers/servers.ts';

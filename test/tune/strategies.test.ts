@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { pickRecommendation } from '../../src/tune/search/noise.ts';
-import { allCombinations, configKey, DEFAULT_SERVING_CONFIG, gridConfigs, validateSpace, type ServingConfig } from '../../src/tune/search/space.ts';
+import { allCombinations, gridConfigs, validateSpace } from '../../src/tune/search/space.ts';
+import { configKey } from '../../src/serving/config.ts';
+import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../../src/serving/knobs.ts';
 import { adaptiveStrategy, createStrategy, gridStrategy, runStrategy } from '../../src/tune/search/strategies.ts';
 import { cnnSurface, mlpSurface, noisyMeasure, REALISTIC_SPACE } from './surfaces.ts';
 

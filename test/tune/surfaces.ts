@@ -1,7 +1,8 @@
 // Synthetic capacity surfaces for testing search strategies: deterministic functions of the knobs,
 // plus seeded multiplicative noise per measurement.
 import { lognormalNoise, mulberry32, normalSource } from '../../src/analyze/random.ts';
-import type { SearchSpace, ServingConfig, Trial } from '../../src/tune/search/space.ts';
+import type { SearchSpace, Trial } from '../../src/tune/search/space.ts';
+import type { ServingConfig } from '../../src/serving/knobs.ts';
 
 /** The realistic grid of the tuning issue: 3 x 5 x 4 = 60 configurations. */
 export const REALISTIC_SPACE: SearchSpace = {

@@ -1,7 +1,7 @@
 // Triton's model configuration in servebench's knob names, both ways.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVING_CONFIG } from '../../src/tune/search/space.ts';
-import { knobsOfTritonConfig, tritonConfigFor } from '../../src/tune/tritonConfig.ts';
+import { DEFAULT_SERVING_CONFIG } from '../../src/serving/knobs.ts';
+import { knobsOfTritonConfig, tritonConfigFor } from '../../src/serving/tritonConfig.ts';
 
 // As Triton 2.51 answers GET /v2/models/mlp/config for the Python-backend mlp (fields trimmed).
 const unbatched = {

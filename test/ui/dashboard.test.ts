@@ -2,7 +2,7 @@
 // person sees during a run, a sweep and a soak; and without colour, not one escape code.
 import { createElement } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../src/runner/events.ts';
+import type { RunEvent } from '../../src/contract/events.ts';
 import { dashboardReducer, initialDashboardState } from '../../src/ui/dashboardState.ts';
 import { DashboardStore } from '../../src/ui/dashboardStore.ts';
 import { runEvents, second, soakEvents, sweepEvents } from './sampleEvents.ts';

@@ -1,7 +1,7 @@
 // The dashboard's reducer, without ink: each event's effect on the state, as a table, and the
 // properties a live screen relies on (bounded history, rows counted once, no mutation).
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../src/runner/events.ts';
+import type { RunEvent } from '../../src/contract/events.ts';
 import { dashboardReducer, initialDashboardState, phaseSecondsLeft, RATE_HISTORY_S, runSecondsLeft, type DashboardAction, type DashboardState } from '../../src/ui/dashboardState.ts';
 import { phaseResult, runEvents, second, shutdownPhase, soakEvents, steadyPhase, sweepEvents, system } from './sampleEvents.ts';
 

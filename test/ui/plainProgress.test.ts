@@ -1,7 +1,7 @@
 // Plain progress for CI logs: one aligned line per event that matters, timestamped with the run
 // clock; colour only when asked (a terminal without NO_COLOR), never in a log.
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../src/runner/events.ts';
+import type { RunEvent } from '../../src/contract/events.ts';
 import { plainProgress, plainProgressLine } from '../../src/ui/plainProgress.ts';
 import { phaseResult, runEvents, second, sweepEvents } from './sampleEvents.ts';
 

@@ -1,8 +1,8 @@
 // A small, realistic event sequence (what the runner emits for a two-phase run with a shutdown
 // fault), plus sweep and soak events, for the reducer and frame tests.
-import type { RunEvent } from '../../src/runner/events.ts';
-import type { PhaseResult, SecondRow, SystemSample } from '../../src/report/results.ts';
-import type { Phase } from '../../src/scenario/types.ts';
+import type { RunEvent } from '../../src/contract/events.ts';
+import type { PhaseResult, SecondRow, SystemSample } from '../../src/contract/results.ts';
+import type { Phase } from '../../src/contract/scenario.ts';
 
 export const steadyPhase: Phase = { kind: 'steady', name: 'closed-8', duration_s: 15, thresholds: [], load: { mode: 'closed', connections: 8, pipelining: 1 } };
 export const shutdownPhase: Phase = { kind: 'shutdown', name: 'drain', duration_s: 6, thresholds: [], load: { mode: 'open', rate: 200, max_in_flight: 64 }, signal_at_s: 3, signal: 'SIGTERM', drain_deadline_ms: 5000, stalled_clients: 0 };

@@ -3,7 +3,7 @@ import { decodeHistogram } from '../../analyze/latency.ts';
 import { median } from '../../analyze/stats.ts';
 import { isRecommendedTrial } from '../csv.ts';
 import { configLabel } from '../html/format.ts';
-import type { RunResults, SoakResults, SweepResults, TrialResult } from '../results.ts';
+import type { RunResults, SoakResults, SweepResults, TrialResult } from '../../contract/results.ts';
 
 /** How far the percentile distribution reaches: 4 nines = p99.99, the HdrHistogram plot's usual end. */
 export const MAX_NINES = 4;

@@ -1,6 +1,6 @@
 // Vega-Lite specs for one run: latency percentile distribution, traffic over time with fault
 // markers, and the system over time. Pure: results in, specs out (charts/render.ts draws them).
-import type { RunResults } from '../results.ts';
+import type { RunResults } from '../../contract/results.ts';
 import { CONFIG, HEIGHT, RUN_COLORS, WIDTH, markerLayer, ninesAxis, phaseBandLayers, seriesScale, timeUnitFor, type ChartSpec, type TimeUnit } from './common.ts';
 import { MAX_NINES, markerRows, phaseBands, runPercentileRows, systemRows, traffic, type PercentileRow, type TimeRow } from './data.ts';
 

@@ -1,6 +1,6 @@
 // Vega-Lite specs for the two long studies: a sweep (latency-throughput curves and capacity per
 // configuration) and a soak (memory trend with its fitted slope, p99 over hours). Pure.
-import type { SoakResults, SweepResults } from '../results.ts';
+import type { SoakResults, SweepResults } from '../../contract/results.ts';
 import { fixed } from '../html/format.ts';
 import { CONFIG, GOOD_COLOR, HEIGHT, LIMIT_COLOR, SERIES_COLORS, WIDTH, timeUnitFor, type ChartSpec, type TimeUnit } from './common.ts';
 import { capacityRows, curveRows, soakTrend, varyingKnobs } from './data.ts';

@@ -4,7 +4,7 @@ import { runCharts, comparisonPercentileChart, pageTimeUnit, trafficChart } from
 import { soakCharts, sweepCharts } from '../charts/studySpecs.ts';
 import { renderCharts } from '../charts/render.ts';
 import type { ChartSpec } from '../charts/common.ts';
-import type { RunResults } from '../results.ts';
+import type { RunResults } from '../../contract/results.ts';
 import { html } from './escape.ts';
 import { renderPage, type Section } from './page.ts';
 import { comparisonVerdict, phaseComparison } from './sections/compare.ts';

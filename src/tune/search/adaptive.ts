@@ -15,7 +15,9 @@
 // stops at the first measurement the history does not hold yet, which is the proposal.
 import { median } from '../../analyze/stats.ts';
 import { candidatesToRepeat, summariseTrials } from './noise.ts';
-import { configKey, DEFAULT_SERVING_CONFIG, describeConfig, effectiveConfig, gridConfigs, snapToSpace, validateSpace, type Knob, type SearchSpace, type ServingConfig, type Trial } from './space.ts';
+import { configKey, describeConfig, effectiveConfig } from '../../serving/config.ts';
+import { DEFAULT_SERVING_CONFIG, type Knob, type ServingConfig } from '../../serving/knobs.ts';
+import { gridConfigs, snapToSpace, validateSpace, type SearchSpace, type Trial } from './space.ts';
 import type { Proposal, SearchStrategy } from './strategies.ts';
 
 export interface AdaptiveOptions {

@@ -2,7 +2,9 @@
 // behind "is more tuning worth it, or is one more machine cheaper?".
 import { analysisError } from '../../analyze/errors.ts';
 import { summariseTrials, type ConfigSummary } from './noise.ts';
-import { configKey, DEFAULT_SERVING_CONFIG, describeConfig, describeDelay, KNOBS, type Knob, type ServingConfig, type Trial } from './space.ts';
+import { configKey, describeConfig, describeDelay } from '../../serving/config.ts';
+import { DEFAULT_SERVING_CONFIG, KNOBS, type Knob, type ServingConfig } from '../../serving/knobs.ts';
+import type { Trial } from './space.ts';
 
 const KNOB_WORDS: Record<Knob, (v: number) => string> = {
   workers: (v) => `${v} worker${v === 1 ? '' : 's'}`,

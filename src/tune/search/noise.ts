@@ -7,7 +7,9 @@
 // first run, which is biased high by that choice (the winner's curse), so that run is left out.
 import { analysisError } from '../../analyze/errors.ts';
 import { median } from '../../analyze/stats.ts';
-import { compareCost, configKey, describeConfig, effectiveConfig, type ServingConfig, type Trial } from './space.ts';
+import { compareCost, configKey, describeConfig, effectiveConfig } from '../../serving/config.ts';
+import type { ServingConfig } from '../../serving/knobs.ts';
+import type { Trial } from './space.ts';
 
 export interface ConfigSummary {
   config: ServingConfig;

@@ -1,22 +1,8 @@
 // The search space of server knobs, named as the server's settings (src/server/config/settings.ts)
 // so a configuration goes to `servebench serve` or a scenario's `target.server` unchanged.
 import { analysisError } from '../../analyze/errors.ts';
-
-export const KNOBS = ['workers', 'max_batch_size', 'max_batch_delay_us', 'intra_op_threads', 'max_queue_size'] as const;
-export type Knob = (typeof KNOBS)[number];
-
-export interface ServingConfig {
-  workers: number;
-  /** 0 turns dynamic batching off. */
-  max_batch_size: number;
-  max_batch_delay_us: number;
-  intra_op_threads: number;
-  max_queue_size: number;
-  preferred_batch_sizes?: number[];
-}
-
-/** The server's built-in defaults: the "before tuning" point. */
-export const DEFAULT_SERVING_CONFIG: ServingConfig = { workers: 1, max_batch_size: 0, max_batch_delay_us: 0, intra_op_threads: 1, max_queue_size: 256 };
+import { compareCost, configKey, effectiveConfig } from '../../serving/config.ts';
+import { DEFAULT_SERVING_CONFIG, KNOBS, type Knob, type ServingConfig } from '../../serving/knobs.ts';
 
 export interface SearchSpace {
   /** Values to try per knob; a knob not listed stays at its base value. */
@@ -63,41 +49,6 @@ export function validateSpace(space: SearchSpace): Record<Knob, number[]> {
     out[knob] = [...values].sort((a, b) => a - b);
   }
   return out;
-}
-
-/**
- * The configuration as the server runs it: with batching off (max_batch_size <= 1) the batcher
- * dispatches at once, so a batch delay or preferred sizes change nothing and are dropped.
- */
-export function effectiveConfig(c: ServingConfig): ServingConfig {
-  if (c.max_batch_size > 1) return c;
-  const { preferred_batch_sizes: _unused, ...rest } = c;
-  return { ...rest, max_batch_delay_us: 0 };
-}
-
-/** Stable identity of a configuration as the server runs it (see effectiveConfig). */
-export function configKey(config: ServingConfig): string {
-  const c = effectiveConfig(config);
-  const pref = c.preferred_batch_sizes?.length ? ` p=${c.preferred_batch_sizes.join('/')}` : '';
-  return `w=${c.workers} b=${c.max_batch_size} d=${c.max_batch_delay_us} t=${c.intra_op_threads} q=${c.max_queue_size}${pref}`;
-}
-
-/** "no delay", "delay 250 us", "delay 0.5 ms", "delay 2 ms". */
-export function describeDelay(us: number): string {
-  return us === 0 ? 'no delay' : us < 100 ? `delay ${us} us` : `delay ${+(us / 1000).toFixed(2)} ms`;
-}
-
-/** How a person says it: "2 workers, batch 16, delay 2 ms, 1 thread, queue 256". */
-export function describeConfig(c: ServingConfig): string {
-  const batching = c.max_batch_size > 1 ? `batch ${c.max_batch_size}, ${describeDelay(c.max_batch_delay_us)}` : 'no batching';
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(c.workers, 'worker')}, ${batching}, ${plural(c.intra_op_threads, 'thread')}, queue ${c.max_queue_size}`;
-}
-
-/** Cheaper first: fewer workers, then fewer threads, then a smaller batch delay, batch and queue. */
-export function compareCost(a: ServingConfig, b: ServingConfig): number {
-  return a.workers - b.workers || a.intra_op_threads - b.intra_op_threads || a.max_batch_delay_us - b.max_batch_delay_us
-    || a.max_batch_size - b.max_batch_size || a.max_queue_size - b.max_queue_size;
 }
 
 /** Every combination of the space, cheapest first (a run cut short has measured the cheap ones). */

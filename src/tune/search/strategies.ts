@@ -4,7 +4,9 @@
 import { analysisError } from '../../analyze/errors.ts';
 import { adaptiveStrategy, type AdaptiveOptions } from './adaptive.ts';
 import { candidatesToRepeat } from './noise.ts';
-import { configKey, gridConfigs, type SearchSpace, type ServingConfig, type Trial } from './space.ts';
+import { configKey } from '../../serving/config.ts';
+import { gridConfigs, type SearchSpace, type Trial } from './space.ts';
+import type { ServingConfig } from '../../serving/knobs.ts';
 
 export type Proposal = { done: false; config: ServingConfig; reason: string } | { done: true; reason: string };
 

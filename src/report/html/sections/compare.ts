@@ -3,7 +3,7 @@
 // errors are better, higher throughput is better). Phase by phase: an average over a closed and an
 // open phase describes neither.
 import { accountOf } from '../../accounting.ts';
-import type { PhaseResult, RunResults } from '../../results.ts';
+import type { PhaseResult, RunResults } from '../../../contract/results.ts';
 import { html, type Html } from '../escape.ts';
 import { delta, latency, loadLabel, rate, share } from '../format.ts';
 import { overallWord } from './verdict.ts';

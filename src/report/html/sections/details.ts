@@ -1,7 +1,7 @@
 // The numbers behind the verdict: one row per phase, and the charts as drawn SVG figures.
 import type { RenderedChart } from '../../charts/render.ts';
 import { ACCOUNT_MEANING, accountOf, shownColumns } from '../../accounting.ts';
-import type { PhaseResult } from '../../results.ts';
+import type { PhaseResult } from '../../../contract/results.ts';
 import { html, raw, type Html } from '../escape.ts';
 import { latency, loadLabel, rate, seconds, share } from '../format.ts';
 import { badge } from './verdict.ts';

@@ -1,6 +1,6 @@
 // Where and with what the run happened: machine, versions, commit, target, effective server config.
-import type { RunResults } from '../../results.ts';
-import { knobsOfTritonConfig } from '../../../tune/tritonConfig.ts';
+import type { RunResults } from '../../../contract/results.ts';
+import { knobsOfTritonConfig } from '../../../serving/tritonConfig.ts';
 import { html, type Html } from '../escape.ts';
 import { megabytes } from '../format.ts';
 

@@ -1,6 +1,6 @@
 // The scenario exactly as it ran (after defaults were filled), as YAML: enough to run it again.
 import { stringify } from 'yaml';
-import type { RunResults } from '../../results.ts';
+import type { RunResults } from '../../../contract/results.ts';
 import { html, type Html } from '../escape.ts';
 
 export function scenarioSection(results: RunResults): Html {

@@ -1,5 +1,5 @@
 // A soak's answer: does memory grow (leak verdict) and does p99 drift, with the numbers behind it.
-import type { SoakResults, TrendVerdict } from '../../results.ts';
+import type { SoakResults, TrendVerdict } from '../../../contract/results.ts';
 import { html, type Html } from '../escape.ts';
 import { fixed, seconds } from '../format.ts';
 

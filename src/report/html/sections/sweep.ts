@@ -1,7 +1,7 @@
 // A sweep's answer (the recommended configuration and why) and its trials, one row each.
 import { isRecommended, trialLabel } from '../../charts/data.ts';
 import { p99AtCapacity } from '../../csv.ts';
-import type { SweepResults } from '../../results.ts';
+import type { SweepResults } from '../../../contract/results.ts';
 import { html, type Html } from '../escape.ts';
 import { configLabel, cores, latency, megabytes, rate, seconds } from '../format.ts';
 

@@ -1,7 +1,7 @@
 // The first thing a reader sees: did the run pass, and why. Thresholds, fault verdicts, and the
 // study's own answer (a sweep's recommendation, a soak's leak verdict), then warnings.
 import { accountOf } from '../../accounting.ts';
-import type { PhaseResult, RunResults, ThresholdResult, Verdict } from '../../results.ts';
+import type { PhaseResult, RunResults, ThresholdResult, Verdict } from '../../../contract/results.ts';
 import { html, type Html } from '../escape.ts';
 import { latency, loadLabel, rate, share } from '../format.ts';
 import { soakVerdict } from './soak.ts';

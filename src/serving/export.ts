@@ -1,8 +1,8 @@
 // A chosen configuration in the forms servers read: a servebench server config file (the setting
 // names of `servebench serve`), TorchServe config.properties lines, and a Triton config.pbtxt
 // fragment. Text only: the caller writes it where it belongs.
-import { analysisError } from '../../analyze/errors.ts';
-import type { ServingConfig } from './space.ts';
+import { analysisError } from '../analyze/errors.ts';
+import type { ServingConfig } from './knobs.ts';
 
 export interface ExportNote {
   /** Comment lines put at the top (e.g. "capacity 11055 rps at p99 <= 20 ms"). */

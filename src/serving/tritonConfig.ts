@@ -1,7 +1,7 @@
 // Triton's model configuration (the JSON of GET /v2/models/{m}/config, config.pbtxt's fields) in
 // servebench's knob names, both ways: read a configuration's knobs, and write a trial's knobs into
 // a configuration for Triton's repository API. Pure.
-import type { ServingConfig } from './search/space.ts';
+import type { ServingConfig } from './knobs.ts';
 
 type Json = Record<string, unknown>;
 

@@ -4,16 +4,27 @@
 // servebench's knobs. Pure.
 
 /** Knobs a launched server can be given through its command line, by servebench's names. */
-export const LAUNCH_KNOBS = ['workers', 'max_batch_size', 'max_batch_delay_us', 'intra_op_threads', 'max_queue_size'] as const;
-export type LaunchKnob = (typeof LAUNCH_KNOBS)[number];
+export const KNOBS = ['workers', 'max_batch_size', 'max_batch_delay_us', 'intra_op_threads', 'max_queue_size'] as const;
+export type Knob = (typeof KNOBS)[number];
 
-/** servebench's built-in serving defaults: what an unset knob is. */
-export const KNOB_DEFAULTS: Readonly<Record<LaunchKnob, number>> = { workers: 1, max_batch_size: 0, max_batch_delay_us: 0, intra_op_threads: 1, max_queue_size: 256 };
+export interface ServingConfig {
+  workers: number;
+  /** 0 turns dynamic batching off. */
+  max_batch_size: number;
+  max_batch_delay_us: number;
+  intra_op_threads: number;
+  max_queue_size: number;
+  preferred_batch_sizes?: number[];
+}
+
+/** servebench's built-in serving defaults: what an unset knob is, the "before tuning" point. */
+export const DEFAULT_SERVING_CONFIG: ServingConfig = { workers: 1, max_batch_size: 0, max_batch_delay_us: 0, intra_op_threads: 1, max_queue_size: 256 };
+
 
 export type ServerKind = 'triton' | 'torchserve' | 'mlserver';
 
 interface KnobName {
-  knob: LaunchKnob;
+  knob: Knob;
   /** Whose name it is; undefined for servebench's own names and their unit variants. */
   server?: ServerKind;
   /** The value as that server takes it, from servebench's. */
@@ -25,7 +36,7 @@ const same = (value: number) => String(value);
 const wholeMs = (us: number) => String(us === 0 ? 0 : Math.max(1, Math.round(us / 1000)));
 
 export const KNOB_NAMES: Readonly<Record<string, KnobName>> = {
-  ...Object.fromEntries(LAUNCH_KNOBS.map((knob) => [knob, { knob, render: same }])),
+  ...Object.fromEntries(KNOBS.map((knob) => [knob, { knob, render: same }])),
   max_batch_delay_ms: { knob: 'max_batch_delay_us', render: (us) => String(us / 1000) },
   max_batch_delay_s: { knob: 'max_batch_delay_us', render: (us) => String(us / 1e6) },
   // Triton's model configuration (config.pbtxt).
@@ -46,13 +57,13 @@ export function isKnobName(name: string): boolean {
 }
 
 /** Every name of one knob, servebench's first: `max_batch_size (batch_size)`. */
-export function namesOfKnob(knob: LaunchKnob): string[] {
+export function namesOfKnob(knob: Knob): string[] {
   return Object.entries(KNOB_NAMES).filter(([, n]) => n.knob === knob).map(([name]) => name);
 }
 
 /** The placeholder values of every knob name from the settings (unset knobs take their defaults). */
-export function knobPlaceholderValues(settings: Partial<Record<LaunchKnob, number>>): Record<string, string> {
-  const values = { ...KNOB_DEFAULTS, ...settings };
+export function knobPlaceholderValues(settings: Partial<Record<Knob, number>>): Record<string, string> {
+  const values = { ...DEFAULT_SERVING_CONFIG, ...settings };
   // A batch delay means nothing with batching off (a batch of 0 or 1), and some servers refuse one then (PyTriton does).
   if (values.max_batch_size <= 1) values.max_batch_delay_us = 0;
   return Object.fromEntries(Object.entries(KNOB_NAMES).map(([name, n]) => [name, n.render(values[n.knob])]));

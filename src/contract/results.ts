@@ -1,6 +1,6 @@
 // results.json: the one shared contract between a run and everything that reads it afterwards
 // (reports, gates, soaks, comparisons). Versioned: add fields freely, never change a meaning.
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario } from './scenario.ts';
 
 export const RESULTS_SCHEMA = 'servebench.results/v1';
 

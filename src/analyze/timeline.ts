@@ -1,6 +1,5 @@
 // A coarse timeline of outcomes (100 ms buckets) kept beside the recorder for fault verdicts:
 // when did the last success before a cut and the first after it happen. Bounded by duration.
-import type { RequestSample, SampleSink } from '../load/types.ts';
 
 export const BUCKET_US = 100_000;
 
@@ -14,10 +13,17 @@ export interface TimelineBucket {
   okCompleted: number;
 }
 
-export class OutcomeTimeline implements SampleSink {
+/** What the timeline reads of a request sample (load/types.ts RequestSample). */
+export interface TimedOutcome {
+  intendedUs: number;
+  endUs: number;
+  outcome: string;
+}
+
+export class OutcomeTimeline {
   private readonly buckets = new Map<number, TimelineBucket>();
 
-  record(sample: RequestSample): void {
+  record(sample: TimedOutcome): void {
     const sentBucket = this.bucket(sample.intendedUs);
     sentBucket.sent += 1;
     if (sample.outcome === 'ok') this.bucket(sample.endUs).okCompleted += 1;
@@ -44,9 +50,4 @@ export class OutcomeTimeline implements SampleSink {
     }
     return bucket;
   }
-}
-
-/** Fans one sample out to several sinks (recorder, timeline, tallies). */
-export function fanOut(...sinks: SampleSink[]): SampleSink {
-  return { record: (sample) => sinks.forEach((s) => s.record(sample)) };
 }

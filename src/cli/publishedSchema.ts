@@ -4,7 +4,7 @@
 import { GATE_SCHEMA } from '../gate/config.ts';
 import { SOAK_SECTION_SCHEMA } from '../soak/section.ts';
 import { SWEEP_SCHEMA } from '../tune/sweepSchema.ts';
-import { SCENARIO_SCHEMA } from './schema.ts';
+import { SCENARIO_SCHEMA } from '../scenario/schema.ts';
 
 export function publishedScenarioSchema(): Record<string, unknown> {
   const properties = SCENARIO_SCHEMA.properties as Record<string, unknown>;

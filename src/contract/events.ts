@@ -1,7 +1,7 @@
 // What a run tells its watchers (the plain progress printer, the dashboard) while it goes.
 // The runner never waits on a watcher: events are fire-and-forget.
-import type { PhaseResult, RunResults, SecondRow, SystemSample } from '../report/results.ts';
-import type { Phase } from '../scenario/types.ts';
+import type { PhaseResult, RunResults, SecondRow, SystemSample } from './results.ts';
+import type { Phase } from './scenario.ts';
 
 export interface LiveLatency {
   /** Microseconds, over the current phase so far. */
