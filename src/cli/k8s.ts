@@ -46,7 +46,7 @@ and a suspended Job running 'servebench merge' over their folders, to resume onc
 Exit code: 0 written, 2 bad input.
 `;
 
-const VALUE_FLAGS = ['agents', 'image', 'url', 'results-pvc', 'results-mount', 'start-in', 'namespace', 'run-id', 'cpu', 'memory', 'out'] as const;
+export const VALUE_FLAGS = ['agents', 'image', 'url', 'results-pvc', 'results-mount', 'start-in', 'namespace', 'run-id', 'cpu', 'memory', 'out'] as const;
 type Values = Partial<Record<(typeof VALUE_FLAGS)[number], string>>;
 
 // A Kubernetes resource quantity: a number with an optional decimal or binary suffix.
