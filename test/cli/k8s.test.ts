@@ -3,30 +3,18 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Pod } from 'kubernetes-models/v1/Pod';
-import { parseAllDocuments } from 'yaml';
+import type { Job } from 'kubernetes-models/batch/v1/Job';
+import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HELP, VALUE_FLAGS } from '../../src/cli/k8s.ts';
 import { parseScenario, parseScenarioText } from '../../src/scenario/load.ts';
 import { runServebench } from '../helpers/cli.ts';
+import { readAsKubectl as documents, validateK8s as validate } from '../helpers/kubernetes.ts';
 
 const folder = mkdtempSync(path.join(tmpdir(), 'sb-k8s-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const BASE = ['k8s', 'scenarios/quick.yaml', '--agents', '3', '--image', 'registry.example.com/servebench:0.1.0', '--url', 'http://model.load.svc:8000', '--results-pvc', 'sb-results'];
-
-function documents(text: string): { kind: string; metadata: { name: string }; [k: string]: unknown }[] {
-  return parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS());
-}
-
-function validate(object: { kind: string }): void {
-  if (object.kind === 'ConfigMap') new ConfigMap(object as never).validate();
-  else if (object.kind === 'Job') new Job(object as never).validate();
-  else if (object.kind === 'Pod') new Pod(object as never).validate();
-  else throw new Error(`unexpected kind ${object.kind}`);
-}
 
 describe('servebench k8s', () => {
   it('--help lists every flag the command accepts, and accepts every flag it lists', () => {

@@ -1,14 +1,13 @@
 // The manifests of `servebench k8s` against the Kubernetes API schemas (kubernetes-models'
 // validators, generated from the official OpenAPI), read back as kubectl reads YAML, and the
 // agents' command lines as Kubernetes expands them.
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Pod } from 'kubernetes-models/v1/Pod';
-import { parseAllDocuments } from 'yaml';
+import type { Job } from 'kubernetes-models/batch/v1/Job';
+import type { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { describe, expect, it } from 'vitest';
 import { agentArgv } from '../../src/agents/argv.ts';
 import { agentsJob, COMPLETION_INDEX_ANNOTATION, INDEX_ENV, type K8sObject, type K8sRunOptions, manifestsYaml, mergeJob, readerPod, resultPaths, runManifests } from '../../src/k8s/manifests.ts';
 import { MAX_RUN_ID_LENGTH } from '../../src/k8s/names.ts';
+import { readAsKubectl, validateK8s as validate } from '../helpers/kubernetes.ts';
 
 const START = new Date('2026-12-07T10:00:00Z');
 
@@ -23,23 +22,6 @@ function options(agents: number, extra: Partial<K8sRunOptions> = {}): K8sRunOpti
     resultsMount: '/results',
     ...extra,
   };
-}
-
-/** Throws with the schema's message when the object is not a valid instance of its kind. */
-function validate(object: unknown): void {
-  const { kind } = object as { kind: string };
-  if (kind === 'ConfigMap') new ConfigMap(object as never).validate();
-  else if (kind === 'Job') new Job(object as never).validate();
-  else if (kind === 'Pod') new Pod(object as never).validate();
-  else throw new Error(`no validator for kind ${kind}`);
-}
-
-/** The documents of a multi-document YAML, read with YAML 1.1 rules as kubectl's parser does. */
-function readAsKubectl(text: string): unknown[] {
-  return parseAllDocuments(text, { version: '1.1' }).map((doc) => {
-    expect(doc.errors).toEqual([]);
-    return doc.toJS();
-  });
 }
 
 /**
@@ -57,7 +39,7 @@ function expand(arg: string, env: Record<string, string>): string {
 /** The args agent pod `index` runs: its env resolved as the kubelet does (the index annotation the Job controller sets), then expanded. */
 function podArgs(job: ReturnType<typeof agentsJob>, index: number): string[] {
   const container = job.spec!.template.spec!.containers[0];
-  const annotations = { [COMPLETION_INDEX_ANNOTATION]: String(index) };
+  const annotations: Record<string, string> = { [COMPLETION_INDEX_ANNOTATION]: String(index) };
   const env: Record<string, string> = {};
   for (const variable of container.env ?? []) {
     const fieldPath = variable.valueFrom?.fieldRef?.fieldPath;
