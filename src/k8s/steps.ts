@@ -1,5 +1,5 @@
 // What to type after `servebench k8s`: the kubectl commands of the run, with its real names. Pure.
-import type { Phase, Scenario } from '../scenario/types.ts';
+import type { Phase, Scenario } from '../contract/scenario.ts';
 import { objectNames, resultPaths } from './manifests.ts';
 
 /** Seconds of load a phase plans, or undefined when it ends by a request count or a signal. */
