@@ -15,8 +15,8 @@ import { checkServerUrl } from './urlScenario.ts';
 
 export const DEFAULT_START_IN = '120s';
 export const DEFAULT_RESULTS_MOUNT = '/results';
-/** The Kubernetes limit on an Indexed Job's completions. */
-const MAX_AGENTS = 100_000;
+/** The merge Job lists every agent folder in its args; a thousand keep it far below the API server's 1.5 MiB per object. */
+const MAX_AGENTS = 1000;
 /** The API server refuses a ConfigMap whose data passes 1 MiB. */
 const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 
@@ -27,7 +27,7 @@ Writes the Kubernetes manifests of a distributed run (see docs/k8s.md); runs not
 a ConfigMap with the scenario (its target replaced by --url), an Indexed Job of N pods each
 running 'servebench agent' on share JOB_COMPLETION_INDEX of N, all starting at one time T0,
 and a suspended Job running 'servebench merge' over their folders, to resume once they finish.
-  --agents N          how many agents (pods) share the load, 1 or more
+  --agents N          how many agents (pods) share the load, 1 to 1000
   --image IMAGE       the servebench image the pods run (built from the repository's Dockerfile)
   --url URL           the server as the pods reach it, e.g. http://my-model.default.svc:8000;
                       replaces the scenario's target, keeping its protocol and ready_timeout

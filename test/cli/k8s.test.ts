@@ -95,8 +95,8 @@ describe('servebench k8s', () => {
   };
 
   it.each([
-    ['no agents', withFlag('--agents', '0'), '--agents takes a whole number from 1 to 100000, got "0"'],
-    ['agents not a number', withFlag('--agents', '2.5'), '--agents takes a whole number from 1 to 100000, got "2.5"'],
+    ['no agents', withFlag('--agents', '0'), '--agents takes a whole number from 1 to 1000, got "0"'],
+    ['agents not a number', withFlag('--agents', '2.5'), '--agents takes a whole number from 1 to 1000, got "2.5"'],
     ['no --agents', without('--agents'), 'k8s needs --agents, e.g. --agents 4'],
     ['no --image', without('--image'), 'k8s needs --image, e.g. --image registry.example.com/servebench:0.1.0'],
     ['no --url', without('--url'), 'k8s needs --url, e.g. --url http://my-model.default.svc:8000'],
