@@ -50,6 +50,11 @@ function positiveNumber(flag: string, text: string, what: string, integer: boole
   return value;
 }
 
+/** --url as a scenario's target.url accepts it; throws UsageError otherwise. */
+export function checkServerUrl(url: string): void {
+  if (!/^https?:\/\/[^\s/]+/.test(url) || !URL.canParse(url)) throw new UsageError(`--url takes a server origin like http://127.0.0.1:8000, got ${JSON.stringify(url)}`);
+}
+
 /** A scenario name from the model's: `resnet50` stays, odd characters become `-`. */
 function scenarioName(model: string): string {
   const cleaned = model.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
@@ -69,7 +74,7 @@ export function urlScenarioInput(values: UrlRunValues, payloadFile?: string): Sc
   const { url, model } = values;
   if (url === undefined) throw new UsageError('a url run needs --url, e.g. --url http://127.0.0.1:8000');
   if (model === undefined || model.trim() === '') throw new UsageError('--url needs --model, the model to send requests to, e.g. --model mlp');
-  if (!/^https?:\/\/[^\s/]+/.test(url) || !URL.canParse(url)) throw new UsageError(`--url takes a server origin like http://127.0.0.1:8000, got ${JSON.stringify(url)}`);
+  checkServerUrl(url);
   if (values.rate !== undefined && values.connections !== undefined) {
     throw new UsageError('give --rate (open loop: requests per second) or --connections (closed loop), not both');
   }

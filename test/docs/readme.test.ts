@@ -35,7 +35,7 @@ function invocations(markdown: string): { command: string; flags: string[]; line
   const found: { command: string; flags: string[]; line: string }[] = [];
   for (const raw of lines) {
     const line = raw.replace(/^\$ /, '').replace(/\s+#.*$/, '');
-    for (const m of line.matchAll(/(?:^|[\s;&|(])(?:\.\/bin\/|npx )?servebench ([a-z]+)((?:(?!&&|\|\||;).)*)/g)) {
+    for (const m of line.matchAll(/(?:^|[\s;&|(])(?:\.\/bin\/|npx )?servebench ([a-z][a-z0-9]*)((?:(?!&&|\|\||;).)*)/g)) {
       const flags = [...m[2].matchAll(/(?:^|\s)(--[a-z][a-z0-9-]*)/g)].map((f) => f[1]);
       found.push({ command: m[1], flags, line: line.trim() });
     }
