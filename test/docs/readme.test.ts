@@ -82,7 +82,7 @@ describe('the README\'s tested commands', { timeout: 240_000 }, () => {
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  it('run as written, each exiting 0, in a folder of their own', async () => {
+  it('run as written, each exiting 0 (or 1 for thresholds alone), in a folder of their own', async () => {
     const blocks = fencedBlocks(read('README.md')).filter((b) => b.info === 'sh tested');
     expect(blocks.length).toBeGreaterThanOrEqual(2);
     folder = mkdtempSync(path.join(tmpdir(), 'sb-readme-'));
@@ -98,7 +98,11 @@ describe('the README\'s tested commands', { timeout: 240_000 }, () => {
           .replaceAll('http://127.0.0.1:8000', server.url)
           .replace(/--duration \S+/, '--duration 2s')
           .replace(/(^|\s)servebench /g, '$1./bin/servebench ');
-        const { stderr } = await run('bash', ['-c', line], { cwd: folder, env: { ...process.env, CI: 'true' } }).catch((err: Error & { stderr?: string }) => {
+        const { stderr } = await run('bash', ['-c', line], { cwd: folder, env: { ...process.env, CI: 'true' } }).catch((err: Error & { code?: number; stdout?: string; stderr?: string }) => {
+          // Exit 1 with only thresholds failing is a measurement (quick.yaml's p99 < 100ms on a loaded
+          // machine), not a command that could not run as written.
+          const failed = (err.stdout ?? '').split('\n').filter((l) => /^\s*FAIL /.test(l));
+          if (err.code === 1 && failed.length > 0 && failed.every((l) => /^\s*FAIL \[/.test(l))) return { stderr: err.stderr ?? '' };
           throw new Error(`README command failed: ${written}\n${err.stderr ?? err.message}`);
         });
         expect(stderr, written).not.toMatch(/SB_ERR_/);
