@@ -7,6 +7,7 @@ import { resolveConfig, type ResolvedConfig } from '../server/config/resolve.ts'
 import { SETTINGS, SETTING_BY_KEY, envName, flagName } from '../server/config/settings.ts';
 import { startServer } from '../server/server.ts';
 import { parseArgs } from './args.ts';
+import { onInterrupt } from './interrupt.ts';
 
 export const HELP = `Usage: servebench serve [--config FILE] [--SETTING VALUE ...]
 
@@ -57,28 +58,25 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(`servebench: serving ${models || 'no models'}\nservebench: listening on ${server.url}\n`);
 
   return new Promise<number>((resolve) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals += 1;
-      if (signals > 1) {
-        process.stderr.write(`servebench: second ${signal}: exiting now without draining\n`);
-        process.exit(130);
-      }
-      process.stdout.write(`servebench: ${signal} received: draining (up to ${server.config.drainTimeoutMs} ms); send again to force exit\n`);
-      // The deadline ends the process whatever is still running (a worker mid-batch, a stuck close).
-      setTimeout(() => {
-        process.stderr.write(`servebench: still stopping ${SHUTDOWN_GRACE_MS} ms after the drain deadline: exiting now\n`);
-        process.exit(1);
-      }, server.config.drainTimeoutMs + SHUTDOWN_GRACE_MS).unref();
-      server.shutdown(signal).then(
-        (drained) => resolve(drained ? 0 : 1),
-        (err) => {
-          process.stderr.write(`servebench: error while draining: ${(err as Error).message}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    // The one way a command handles signals (cli/interrupt.ts): the first drains, the second exits.
+    onInterrupt(
+      (source) => {
+        const signal = source === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+        process.stdout.write(`servebench: ${signal} received: draining (up to ${server.config.drainTimeoutMs} ms); send again to force exit\n`);
+        // The deadline ends the process whatever is still running (a worker mid-batch, a stuck close).
+        setTimeout(() => {
+          process.stderr.write(`servebench: still stopping ${SHUTDOWN_GRACE_MS} ms after the drain deadline: exiting now\n`);
+          process.exit(1);
+        }, server.config.drainTimeoutMs + SHUTDOWN_GRACE_MS).unref();
+        server.shutdown(signal).then(
+          (drained) => resolve(drained ? 0 : 1),
+          (err) => {
+            process.stderr.write(`servebench: error while draining: ${(err as Error).message}\n`);
+            resolve(1);
+          },
+        );
+      },
+      (source) => `servebench: second ${source}: exiting now without draining\n`,
+    );
   });
 }

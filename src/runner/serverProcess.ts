@@ -2,10 +2,12 @@
 // a stop that always ends it and everything it spawned. The child leads a process group of its
 // own, so a SIGKILL at the end also reaches its helpers (Triton's backend stubs, TorchServe's
 // Python workers), and a Ctrl-C typed at the harness reaches the harness alone, which then stops it.
+// Leashed (orphan.ts): a harness that dies without stopping it takes it along all the same.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { RunError } from './errors.ts';
+import { leashServer } from './orphan.ts';
 
 export interface ServerExit {
   code: number | null;
@@ -73,9 +75,10 @@ export async function launchServerProcess(options: LaunchOptions): Promise<Serve
       // The group is already empty.
     }
   };
-  // However the harness ends (a forced second Ctrl-C, an uncaught error), its server goes with it.
-  const killOnExit = () => killGroup('SIGKILL');
-  process.once('exit', killOnExit);
+  // However the harness ends (kill -9, a forced second Ctrl-C, an uncaught error), its server goes
+  // with it; once the server has exited, its PID may be reused and the leash lets go.
+  const leash = leashServer(pid);
+  void exited.then(() => leash?.release());
 
   const stop = async (graceMs = 15_000): Promise<ServerExit> => {
     if (running()) {
@@ -86,7 +89,7 @@ export async function launchServerProcess(options: LaunchOptions): Promise<Serve
     }
     // Helpers the server left behind (a stub it did not reap) go too.
     killGroup('SIGKILL');
-    process.off('exit', killOnExit);
+    await leash?.release();
     return exited;
   };
 

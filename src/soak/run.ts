@@ -1,22 +1,20 @@
-// A soak, as its steps: start the target (leashed to this process), learn the model, pick the rate
+// A soak, as its steps: start the target (in a run session), learn the model, pick the rate
 // (given, or half a probed capacity), write soak-meta.json, hold the load while journaling each
 // interval, stop the target, then rebuild the results from the folder like any reader would.
 // `resumeSoak` continues a killed soak from its folder for the duration it still owes.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildPayloads, cycleRequests } from '../load/payload.ts';
 import type { RequestTemplate } from '../load/types.ts';
-import { collectEnvironment } from '../measure/environment.ts';
-import type { EnvironmentInfo, RunResults } from '../contract/results.ts';
+import type { RunResults } from '../contract/results.ts';
 import { writeRunFolder } from '../report/writeRun.ts';
 import type { RunEventListener } from '../contract/events.ts';
-import { describeTarget, effectiveServerConfig, startTarget, type RunningTarget } from '../runner/target.ts';
+import { RunSession } from '../runner/session.ts';
+import { effectiveServerConfig } from '../runner/target.ts';
 import type { Scenario } from '../contract/scenario.ts';
 import { SoakError } from './errors.ts';
 import { loadSoakFolder, readSoakFolder } from './folder.ts';
 import { JournalWriter, SOAK_JOURNAL_FILE, type SoakMeta, writeSoakMeta, SOAK_META_SCHEMA } from './journal.ts';
-import { leashServer, type Leash } from './leash.ts';
 import { probeCapacity } from './probe.ts';
 import { runSegment } from './segment.ts';
 import type { SoakSettings } from './settings.ts';
@@ -37,58 +35,51 @@ export interface SoakOptions {
 }
 
 interface Started {
-  target: RunningTarget;
-  leash?: Leash;
+  session: RunSession;
   nextRequest: () => RequestTemplate;
 }
 
-async function start(scenario: Scenario): Promise<Started> {
-  const target = await startTarget(scenario);
-  const leash = target.kind === 'embedded' && target.pid !== undefined ? leashServer(target.pid) : undefined;
+/** Starts the scenario's target in `session` and learns its model; stops it again on failure. */
+async function start(session: RunSession): Promise<Started> {
   try {
-    const requests = await buildPayloads({ origin: target.origin, target: { protocol: target.protocol, model: scenario.model.name, version: scenario.model.version }, payload: scenario.payload, timeoutMs: scenario.request_timeout_ms });
-    return { target, leash, nextRequest: cycleRequests(requests) };
+    await session.startTarget();
+    return { session, nextRequest: await session.requests() };
   } catch (err) {
-    await stop({ target, leash });
+    await session.close();
     throw err;
   }
 }
-
-async function stop(started: Pick<Started, 'target' | 'leash'>): Promise<void> {
-  await started.leash?.release();
-  await started.target.stop();
-}
-
 
 function leakLimit(settings: SoakSettings): number {
   return settings.thresholds.map(parseSoakThreshold).find((t) => t.metric === 'rss_slope')?.value ?? 5;
 }
 
 /** Runs one segment of the soak in `dir`, journals its end, stops the target, and writes the results. */
-async function holdAndFinish(dir: string, meta: SoakMeta, started: Started, segment: { index: number; t0: number; loadBeforeS: number }, options: ResumeOptions): Promise<RunResults> {
+async function holdAndFinish(dir: string, meta: SoakMeta, started: Started, segment: { index: number; t0: number; loadBeforeS: number }): Promise<RunResults> {
   const remainingS = Math.max(0, meta.settings.duration_s - segment.loadBeforeS);
   const journal = await JournalWriter.open(dir);
+  const { session } = started;
   try {
-    const { target } = started;
+    const target = session.target!;
     await journal.append({ type: 'segment', segment: segment.index, t: segment.t0, at: new Date().toISOString(), harness_pid: process.pid, ...(target.pid !== undefined ? { server_pid: target.pid } : {}), origin: target.origin, rate: meta.settings.rate, remaining_s: remainingS });
-    options.onEvent?.({ type: 'run-start', scenario: meta.scenario.name, target: target.origin, model: meta.scenario.model.name, phases: [{ name: 'soak', kind: 'soak', plannedSeconds: remainingS }] });
+    session.emit({ type: 'run-start', scenario: meta.scenario.name, target: target.origin, model: meta.scenario.model.name, phases: [{ name: 'soak', kind: 'soak', plannedSeconds: remainingS }] });
     let end: Awaited<ReturnType<typeof runSegment>> = { reason: 'duration', lastT: segment.t0 };
     if (remainingS > 0) {
       end = await runSegment({
-        segment: segment.index, target, nextRequest: started.nextRequest, rate: meta.settings.rate, maxInFlight: meta.settings.max_in_flight,
+        segment: segment.index, session, nextRequest: started.nextRequest, rate: meta.settings.rate, maxInFlight: meta.settings.max_in_flight,
         timeoutMs: meta.scenario.request_timeout_ms, intervalS: meta.settings.interval_s, warmupS: meta.settings.warmup_s, plannedS: meta.settings.duration_s,
         remainingS, loadBeforeS: segment.loadBeforeS, t0: segment.t0, leakMbPerHour: leakLimit(meta.settings), gpu: meta.environment.gpus.length > 0,
-        journal, signal: options.signal ?? new AbortController().signal, onEvent: options.onEvent,
+        journal,
       }).catch((err: Error) => ({ reason: 'error' as const, detail: err.message, lastT: segment.t0 }));
     }
     await journal.append({ type: 'end', t: end.lastT, at: new Date().toISOString(), completed: end.reason === 'duration', reason: end.reason, ...(end.detail ? { detail: end.detail } : {}) });
   } finally {
     await journal.close();
-    await stop(started);
+    await session.close();
   }
   const results = await loadSoakFolder(dir);
   await writeRunFolder(dir, results);
-  options.onEvent?.({ type: 'run-end', results });
+  session.emit({ type: 'run-end', results });
   return results;
 }
 
@@ -97,11 +88,12 @@ export async function runSoak(scenario: Scenario, settings: SoakSettings, option
   const dir = options.outDir;
   if (existsSync(join(dir, SOAK_JOURNAL_FILE))) throw new SoakError('SB_ERR_SOAK_FOLDER', `${dir} already holds a soak: continue it with --resume ${dir}, or choose another --out`);
   await mkdir(dir, { recursive: true });
-  const environmentPending: Promise<EnvironmentInfo> = collectEnvironment();
-  const started = await start(scenario);
+  const session = new RunSession(scenario, options);
+  void session.environment();
+  const started = await start(session);
   let meta: SoakMeta;
   try {
-    const { target } = started;
+    const target = session.target!;
     let rate = settings.rate;
     let probe: SoakMeta['probe'];
     if (rate === undefined) {
@@ -111,7 +103,7 @@ export async function runSoak(scenario: Scenario, settings: SoakSettings, option
       probe = { duration_s: measured.duration_s, connections: measured.connections, throughput_rps: measured.throughput_rps, share: settings.capacity_share };
       options.onInfo?.(`capacity ${measured.throughput_rps.toFixed(0)}/s measured; soaking at ${Math.round(settings.capacity_share * 100)}% of it: ${rate}/s (give --rate ${rate} to skip the probe next time)`);
     }
-    const environment = await environmentPending;
+    const environment = await session.environment();
     const memoryLimit = settings.memory_limit_bytes ?? environment.memory_bytes;
     meta = {
       schema: SOAK_META_SCHEMA,
@@ -124,7 +116,7 @@ export async function runSoak(scenario: Scenario, settings: SoakSettings, option
       ...(probe ? { probe } : {}),
       memory_limit_bytes: memoryLimit,
       memory_limit_source: settings.memory_limit_bytes === undefined ? 'machine' : (options.sources?.memoryLimit ?? 'scenario'),
-      target: describeTarget(scenario, [target]),
+      target: session.describeTarget(),
       ...(await effectiveServerConfig(target, scenario).then((c) => (c ? { server_config: c } : {}))),
       environment,
       harness_pid: process.pid,
@@ -132,10 +124,10 @@ export async function runSoak(scenario: Scenario, settings: SoakSettings, option
     };
     await writeSoakMeta(dir, meta);
   } catch (err) {
-    await stop(started);
+    await session.close();
     throw err;
   }
-  return holdAndFinish(dir, meta, started, { index: 0, t0: 0, loadBeforeS: 0 }, options);
+  return holdAndFinish(dir, meta, started, { index: 0, t0: 0, loadBeforeS: 0 });
 }
 
 /** Whether `pid` is a live servebench process (its soak still running), not a recycled PID. */
@@ -170,7 +162,7 @@ export async function resumeSoak(dir: string, options: ResumeOptions): Promise<R
   const loadBeforeS = contents.samples.at(-1)?.load_s ?? 0;
   const remaining = meta.settings.duration_s - loadBeforeS;
   options.onInfo?.(`resuming ${meta.run_id}: ${loadBeforeS.toFixed(0)}s of ${meta.settings.duration_s}s held; ${Math.max(0, remaining).toFixed(0)}s to go at ${meta.settings.rate}/s with a fresh server`);
-  const started = await start(meta.scenario);
+  const started = await start(new RunSession(meta.scenario, options));
   const t0 = (Date.now() - Date.parse(meta.started_at)) / 1000;
-  return holdAndFinish(dir, meta, started, { index: contents.segments.length, t0, loadBeforeS }, options);
+  return holdAndFinish(dir, meta, started, { index: contents.segments.length, t0, loadBeforeS });
 }

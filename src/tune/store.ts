@@ -1,9 +1,9 @@
 // The tuning run's folder as its memory: `tune.json` (what is being tuned), `trials.jsonl` (one
-// finished trial per line, written and fsynced the moment it ends, so a kill -9 loses none) and
-// `server.json` (the embedded server's PID while it runs, so an orphan left by a kill can be
-// stopped on resume). A resumed run reads the trials back and carries on where it stopped.
+// finished trial per line, written and fsynced the moment it ends, so a kill -9 loses none). A
+// resumed run reads the trials back and carries on where it stopped; the server a killed run left
+// was stopped by its leash (runner/orphan.ts).
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TuneError } from './errors.ts';
 import type { SweepSpec } from './sweepSection.ts';
@@ -21,12 +21,6 @@ export interface TuneState {
   fingerprint: string;
 }
 
-export interface ServerRecord {
-  pid: number;
-  /** /proc/<pid>/stat starttime: tells our server from a later process that reuses its PID. */
-  start_ticks?: number;
-  origin: string;
-}
 
 export function sweepFingerprint(spec: SweepSpec, model: string, targetKind: string): string {
   const { strategy, knobs, objective, rate, slo, stepS, startRps, maxRps, precision, growth, maxSteps, repeats, top, maxTrials, reconfigure } = spec;
@@ -54,14 +48,12 @@ export function readTrials(file: string): TrialRecord[] {
 
 export class TuneStore {
   readonly trialsFile: string;
-  private readonly serverFile: string;
 
   private constructor(
     readonly dir: string,
     readonly state: TuneState,
   ) {
     this.trialsFile = join(dir, 'trials.jsonl');
-    this.serverFile = join(dir, 'server.json');
   }
 
   /** A new run folder; refuses one that already holds trials (resume it instead). */
@@ -99,22 +91,6 @@ export class TuneStore {
     writeDurably(this.trialsFile, `${JSON.stringify(record)}\n`, 'a');
   }
 
-  recordServer(server: ServerRecord): void {
-    writeDurably(this.serverFile, `${JSON.stringify(server)}\n`, 'w');
-  }
-
-  recordedServer(): ServerRecord | undefined {
-    if (!existsSync(this.serverFile)) return undefined;
-    try {
-      return JSON.parse(readFileSync(this.serverFile, 'utf8')) as ServerRecord;
-    } catch {
-      return undefined;
-    }
-  }
-
-  forgetServer(): void {
-    rmSync(this.serverFile, { force: true });
-  }
 }
 
 function writeDurably(file: string, text: string, flags: 'a' | 'w'): void {

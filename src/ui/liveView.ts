@@ -36,7 +36,7 @@ export interface LiveView {
 /**
  * In raw mode the terminal turns Ctrl-C into a keypress instead of SIGINT to the foreground process
  * group: on a forced exit by Ctrl-C, send the group the SIGINT the terminal would have sent. The
- * servers a run started lead groups of their own; process.exit's hook (serverProcess.ts) kills them.
+ * servers a run started lead groups of their own; their leashes (runner/orphan.ts) stop them.
  */
 export function forceExit(code: number, source: StopSource): void {
   if (source === 'ctrl-c') {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readProcessUsage } from '../../src/measure/processUsage.ts';
 import { SystemSampler } from '../../src/measure/systemSampler.ts';
-import { isRunning } from '../../src/tune/orphan.ts';
+import { isRunning } from '../../src/runner/orphan.ts';
 import { runScenario } from '../../src/runner/run.ts';
 import { startTarget } from '../../src/runner/target.ts';
 import { parseScenario } from '../../src/scenario/load.ts';

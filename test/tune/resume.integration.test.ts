@@ -1,16 +1,17 @@
-// A tuning run killed with SIGKILL right after its first trial reached trials.jsonl: the resumed run
-// stops the embedded server the killed one left behind, does not redo the finished trial, and ends
-// with every trial in its results.
+// A tuning run killed with SIGKILL right after its first trial reached trials.jsonl: its leash stops
+// the embedded server the killed run left behind, the resumed run does not redo the finished trial,
+// and ends with every trial in its results.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/contract/results.ts';
-import { isRunning } from '../../src/tune/orphan.ts';
-import type { ServerRecord } from '../../src/tune/store.ts';
+import { isRunning } from '../../src/runner/orphan.ts';
+import { descendantsOf } from '../../src/measure/processTree.ts';
 import { REPO_ROOT } from '../helpers/servers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sb-resume-'));
@@ -52,21 +53,28 @@ function killByPid(pid: number | undefined): void {
   }
 }
 
-function readServerRecord(dir: string): ServerRecord | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8')) as ServerRecord;
-  } catch {
-    return undefined;
+/** The embedded server a tune started: the descendant running `servebench serve`. */
+async function serverOf(pid: number): Promise<number | undefined> {
+  for (const child of await descendantsOf(pid)) {
+    const cmdline = await readFile(`/proc/${child}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.split('\0').includes('serve')) return child;
   }
+  return undefined;
+}
+
+/** Polls (a process that is not our child gives no exit event) until the PID is gone or 10 s pass. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 200 && (await isRunning(pid)); i++) await new Promise((r) => setTimeout(r, 50));
+  return !(await isRunning(pid));
 }
 
 describe('servebench tune --resume after kill -9', () => {
-  it('keeps the finished trial, does not redo it, stops the orphaned server and finishes with every trial', async () => {
+  it('keeps the finished trial, does not redo it, leaves no orphaned server and finishes with every trial', async () => {
     const file = join(root, 'resume.yaml');
     writeFileSync(file, SCENARIO);
     const dir = join(root, 'run');
     const first = tune([file, '--out', dir]);
-    let orphan: ServerRecord | undefined;
+    let orphan: number | undefined;
     let second: ReturnType<typeof tune> | undefined;
     try {
       // The progress line of a trial's end is printed after the trial is on disk.
@@ -77,18 +85,19 @@ describe('servebench tune --resume after kill -9', () => {
         });
         first.exited.then((code) => reject(new Error(`tune exited (${code}) before its first trial ended:\n${first.stderrLines.join('\n')}`)));
       });
+      orphan = await serverOf(first.child.pid!);
+      expect(orphan).toBeGreaterThan(0);
       first.child.kill('SIGKILL');
       await first.exited;
+      // SIGKILL gave the run no chance to stop it: its leash does.
+      expect(await gone(orphan!)).toBe(true);
 
       const linesAfterKill = readFileSync(join(dir, 'trials.jsonl'), 'utf8').split('\n').filter(Boolean);
       expect(linesAfterKill).toHaveLength(1);
-      orphan = JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8')) as ServerRecord;
-      expect(await isRunning(orphan.pid)).toBe(true); // SIGKILL gave the run no chance to stop it
 
       second = tune([file, '--resume', dir, '--json']);
       const code = await second.exited;
       expect([0, 1], second.stderrLines.join('\n')).toContain(code);
-      expect(await isRunning(orphan.pid)).toBe(false);
 
       // Trial 1 was not run again: the resumed run started at trial 2, and the first line is untouched.
       expect(second.stderrLines.some((l) => /^trial 1\//.test(l))).toBe(false);
@@ -101,14 +110,13 @@ describe('servebench tune --resume after kill -9', () => {
       expect(results.sweep!.trials.map((t) => [t.index, t.config.max_batch_size])).toEqual([[0, 0], [1, 16]]);
       expect(results.sweep!.trials[0].capacity_rps).toBe(JSON.parse(linesAfterKill[0]).capacity_rps || null);
       expect(results.notes.join('\n')).toMatch(/resumed with 1 finished trial/);
-      expect(results.notes.join('\n')).toMatch(new RegExp(`stopped the server \\(PID ${orphan.pid}\\)`));
       const printed = JSON.parse(second.stdout()) as { trials: number; out: string };
       expect(printed).toMatchObject({ trials: 2, out: dir });
     } finally {
       killByPid(first.child.exitCode === null ? first.child.pid : undefined);
       killByPid(second && second.child.exitCode === null ? second.child.pid : undefined);
-      // Whatever failed: no server of this test outlives it (the recorded one, and one a killed resume left).
-      for (const server of [orphan, readServerRecord(dir)]) if (server && (await isRunning(server.pid))) killByPid(server.pid);
+      // Whatever failed: no server of this test outlives it.
+      if (orphan !== undefined && (await isRunning(orphan))) killByPid(orphan);
     }
   }, 90_000); // two CLI start-ups (tsx) and two server start-ups: about 45 s on the loaded 2-core machine
 });

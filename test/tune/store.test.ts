@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isRunning, processStartTicks, stopOrphanServer } from '../../src/tune/orphan.ts';
 import { readTrials, sweepFingerprint, TUNE_STATE_SCHEMA, TuneStore } from '../../src/tune/store.ts';
 import { parseSweepSection } from '../../src/tune/sweepSection.ts';
 import type { TrialRecord } from '../../src/tune/trialRecord.ts';
@@ -53,25 +50,5 @@ describe('the tuning run folder', () => {
     expect(() => TuneStore.resume(dir, other)).toThrow(/was started with another sweep/);
     expect(() => TuneStore.resume(join(root, 'nothing'), fingerprint)).toThrow(/has no tune.json/);
     expect(() => TuneStore.create(dir, state)).toThrow(/already holds a tuning run; continue it with --resume/);
-  });
-});
-
-describe('an orphaned server from a killed run', () => {
-  it('is stopped when its PID still belongs to the recorded process, and left alone otherwise', async () => {
-    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    const exited = once(child, 'exit');
-    try {
-      const pid = child.pid!;
-      const ticks = await processStartTicks(pid);
-      expect(ticks).toBeGreaterThan(0);
-      // Another start time: a different process that reused the PID. Never touched.
-      expect(await stopOrphanServer({ pid, start_ticks: ticks! + 1, origin: 'x' })).toBeUndefined();
-      expect(await isRunning(pid)).toBe(true);
-      expect(await stopOrphanServer({ pid, start_ticks: ticks, origin: 'x' })).toMatch(/stopped the server/);
-      await exited;
-      expect(await isRunning(pid)).toBe(false);
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
   });
 });
