@@ -59,7 +59,7 @@ export function parseScenarioWith(data: unknown, source: string, options: ParseO
     const resolution = new Problems();
     scenario = resolveScenario(data as ScenarioInput, source, context, resolution);
     for (const p of resolution.list) problems.add(p.path, p.message);
-    const model = resolution.empty ? options.modelProblem?.(scenario) : undefined;
+    const model = options.modelProblem?.(scenario);
     if (model) problems.add(['model'], model);
   }
   if (!problems.empty || !scenario) throw new ScenarioError(source, toIssues(problems, data, options.locate));
