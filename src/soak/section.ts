@@ -5,7 +5,8 @@ import { readDuration } from '../scenario/fields.ts';
 import { type Locate, readSection, type ScenarioSection } from '../scenario/sections.ts';
 import { DURATION_PATTERN, parseRate, parseRatio, parseSize, UnitError } from '../scenario/units.ts';
 import { DEFAULTS } from '../scenario/defaults.ts';
-import { DEFAULT_SOAK_THRESHOLDS, parseSoakThreshold, SoakThresholdError } from './thresholds.ts';
+import { ThresholdError } from '../scenario/thresholds.ts';
+import { DEFAULT_SOAK_THRESHOLDS, parseSoakThreshold } from './thresholds.ts';
 
 /** The section as validated: durations in seconds, sizes in bytes; absent fields take defaults later. */
 export interface SoakSection {
@@ -125,7 +126,7 @@ function readSoakThresholds(raw: unknown, problems: Problems): string[] {
     try {
       out.push(parseSoakThreshold(expression).expression);
     } catch (err) {
-      if (!(err instanceof SoakThresholdError)) throw err;
+      if (!(err instanceof ThresholdError)) throw err;
       problems.add(path, err.message);
     }
   });
