@@ -13,5 +13,6 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   report: { summary: 'render HTML/CSV reports from results.json (two runs side by side)', load: () => import('./report.ts') },
   serve: { summary: 'start the embedded reference inference server', load: () => import('./serve.ts') },
   k8s: { summary: 'write Kubernetes manifests for a run shared by N agent pods', load: () => import('./k8s.ts') },
+  validate: { summary: 'check scenario files (every section, every problem) without running them', load: () => import('./validate.ts') },
   pack: { summary: 'bind a model version\'s files with a manifest', load: () => import('./pack.ts') },
 };

@@ -1,14 +1,34 @@
-// scenarios/schema.json as editors see it: the scenario schema with each command's own section
-// schema (tune's sweep, soak's soak, gate's gate) filled in. The loader validates the core and
-// each command validates its section, so only the published file assembles them all.
-import { GATE_SCHEMA } from '../gate/config.ts';
-import { SOAK_SECTION_SCHEMA } from '../soak/section.ts';
-import { SWEEP_SCHEMA } from '../tune/sweepSchema.ts';
-import { SCENARIO_SCHEMA } from '../scenario/schema.ts';
+// scenarios/schema.json as editors see it: the core scenario schema with every section's schema
+// (the same list `servebench validate` checks with) placed where the section sits in the file.
+import { SCENARIO_SCHEMA, type JsonSchema } from '../scenario/schema.ts';
+import type { ScenarioSection } from '../scenario/sections.ts';
+import { SCENARIO_SECTIONS, SERVER_SETTINGS_SECTION } from './scenarioSections.ts';
 
-export function publishedScenarioSchema(): Record<string, unknown> {
-  const properties = SCENARIO_SCHEMA.properties as Record<string, unknown>;
-  return { ...SCENARIO_SCHEMA, properties: { ...properties, sweep: SWEEP_SCHEMA, soak: SOAK_SECTION_SCHEMA, gate: GATE_SCHEMA } };
+/** JSON Schema conditions for sections that apply to some files only (keyed by the section). */
+const CONDITIONS = new Map<ScenarioSection, JsonSchema>([
+  // The target's own object decides whether it is embedded (see isEmbedded in scenarioSections.ts).
+  [SERVER_SETTINGS_SECTION, {
+    anyOf: [
+      { properties: { kind: { const: 'embedded' } }, required: ['kind'] },
+      { not: { anyOf: [{ required: ['kind'] }, { required: ['url'] }, { required: ['command'] }] } },
+    ],
+  }],
+]);
+
+/** `schema` with `section` placed at its path (one or two levels: a top field, or a field of one). */
+function place(schema: JsonSchema, section: ScenarioSection): JsonSchema {
+  const [top, inner] = section.at as string[];
+  const properties = schema.properties as Record<string, JsonSchema>;
+  if (inner === undefined) return { ...schema, properties: { ...properties, [top]: section.schema } };
+  const parent = properties[top];
+  const condition = CONDITIONS.get(section);
+  const at = { properties: { [inner]: section.schema } };
+  const placed = condition ? { allOf: [...((parent.allOf as JsonSchema[] | undefined) ?? []), { if: condition, then: at }] } : { properties: { ...(parent.properties as JsonSchema), [inner]: section.schema } };
+  return { ...schema, properties: { ...properties, [top]: { ...parent, ...placed } } };
+}
+
+export function publishedScenarioSchema(): JsonSchema {
+  return SCENARIO_SECTIONS.reduce(place, SCENARIO_SCHEMA);
 }
 
 /** scenarios/schema.json's exact text (a test keeps the file in sync). */

@@ -1,8 +1,9 @@
 // The scenario's `gate:` section: how many repeats, which relative rules, how sure a verdict must
-// be, and how the absolute thresholds are read across repeats. Validated here (the scenario loader
-// keeps the section opaque), with field-path errors in the scenario's own style.
+// be, and how the absolute thresholds are read across repeats. A section of the scenario pipeline
+// (scenario/sections.ts): its JSON Schema, then the checks here (the rules' grammar).
 import { GATE_DEFAULTS, parseRelativeRule, type RelativeRule } from '../analyze/gate.ts';
-import { closest, describeValue, type FieldPath, formatPath, ScenarioError, type ScenarioIssue } from '../scenario/errors.ts';
+import { describeValue, type FieldPath, type Problems } from '../scenario/errors.ts';
+import { type Locate, readSection, type ScenarioSection } from '../scenario/sections.ts';
 import { parseRatio, UnitError } from '../scenario/units.ts';
 
 /**
@@ -44,7 +45,6 @@ export const GATE_CONFIG_DEFAULTS = {
 export const MAX_REPEATS = 100;
 const THRESHOLDS_ON: readonly ThresholdsOn[] = ['median', 'every_repeat'];
 const BUSIER_MACHINE: readonly BusierMachine[] = ['warn', 'inconclusive'];
-const FIELDS = ['repeats', 'rules', 'confidence', 'thresholds_on', 'fail_on_inconclusive', 'busier_machine'] as const;
 
 /** JSON Schema of the `gate` section, for scenarios/schema.json (the lead wires it under `properties.gate`). */
 export const GATE_SCHEMA = {
@@ -89,27 +89,27 @@ export const GATE_SCHEMA = {
   },
 } as const;
 
-type Locate = (path: FieldPath) => { line: number; column: number } | undefined;
+/** The `gate` section of the scenario pipeline. */
+export const GATE_SECTION: ScenarioSection<GateConfig> = { at: ['gate'], schema: GATE_SCHEMA, check: (raw, problems) => readGate(raw, problems) };
 
 /**
- * Reads a scenario's `gate` section (undefined: all defaults). Throws ScenarioError listing every
- * problem with its path (`gate.rules[1]: ...`) and, given `locate`, its line.
+ * Reads a scenario's `gate` section alone (undefined: all defaults). Throws ScenarioError listing
+ * every problem with its path (`gate.rules[1]: ...`) and, given `locate`, its line.
  */
 export function parseGateConfig(section: unknown, source: string, locate?: Locate): GateConfig {
-  const issues: ScenarioIssue[] = [];
-  const add = (path: FieldPath, message: string) => issues.push({ path: formatPath(['gate', ...path]), message, ...locate?.(['gate', ...path]) });
-  const config: GateConfig = { ...GATE_CONFIG_DEFAULTS, rules: GATE_CONFIG_DEFAULTS.rules.map(parseRelativeRule) };
-  if (section === undefined || section === null) return config;
-  if (typeof section !== 'object' || Array.isArray(section)) {
+  return readSection(GATE_SECTION, section, source, locate) ?? defaults();
+}
+
+const defaults = (): GateConfig => ({ ...GATE_CONFIG_DEFAULTS, rules: GATE_CONFIG_DEFAULTS.rules.map(parseRelativeRule) });
+
+function readGate(section: unknown, problems: Problems): GateConfig {
+  const add = (path: FieldPath, message: string) => problems.add(['gate', ...path], message);
+  const config = defaults();
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) {
     add([], `expected an object like {repeats: 3, rules: ["${DEFAULT_GATE_RULE}"]}, got ${describeValue(section)}`);
-    throw new ScenarioError(source, issues);
+    return config;
   }
   const input = section as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if ((FIELDS as readonly string[]).includes(key)) continue;
-    const near = closest(key, FIELDS);
-    add([key], `unknown field${near ? `, did you mean "${near}"?` : `; expected one of ${FIELDS.join(', ')}`}`);
-  }
   const { repeats, rules, confidence, thresholds_on: on, fail_on_inconclusive: failOn, busier_machine: busier } = input;
   if (repeats !== undefined) {
     if (typeof repeats === 'number' && Number.isInteger(repeats) && repeats >= 1 && repeats <= MAX_REPEATS) config.repeats = repeats;
@@ -133,7 +133,6 @@ export function parseGateConfig(section: unknown, source: string, locate?: Locat
     if (BUSIER_MACHINE.includes(busier as BusierMachine)) config.busier_machine = busier as BusierMachine;
     else add(['busier_machine'], `expected one of ${BUSIER_MACHINE.join(', ')}, got ${describeValue(busier)}`);
   }
-  if (issues.length > 0) throw new ScenarioError(source, issues);
   return config;
 }
 

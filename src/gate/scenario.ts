@@ -1,12 +1,11 @@
-// A gated scenario file: the scenario itself (the loader validates it) and its `gate` section
-// (validated here), with the section's problems pointing at their lines.
-import { readFile } from 'node:fs/promises';
-import { loadScenarioFile, parseScenarioText } from '../scenario/load.ts';
+// A gated scenario file: the scenario and its `gate` section, checked in one pass (every problem
+// of either with its line); no section means the defaults.
+import { loadScenarioFile } from '../scenario/load.ts';
 import type { Scenario } from '../contract/scenario.ts';
-import { type GateConfig, parseGateConfig } from './config.ts';
+import { GATE_SECTION, type GateConfig, parseGateConfig } from './config.ts';
 
 export async function loadGateScenario(file: string): Promise<{ scenario: Scenario; config: GateConfig; file: string }> {
-  const loaded = await loadScenarioFile(file);
-  const { locate } = parseScenarioText(await readFile(loaded.file, 'utf8'), file);
-  return { scenario: loaded.scenario, config: parseGateConfig(loaded.scenario.gate, file, locate), file: loaded.file };
+  const loaded = await loadScenarioFile(file, { sections: [GATE_SECTION] });
+  const config = (loaded.sections.get('gate') as GateConfig | undefined) ?? parseGateConfig(undefined, file);
+  return { scenario: loaded.scenario, config, file: loaded.file };
 }

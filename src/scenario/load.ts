@@ -5,45 +5,30 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { type FieldPath, formatPath, Problems, ScenarioError, type ScenarioIssue } from './errors.ts';
+import { Problems, ScenarioError } from './errors.ts';
 import type { ScenarioInput } from './input.ts';
 import { type ResolveContext, resolveScenario } from './resolve.ts';
 import type { Scenario } from '../contract/scenario.ts';
+import { checkSections, type Locate, type ScenarioSection, toIssues } from './sections.ts';
 import { schemaProblems } from './validate.ts';
+import { embeddedModelProblem } from './modelRepository.ts';
 
 /** The package's root folder (where models/ and fixtures/ live), whatever the cwd. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-type Locate = (path: FieldPath) => { line: number; column: number } | undefined;
-
 export interface ParseOptions extends Partial<ResolveContext> {
   /** Maps a field path to its line in the source, for messages. */
   locate?: Locate;
+  /** Sections checked in the same pass as the core: a command's own, or every one (`servebench validate`). */
+  sections?: readonly ScenarioSection[];
+  /** Why the target cannot serve the model, where that can be told before a run (an embedded target's repository). */
+  modelProblem?: (scenario: Scenario) => string | undefined;
 }
 
-/** Rank of a path in the data's own order, so problems are listed top to bottom. */
-function documentOrder(data: unknown, fieldPath: FieldPath): number[] {
-  const ranks: number[] = [];
-  let node = data;
-  for (const part of fieldPath) {
-    const keys = node !== null && typeof node === 'object' ? Object.keys(node) : [];
-    const rank = typeof part === 'number' ? part : keys.indexOf(part);
-    ranks.push(rank < 0 ? Number.MAX_SAFE_INTEGER : rank);
-    node = (node as Record<string | number, unknown> | undefined)?.[part];
-  }
-  return ranks;
-}
-
-function compareRanks(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
-function toIssues(problems: Problems, data: unknown, locate?: Locate): ScenarioIssue[] {
-  return problems.list
-    .map((p) => ({ p, rank: documentOrder(data, p.path) }))
-    .sort((a, b) => compareRanks(a.rank, b.rank))
-    .map(({ p }) => ({ path: formatPath(p.path), message: p.message, ...locate?.(p.path) }));
+export interface ParsedScenario {
+  scenario: Scenario;
+  /** Each section's settings by its place (`sweep`, `target.server`); undefined when the file has none. */
+  sections: Map<string, unknown>;
 }
 
 /**
@@ -52,17 +37,33 @@ function toIssues(problems: Problems, data: unknown, locate?: Locate): ScenarioI
  * models_dir is taken from the cwd. Throws ScenarioError listing every problem.
  */
 export function parseScenario(data: unknown, source: string, options: ParseOptions = {}): Scenario {
+  return parseScenarioWith(data, source, options).scenario;
+}
+
+/**
+ * The pipeline: the core's schema and every section's schema and checks in one pass, then the
+ * core's own checks (resolution) when its schema holds, then the model. Throws one ScenarioError
+ * listing every problem found, in file order.
+ */
+export function parseScenarioWith(data: unknown, source: string, options: ParseOptions = {}): ParsedScenario {
   const context: ResolveContext = {
     baseDir: options.baseDir ?? process.cwd(),
     defaultModelsDir: options.defaultModelsDir ?? path.join(PACKAGE_ROOT, 'models'),
     malformedClasses: options.malformedClasses ?? (() => undefined),
   };
-  const invalid = schemaProblems(data);
-  if (!invalid.empty) throw new ScenarioError(source, toIssues(invalid, data, options.locate));
-  const problems = new Problems();
-  const scenario = resolveScenario(data as ScenarioInput, source, context, problems);
-  if (!problems.empty) throw new ScenarioError(source, toIssues(problems, data, options.locate));
-  return scenario;
+  const problems = schemaProblems(data);
+  const coreValid = problems.empty;
+  const sections = checkSections(options.sections ?? [], data, problems);
+  let scenario: Scenario | undefined;
+  if (coreValid) {
+    const resolution = new Problems();
+    scenario = resolveScenario(data as ScenarioInput, source, context, resolution);
+    for (const p of resolution.list) problems.add(p.path, p.message);
+    const model = options.modelProblem?.(scenario);
+    if (model) problems.add(['model'], model);
+  }
+  if (!problems.empty || !scenario) throw new ScenarioError(source, toIssues(problems, data, options.locate));
+  return { scenario, sections };
 }
 
 /**
@@ -135,8 +136,8 @@ export function parseScenarioText(text: string, file: string): { data: unknown; 
   return { data: doc.toJS({ maxAliasCount: 100 }), locate: locator(doc.contents, lines) };
 }
 
-/** Read, validate and resolve a scenario file; throws ScenarioError (SB_ERR_SCENARIO) listing every problem. */
-export async function loadScenarioFile(file: string): Promise<{ scenario: Scenario; file: string }> {
+/** A scenario file's data and its field locator; a file that cannot be read or parsed is a ScenarioError. */
+export async function readScenarioSource(file: string): Promise<{ data: unknown; locate: Locate; absolute: string }> {
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -145,11 +146,28 @@ export async function loadScenarioFile(file: string): Promise<{ scenario: Scenar
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new ScenarioError(file, [{ path: '', message: `cannot read the scenario file (${code}); check the path, e.g. scenarios/quick.yaml` }]);
   }
-  const { data, locate } = parseScenarioText(text, file);
-  const scenario = parseScenario(data, file, {
+  return { ...parseScenarioText(text, file), absolute };
+}
+
+export interface LoadOptions {
+  /** Sections checked in the same pass as the core. */
+  sections?: readonly ScenarioSection[];
+  /** Check that an embedded target's repository holds the model (servebench validate); a run learns it from the server. */
+  checkModel?: boolean;
+}
+
+/**
+ * Read, validate and resolve a scenario file, with its sections checked in the same pass; throws
+ * ScenarioError (SB_ERR_SCENARIO) listing every problem.
+ */
+export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<{ scenario: Scenario; file: string; sections: Map<string, unknown> }> {
+  const { data, locate, absolute } = await readScenarioSource(file);
+  const parsed = parseScenarioWith(data, file, {
     baseDir: path.dirname(absolute),
     malformedClasses: (model) => readMalformedClasses(model),
+    ...(options.checkModel ? { modelProblem: embeddedModelProblem } : {}),
     locate,
+    sections: options.sections ?? [],
   });
-  return { scenario, file: absolute };
+  return { ...parsed, file: absolute };
 }

@@ -1,13 +1,20 @@
-// k6-like thresholds: `p99 < 50ms`, `error_rate < 0.1%`, `throughput > 500/s`. Parsing and
-// evaluation are pure; the runner decides which numbers a threshold is evaluated on.
+// The one threshold grammar, k6-like: `<metric> <op> <value>` over one registry of metrics: a
+// run's (`p99 < 50ms`, `error_rate < 0.1%`, `throughput > 500/s`) and a soak's trends
+// (`rss_slope < 5MB/h`, `p99_drift < 10%`). Each metric says where it may be written (a scenario's
+// thresholds or its soak section), its unit and the comparisons it takes. Parsing and evaluation are
+// pure; the runner and the soak decide which numbers a threshold is evaluated on.
 import type { LatencySummary, ThresholdResult } from '../contract/results.ts';
-import { formatDurationMs, formatNumber, formatPercent, parseDurationMs, parseRate, parseRatio, UnitError } from './units.ts';
+import { formatDurationMs, formatNumber, formatPercent, parseDurationMs, parseGrowthRate, parseRate, parseRatio, UnitError } from './units.ts';
 
 export type LatencyMetric = 'min' | 'mean' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max';
 export type ThresholdMetric = LatencyMetric | 'error_rate' | 'throughput';
+export type SlopeMetric = 'rss_slope' | 'heap_slope' | 'external_slope';
+export type SoakMetric = SlopeMetric | 'p99_drift';
 export type ThresholdOp = '<' | '<=' | '>' | '>=';
 /** us for latency, ratio for error_rate, rps for throughput. */
 export type ThresholdUnit = 'us' | 'ratio' | 'rps';
+/** Where a threshold is written: a scenario's (or phase's) `thresholds`, or `soak.thresholds`. */
+export type ThresholdScope = 'run' | 'soak';
 
 export interface Threshold {
   metric: ThresholdMetric;
@@ -39,7 +46,6 @@ export class ThresholdError extends Error {
 const LATENCY_METRICS: readonly LatencyMetric[] = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'];
 /** k6 spells percentiles p(99), p(99.9). */
 const K6_PERCENTILES: Record<string, LatencyMetric> = { '50': 'p50', '90': 'p90', '95': 'p95', '99': 'p99', '99.9': 'p999' };
-const METRIC_NAMES = [...LATENCY_METRICS, 'error_rate', 'throughput', 'rps'];
 const SHAPE = /^\s*([a-z_]+[a-z0-9_]*|p\(\s*[\d.]+\s*\))\s*(<=|>=|<|>)\s*(.*?)\s*$/i;
 
 /** `[pP]99`: the parser lowercases metric names, and a JSON Schema pattern has no `i` flag. */
@@ -55,57 +61,133 @@ const LATENCY_VALUE = `${NUMBER}${INNER_SPACE}(us|µs|ms|s|m|min|h)`;
 const RATIO_VALUE = `(0*(\\d{1,2}(\\.\\d+)?|100(\\.0+)?)|\\.\\d+)${INNER_SPACE}%|0+(\\.\\d+)?|0*1(\\.0+)?|\\.\\d+`;
 const RATE_VALUE = `${NUMBER}${INNER_SPACE}(/s|/sec|rps|req/s|/m|/min)?`;
 
+/** A family of metrics sharing a unit, the comparisons they take and where they may be written. */
+interface MetricFamily {
+  scope: ThresholdScope;
+  /** Canonical names (aliases map onto them in `aliases`). */
+  names: readonly string[];
+  aliases?: Record<string, string>;
+  unit: string;
+  ops: readonly ThresholdOp[];
+  /** Why another comparison is refused. */
+  opsMessage?: string;
+  /** The value in the family's unit; throws UnitError. */
+  parse(raw: string): number;
+  /** What a value looks like, for messages. */
+  expected: string;
+  /** The names and the value as a JSON Schema pattern (`(names)OP(value)`), for editors; absent: not published. */
+  pattern?: string;
+}
+
+const ALL_OPS: readonly ThresholdOp[] = ['<', '<=', '>', '>='];
+const UPPER_BOUNDS: readonly ThresholdOp[] = ['<', '<='];
+const SOAK_OPS = 'soak thresholds are upper bounds: use < or <=';
+
+/** The metric registry: every metric a threshold may name. */
+const FAMILIES: readonly MetricFamily[] = [
+  {
+    scope: 'run', names: LATENCY_METRICS, unit: 'us', ops: ALL_OPS, expected: 'a duration like 50ms',
+    // A bare number would be ambiguous (ms? us?): latency limits carry their unit.
+    parse: (raw) => {
+      if (/^[\d.]+$/.test(raw)) throw new UnitError('');
+      return parseDurationMs(raw) * 1000;
+    },
+    pattern: `${LATENCY_NAMES}${OP}(${LATENCY_VALUE})`,
+  },
+  {
+    scope: 'run', names: ['error_rate'], unit: 'ratio', ops: ALL_OPS, expected: 'a ratio like 0.001 or a percentage like 0.1%',
+    parse: (raw) => parseRatio(raw), pattern: `${caseless('error_rate')}${OP}(${RATIO_VALUE})`,
+  },
+  {
+    scope: 'run', names: ['throughput'], aliases: { rps: 'throughput' }, unit: 'rps', ops: ALL_OPS, expected: 'a rate like 500/s',
+    parse: (raw) => parseRate(raw), pattern: `(${caseless('throughput')}|${caseless('rps')})${OP}(${RATE_VALUE})`,
+  },
+  // Memory growth after the soak's warm-up, MB/hour (10^6 bytes): nobody asks memory to grow at least so fast.
+  { scope: 'soak', names: ['rss_slope', 'heap_slope', 'external_slope'], unit: 'MB/h', ops: UPPER_BOUNDS, opsMessage: SOAK_OPS, expected: 'a growth rate like 5MB/h', parse: parseGrowthRate },
+  // p99's fitted change over the soak after its warm-up, percent of its early level (above 100: p99 may double).
+  {
+    scope: 'soak', names: ['p99_drift'], unit: '%', ops: UPPER_BOUNDS, opsMessage: SOAK_OPS, expected: 'a percentage like 10%',
+    parse: (raw) => {
+      const match = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/.exec(raw);
+      if (!match) throw new UnitError('');
+      return Number(match[1]);
+    },
+  },
+];
+
+const SCOPE_TEXT: Record<ThresholdScope, { shape: string; unknown: string; elsewhere: string }> = {
+  run: {
+    shape: 'expected "<metric> <op> <value>" like "p99 < 50ms", "error_rate < 1%" or "throughput > 500/s"',
+    unknown: 'unknown metric',
+    elsewhere: 'memory and p99 trends go in the soak section\'s thresholds (soak.thresholds)',
+  },
+  soak: {
+    shape: 'expected "<metric> < <value>" like "rss_slope < 5MB/h" or "p99_drift < 10%"',
+    unknown: 'unknown soak metric',
+    elsewhere: 'latency, error and throughput limits go in the scenario\'s thresholds (evaluated over the soak after its warm-up)',
+  },
+};
+
+/** The metric a name means (`P99`, `p(99)`, `rps`), with its family. */
+function lookup(name: string): { metric: string; family: MetricFamily } | undefined {
+  const k6 = /^p\(\s*([\d.]+)\s*\)$/.exec(name);
+  const lower = k6 ? K6_PERCENTILES[k6[1]] : name.toLowerCase();
+  if (lower === undefined) return undefined;
+  for (const family of FAMILIES) {
+    if (family.names.includes(lower)) return { metric: lower, family };
+    if (family.aliases?.[lower]) return { metric: family.aliases[lower], family };
+  }
+  return undefined;
+}
+
+/** The names a scope's thresholds may use, for messages. */
+function namesIn(scope: ThresholdScope): string[] {
+  return FAMILIES.filter((f) => f.scope === scope).flatMap((f) => [...f.names, ...Object.keys(f.aliases ?? {})]);
+}
+
+/** A threshold of any scope: its metric, comparison, value in the metric's unit, and the text as written. */
+export interface ParsedThreshold {
+  metric: string;
+  op: ThresholdOp;
+  value: number;
+  unit: string;
+  expression: string;
+}
+
+/** Parse one expression of `scope`; throws ThresholdError naming the expression and what was expected. */
+export function parseThresholdIn(expression: string, scope: ThresholdScope): ParsedThreshold {
+  const text = typeof expression === 'string' ? expression.trim() : '';
+  const quoted = JSON.stringify(typeof expression === 'string' ? text : expression);
+  const words = SCOPE_TEXT[scope];
+  const shape = SHAPE.exec(text);
+  if (!shape) throw new ThresholdError(`${quoted}: ${words.shape}`);
+  const [, name, op, rawValue] = shape;
+  const found = lookup(name);
+  if (!found || found.family.scope !== scope) {
+    const hint = found ? `; ${words.elsewhere}` : '';
+    throw new ThresholdError(`${quoted}: ${words.unknown} "${name}", expected one of ${namesIn(scope).join(', ')}${hint}`);
+  }
+  const { metric, family } = found;
+  if (!family.ops.includes(op as ThresholdOp)) throw new ThresholdError(`${quoted}: ${family.opsMessage ?? `use one of ${family.ops.join(' ')}`}`);
+  if (rawValue === '') throw new ThresholdError(`${quoted}: expected a value after "${op}"`);
+  try {
+    return { metric, op: op as ThresholdOp, value: family.parse(rawValue), unit: family.unit, expression: text };
+  } catch (err) {
+    if (!(err instanceof UnitError)) throw err;
+    throw new ThresholdError(`${quoted}: expected ${family.expected}`);
+  }
+}
+
 /**
  * The strings parseThreshold accepts, as a JSON Schema pattern, so editors refuse `p98 < 10ms` as
  * they type. Exact up to floating point: `error_rate < 1.00000000000000001` (which the parser
  * rounds to 1) is refused here. test/scenario/thresholdPattern.test.ts holds the two together.
  */
-export const THRESHOLD_PATTERN = `^\\s*(${LATENCY_NAMES}${OP}(${LATENCY_VALUE})|${caseless('error_rate')}${OP}(${RATIO_VALUE})|(${caseless('throughput')}|${caseless('rps')})${OP}(${RATE_VALUE}))\\s*$`;
+export const THRESHOLD_PATTERN = `^\\s*(${FAMILIES.filter((f) => f.scope === 'run').map((f) => f.pattern).join('|')})\\s*$`;
 
-function metricOf(name: string): ThresholdMetric | undefined {
-  const k6 = /^p\(\s*([\d.]+)\s*\)$/.exec(name);
-  if (k6) return K6_PERCENTILES[k6[1]];
-  const lower = name.toLowerCase();
-  if (lower === 'rps') return 'throughput';
-  return (LATENCY_METRICS as readonly string[]).includes(lower) || lower === 'error_rate' || lower === 'throughput'
-    ? (lower as ThresholdMetric)
-    : undefined;
-}
-
-function isLatency(metric: ThresholdMetric): metric is LatencyMetric {
-  return (LATENCY_METRICS as readonly string[]).includes(metric);
-}
-
-/** Parse one expression; throws ThresholdError naming the expression and what was expected. */
+/** Parse one expression of a scenario's (or phase's) thresholds; throws ThresholdError. */
 export function parseThreshold(expression: string): Threshold {
-  const text = typeof expression === 'string' ? expression.trim() : '';
-  const quoted = JSON.stringify(typeof expression === 'string' ? text : expression);
-  const shape = SHAPE.exec(text);
-  if (!shape) {
-    throw new ThresholdError(`${quoted}: expected "<metric> <op> <value>" like "p99 < 50ms", "error_rate < 1%" or "throughput > 500/s"`);
-  }
-  const [, name, op, rawValue] = shape;
-  const metric = metricOf(name);
-  if (!metric) throw new ThresholdError(`${quoted}: unknown metric "${name}", expected one of ${METRIC_NAMES.join(', ')}`);
-  if (rawValue === '') throw new ThresholdError(`${quoted}: expected a value after "${op}"`);
-  const base = { metric, op: op as ThresholdOp, expression: text };
-  try {
-    if (isLatency(metric)) {
-      // A bare number would be ambiguous (ms? us?): latency limits carry their unit.
-      if (/^[\d.]+$/.test(rawValue)) throw new UnitError('');
-      return { ...base, value: parseDurationMs(rawValue) * 1000, unit: 'us' };
-    }
-    if (metric === 'error_rate') return { ...base, value: parseRatio(rawValue), unit: 'ratio' };
-    return { ...base, value: parseRate(rawValue), unit: 'rps' };
-  } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
-    const expected = isLatency(metric)
-      ? 'a duration like 50ms'
-      : metric === 'error_rate'
-        ? 'a ratio like 0.001 or a percentage like 0.1%'
-        : 'a rate like 500/s';
-    throw new ThresholdError(`${quoted}: expected ${expected}`);
-  }
+  return parseThresholdIn(expression, 'run') as Threshold;
 }
 
 /** A threshold's number in its own unit, for messages: `50ms`, `0.1%`, `500/s`. */

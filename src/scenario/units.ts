@@ -94,6 +94,16 @@ export function parseSize(input: string | number): number {
   return Math.round(Number(match[1]) * factor);
 }
 
+const SECONDS_PER: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, hour: 3600 };
+
+/** A memory growth rate, `5MB/h`, `1.5 GiB/hour`, `100KB/s` -> MB/hour (10^6 bytes). */
+export function parseGrowthRate(text: string): number {
+  const match = /^(.+?)\s*\/\s*([a-z]+)$/i.exec(text.trim());
+  const per = match ? SECONDS_PER[match[2].toLowerCase()] : undefined;
+  if (!match || per === undefined) throw new UnitError(`expected a growth rate like 5MB/h, got ${JSON.stringify(text)}`);
+  return (parseSize(match[1]) / 1e6) * (3600 / per);
+}
+
 /** Bytes in binary units: `512 B`, `1.5 KiB`, `4 GiB`. */
 export function formatSize(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

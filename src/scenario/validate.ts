@@ -1,6 +1,6 @@
 // JSON Schema validation of a scenario (ajv), with ajv's errors rewritten into
 // `path: expected X, got Y` and unknown fields answered with "did you mean".
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest, describeValue, type FieldPath, Problems } from './errors.ts';
 import { PHASE_FIELDS, SCENARIO_SCHEMA, type JsonSchema } from './schema.ts';
 import { parseThreshold, THRESHOLD_PATTERN, ThresholdError } from './thresholds.ts';
@@ -8,7 +8,17 @@ import { parseThreshold, THRESHOLD_PATTERN, ThresholdError } from './thresholds.
 const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
 // VS Code's schema extensions: annotations to ajv, the text of our messages.
 ajv.addVocabulary(['errorMessage', 'patternErrorMessage']);
-const validateScenario = ajv.compile(SCENARIO_SCHEMA);
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+/** One compiled validator per schema object (the core's and each section's). */
+function validatorOf(schema: JsonSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
 
 function pathOf(instancePath: string): (string | number)[] {
   if (instancePath === '') return [];
@@ -96,6 +106,12 @@ function rewrite(error: ErrorObject, data: unknown): { path: FieldPath; message:
       return { path, message: `${expectedOf(parent) ?? fallbackExpected(error)}, got ${describeValue(error.data)}` };
     case 'minProperties':
       return { path, message: `${expectedOf(parent) ?? 'expected at least one entry'}, got an empty map` };
+    case 'uniqueItems': {
+      // ajv names the two equal items (i and j): point at the repeat, the later one.
+      const { i: a, j: b } = error.params as { i: number; j: number };
+      const i = Math.max(a, b);
+      return { path: [...path, i], message: `${describeValue(valueAt(data, [...path, i]))} is listed twice` };
+    }
     case 'minItems':
       return { path, message: `${expectedOf(parent) ?? 'expected at least one item'}, got an empty list` };
     default:
@@ -103,18 +119,21 @@ function rewrite(error: ErrorObject, data: unknown): { path: FieldPath; message:
   }
 }
 
-/** Schema problems of raw scenario data (empty when valid). */
-export function schemaProblems(data: unknown): Problems {
-  const problems = new Problems();
-  if (validateScenario(data)) return problems;
+/**
+ * Schema problems of `data` against `schema` (default: the scenario's core), each path prefixed
+ * with `at` (where a section sits in the file), added to `problems`.
+ */
+export function schemaProblems(data: unknown, schema: JsonSchema = SCENARIO_SCHEMA, at: FieldPath = [], problems = new Problems()): Problems {
+  const validate = validatorOf(schema);
+  if (validate(data)) return problems;
   const seen = new Set<string>();
-  for (const error of validateScenario.errors ?? []) {
+  for (const error of validate.errors ?? []) {
     const problem = rewrite(error, data);
     if (!problem) continue;
     const key = `${JSON.stringify(problem.path)} ${problem.message}`;
     if (seen.has(key)) continue; // one value can break several keywords with the same meaning
     seen.add(key);
-    problems.add(problem.path, problem.message);
+    problems.add([...at, ...problem.path], problem.message);
   }
   return problems;
 }

@@ -1,11 +1,12 @@
-// The scenario's `soak:` section: its JSON Schema fragment (for the published scenario schema),
-// its validation with field-path errors (the scenario loader keeps it opaque), and the soak's
-// settings once the command's flags are laid over it.
-import { closest, describeValue, type FieldPath, formatPath, Problems, ScenarioError } from '../scenario/errors.ts';
+// The scenario's `soak:` section, a section of the scenario pipeline (scenario/sections.ts): its
+// JSON Schema, then the checks a schema cannot say (one of duration or duration_s, thresholds).
+import { describeValue, type FieldPath, type Problems } from '../scenario/errors.ts';
 import { readDuration } from '../scenario/fields.ts';
+import { type Locate, readSection, type ScenarioSection } from '../scenario/sections.ts';
 import { DURATION_PATTERN, parseRate, parseRatio, parseSize, UnitError } from '../scenario/units.ts';
 import { DEFAULTS } from '../scenario/defaults.ts';
-import { DEFAULT_SOAK_THRESHOLDS, parseSoakThreshold, SoakThresholdError } from './thresholds.ts';
+import { ThresholdError } from '../scenario/thresholds.ts';
+import { DEFAULT_SOAK_THRESHOLDS, parseSoakThreshold } from './thresholds.ts';
 
 /** The section as validated: durations in seconds, sizes in bytes; absent fields take defaults later. */
 export interface SoakSection {
@@ -27,7 +28,6 @@ const DURATIONS = [
   ['warmup', 'warmup_s', 'Samples in the first part of the soak are recorded but left out of the trend fits (start-up, JIT, caches). Default 20% of the duration, at most 2m.'],
   ['probe_duration', 'probe_duration_s', 'Without a rate: length of the closed-loop probe that measures capacity. Default 5s.'],
 ] as const;
-const KNOWN = ['duration', 'duration_s', 'rate', 'interval', 'interval_s', 'warmup', 'warmup_s', 'memory_limit', 'memory_limit_bytes', 'max_in_flight', 'capacity_share', 'probe_duration', 'probe_duration_s', 'probe_connections', 'thresholds'];
 
 const durationSchema = (description: string) => ({
   type: ['string', 'number'], minimum: 0, pattern: DURATION_PATTERN, description,
@@ -80,24 +80,24 @@ function integer(raw: unknown, min: number, path: FieldPath, problems: Problems)
   return undefined;
 }
 
+/** The `soak` section of the scenario pipeline. */
+export const SOAK_SECTION: ScenarioSection<SoakSection> = { at: ['soak'], schema: SOAK_SECTION_SCHEMA, check: (raw, problems) => readSoak(raw, problems) };
+
 /**
- * Validates the raw `soak` section (undefined is an empty section). Every problem is reported at
- * once in a ScenarioError naming `soak.<field>`; `locate` adds the line when the file is known.
+ * Validates the raw `soak` section alone (undefined or null is an empty section). Every problem is
+ * reported at once in a ScenarioError naming `soak.<field>`; `locate` adds the line when the file is known.
  */
-export function parseSoakSection(raw: unknown, source: string, locate?: (path: FieldPath) => { line: number; column: number } | undefined): SoakSection {
-  if (raw === undefined || raw === null) return {};
-  const problems = new Problems();
+export function parseSoakSection(raw: unknown, source: string, locate?: Locate): SoakSection {
+  return readSection(SOAK_SECTION, raw, source, locate) ?? {};
+}
+
+function readSoak(raw: unknown, problems: Problems): SoakSection {
   const at = (...path: (string | number)[]): FieldPath => ['soak', ...path];
   const section: SoakSection = {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.add(at(), `expected an object like {duration: 8h, rate: 300}, got ${describeValue(raw)}`);
   } else {
     const input = raw as Record<string, unknown>;
-    for (const key of Object.keys(input)) {
-      if (KNOWN.includes(key)) continue;
-      const near = closest(key, KNOWN);
-      problems.add(at(key), `unknown field${near ? `, did you mean "${near}"?` : `; expected one of ${KNOWN.filter((k) => !k.endsWith('_s') && !k.endsWith('_bytes')).join(', ')}`}`);
-    }
     for (const [field, canonical] of DURATIONS) {
       const { value } = readDuration(input, field, canonical, ['soak'], problems, { positive: field !== 'warmup' });
       if (value !== undefined) section[canonical] = value;
@@ -110,9 +110,6 @@ export function parseSoakSection(raw: unknown, source: string, locate?: (path: F
     if (input.probe_connections !== undefined) section.probe_connections = integer(input.probe_connections, 1, at('probe_connections'), problems);
     if (input.capacity_share !== undefined) section.capacity_share = positiveNumber(input.capacity_share, parseRatio, at('capacity_share'), problems, 'a ratio in (0, 1] like 0.5 or 50%');
     if (input.thresholds !== undefined) section.thresholds = readSoakThresholds(input.thresholds, problems);
-  }
-  if (!problems.empty) {
-    throw new ScenarioError(source, problems.list.map((p) => ({ path: formatPath(p.path), message: p.message, ...locate?.(p.path) })));
   }
   return Object.fromEntries(Object.entries(section).filter(([, v]) => v !== undefined)) as SoakSection;
 }
@@ -129,7 +126,7 @@ function readSoakThresholds(raw: unknown, problems: Problems): string[] {
     try {
       out.push(parseSoakThreshold(expression).expression);
     } catch (err) {
-      if (!(err instanceof SoakThresholdError)) throw err;
+      if (!(err instanceof ThresholdError)) throw err;
       problems.add(path, err.message);
     }
   });

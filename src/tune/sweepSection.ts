@@ -1,15 +1,15 @@
 // The scenario's `sweep` section (servebench tune): which server knobs to try, how to search them,
-// the objective and its SLO, and how long each measurement is. Validated here, in the scenario
-// loader's style: every problem at once, each with its field path (`sweep.knobs.workers[1]: ...`).
-import { readFile } from 'node:fs/promises';
-import { closest, describeValue, type FieldPath, formatPath, Problems, ScenarioError, type ScenarioIssue } from '../scenario/errors.ts';
+// the objective and its SLO, and how long each measurement is. A section of the scenario pipeline
+// (scenario/sections.ts): its schema (sweepSchema.ts), then the checks here, every problem at once.
+import { describeValue, type FieldPath, type Problems } from '../scenario/errors.ts';
 import { readDuration, readUnit } from '../scenario/fields.ts';
-import { loadScenarioFile, parseScenarioText } from '../scenario/load.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
+import { type Locate, readSection, type ScenarioSection } from '../scenario/sections.ts';
 import { parseThreshold, ThresholdError } from '../scenario/thresholds.ts';
 import type { Scenario } from '../contract/scenario.ts';
 import { parseDurationMs, parseRate, parseRatio } from '../scenario/units.ts';
 import { KNOBS, type Knob } from '../serving/knobs.ts';
-import { KNOB_RANGE, OBJECTIVES, SWEEP_DEFAULTS } from './sweepSchema.ts';
+import { KNOB_RANGE, OBJECTIVES, SWEEP_DEFAULTS, SWEEP_SCHEMA } from './sweepSchema.ts';
 
 export { SWEEP_SCHEMA } from './sweepSchema.ts';
 
@@ -49,18 +49,7 @@ export interface SweepSpec {
 export const RECONFIGURE_MODES = ['restart', 'api'] as const;
 export type Reconfigure = (typeof RECONFIGURE_MODES)[number];
 
-const FIELDS = ['strategy', 'knobs', 'objective', 'rate', 'slo', 'step', 'step_s', 'warmup', 'warmup_s', 'start_rate', 'max_rate', 'precision', 'growth', 'max_steps', 'repeats', 'top', 'max_trials', 'max_in_flight', 'reconfigure'];
-const KNOB_FIELDS = [...KNOBS, 'max_batch_delay'];
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function unknownKeys(obj: Record<string, unknown>, known: readonly string[], path: FieldPath, problems: Problems): void {
-  for (const key of Object.keys(obj)) {
-    if (known.includes(key)) continue;
-    const guess = closest(key, known);
-    problems.add([...path, key], guess ? `unknown field, did you mean "${guess}"?` : `unknown field (expected one of ${known.join(', ')})`);
-  }
-}
 
 function readInt(obj: Record<string, unknown>, key: string, min: number, fallback: number | undefined, path: FieldPath, problems: Problems): number | undefined {
   const raw = obj[key];
@@ -106,7 +95,6 @@ function readKnobs(raw: unknown, path: FieldPath, problems: Problems): Partial<R
     problems.add(path, `expected an object of knob value lists like {workers: [1, 2], max_batch_size: [0, 16]}, got ${describeValue(raw)}`);
     return knobs;
   }
-  unknownKeys(raw, KNOB_FIELDS, path, problems);
   if (raw.max_batch_delay !== undefined && raw.max_batch_delay_us !== undefined) {
     problems.add([...path, 'max_batch_delay_us'], 'same as max_batch_delay: give one of max_batch_delay or max_batch_delay_us, not both');
   }
@@ -185,26 +173,35 @@ export interface SweepParseOptions {
   /** The scenario's thresholds: where an SLO limit the sweep does not state comes from. */
   thresholds?: readonly string[];
   /** Line and column of a field, as the scenario loader gives them. */
-  locate?: (path: FieldPath) => { line: number; column: number } | undefined;
+  locate?: Locate;
 }
 
-/** Validates a scenario's `sweep` section; throws ScenarioError listing every problem. */
+const MISSING = 'missing: servebench tune needs a sweep section, e.g. sweep: {knobs: {max_batch_size: [0, 16]}} (see scenarios/tune-mlp.yaml)';
+
+/** The scenario's thresholds as written (one or a list), for the SLO's fallback. */
+function scenarioThresholds(data: unknown): string[] {
+  const raw = (data as { thresholds?: unknown } | undefined)?.thresholds;
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return list.filter((t): t is string => typeof t === 'string');
+}
+
+/** The `sweep` section of the scenario pipeline; optional in a file, required by `servebench tune` (TUNE_SECTION). */
+export const SWEEP_SECTION: ScenarioSection<SweepSpec> = {
+  at: ['sweep'],
+  schema: SWEEP_SCHEMA,
+  check: (raw, problems, data) => readSweep(raw, ['sweep'], problems, scenarioThresholds(data)),
+};
+
+export const TUNE_SECTION: ScenarioSection<SweepSpec> = { ...SWEEP_SECTION, missing: MISSING };
+
+/** Validates a scenario's `sweep` section alone; throws ScenarioError listing every problem. */
 export function parseSweepSection(raw: unknown, source: string, options: SweepParseOptions = {}): SweepSpec {
-  const problems = new Problems();
-  const path: FieldPath = ['sweep'];
-  const spec = readSweep(raw, path, problems, options.thresholds ?? []);
-  if (!problems.empty) {
-    const issues: ScenarioIssue[] = problems.list.map((p) => ({ path: formatPath(p.path), message: p.message, ...options.locate?.(p.path) }));
-    throw new ScenarioError(source, issues);
-  }
-  return spec;
+  return readSection(TUNE_SECTION, raw, source, options.locate, { thresholds: [...(options.thresholds ?? [])] })!;
 }
 
 function readSweep(raw: unknown, path: FieldPath, problems: Problems, thresholds: readonly string[]): SweepSpec {
   const obj: Record<string, unknown> = isRecord(raw) ? raw : {};
-  if (raw === undefined) problems.add(path, 'missing: servebench tune needs a sweep section, e.g. sweep: {knobs: {max_batch_size: [0, 16]}} (see scenarios/tune-mlp.yaml)');
-  else if (!isRecord(raw)) problems.add(path, `expected an object, got ${describeValue(raw)}`);
-  unknownKeys(obj, FIELDS, path, problems);
+  if (!isRecord(raw)) problems.add(path, `expected an object, got ${describeValue(raw)}`);
 
   const strategy = obj.strategy ?? SWEEP_DEFAULTS.strategy;
   if (strategy !== 'grid' && strategy !== 'adaptive') problems.add([...path, 'strategy'], `expected grid or adaptive, got ${describeValue(strategy)}`);
@@ -253,10 +250,8 @@ function readSweep(raw: unknown, path: FieldPath, problems: Problems, thresholds
   };
 }
 
-/** A scenario file for `servebench tune`: the scenario as `servebench run` loads it, and its sweep section checked with line numbers. */
+/** A scenario file for `servebench tune`: the scenario and its sweep section, checked in one pass. */
 export async function loadTuneScenario(file: string): Promise<{ scenario: Scenario; spec: SweepSpec; file: string }> {
-  const loaded = await loadScenarioFile(file);
-  const { locate } = parseScenarioText(await readFile(loaded.file, 'utf8'), file);
-  const spec = parseSweepSection(loaded.scenario.sweep, file, { thresholds: loaded.scenario.thresholds, locate });
-  return { scenario: loaded.scenario, spec, file: loaded.file };
+  const loaded = await loadScenarioFile(file, { sections: [TUNE_SECTION] });
+  return { scenario: loaded.scenario, spec: loaded.sections.get('sweep') as SweepSpec, file: loaded.file };
 }

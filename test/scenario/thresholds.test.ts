@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LatencySummary } from '../../src/contract/results.ts';
-import { evaluateThreshold, type ObservedMetrics, parseThreshold, ThresholdError } from '../../src/scenario/thresholds.ts';
+import { evaluateThreshold, type ObservedMetrics, parseThreshold, parseThresholdIn, ThresholdError } from '../../src/scenario/thresholds.ts';
 
 describe('parseThreshold', () => {
   it.each([
@@ -75,5 +75,25 @@ describe('evaluateThreshold', () => {
     expect(evaluateThreshold(parseThreshold('p99 < 50ms'), empty)).toMatchObject({
       passed: false, actual: null, message: 'p99: no request completed, limit < 50ms: FAILED',
     });
+  });
+});
+
+describe('one threshold grammar over one metric registry', () => {
+  it('reads soak trends with the same grammar, each metric only where it can be judged', () => {
+    expect(parseThresholdIn('rss_slope < 5MB/h', 'soak')).toEqual({ metric: 'rss_slope', op: '<', value: 5, unit: 'MB/h', expression: 'rss_slope < 5MB/h' });
+    expect(parseThresholdIn('P99_DRIFT <= 150%', 'soak')).toMatchObject({ metric: 'p99_drift', op: '<=', value: 150, unit: '%' });
+    expect(() => parseThreshold('rss_slope < 5MB/h')).toThrow(new ThresholdError('"rss_slope < 5MB/h": unknown metric "rss_slope", expected one of min, mean, p50, p90, p95, p99, p999, max, error_rate, throughput, rps; memory and p99 trends go in the soak section\'s thresholds (soak.thresholds)'));
+    expect(() => parseThresholdIn('p99 < 5ms', 'soak')).toThrow(/unknown soak metric "p99".*go in the scenario's thresholds/);
+    expect(() => parseThresholdIn('heap_slope >= 1MB/h', 'soak')).toThrow(new ThresholdError('"heap_slope >= 1MB/h": soak thresholds are upper bounds: use < or <='));
+  });
+
+  it('keeps every soak threshold the examples and docs write, with the meaning it had', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const texts = await Promise.all(['scenarios/soak.yaml', 'scenarios/soak-leak.yaml', 'docs/soak.md'].map((f) => readFile(new URL(`../../${f}`, import.meta.url), 'utf8')));
+    const written = [...new Set(texts.join('\n').match(/(?:rss|heap|external)_slope\s*<=?\s*[\d.]+\s*[KMG]i?B\/(?:s|min|h)\b|p99_drift\s*<=?\s*[\d.]+%/g))];
+    expect(written.length).toBeGreaterThanOrEqual(2);
+    for (const expression of written) expect(() => parseThresholdIn(expression, 'soak'), expression).not.toThrow();
+    expect(parseThresholdIn('rss_slope < 1KB/s', 'soak').value).toBeCloseTo(3.6);
+    expect(parseThresholdIn('external_slope < 1 GiB/hour', 'soak').value).toBeCloseTo(1073.741824);
   });
 });

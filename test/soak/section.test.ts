@@ -31,11 +31,11 @@ describe('the soak section', () => {
     expect(parseSoakSection(undefined, 'x')).toEqual({});
   });
 
-  it('reports every problem at once, each naming its field under soak', () => {
+  it('reports every problem at once, in file order, each naming its field under soak', () => {
     expect(problems({ duraton: '1h', rate: 'fast', interval: '-3s', memory_limit: 'lots', thresholds: ['p99 < 50ms', 'rss_slope > 1MB/h', 'rss_slope < 5 parsecs'] })).toEqual([
       'soak.duraton: unknown field, did you mean "duration"?',
-      'soak.interval: expected a duration like 30s, 500ms or 2h, or a number of seconds, got "-3s"',
       'soak.rate: expected a rate like 300 or 300/s, got "fast"',
+      'soak.interval: expected a duration like 30s, 500ms or 2h, or a number of seconds, got "-3s"',
       'soak.memory_limit: expected a size like 4GiB or 512MB, got "lots"',
       'soak.thresholds[0]: "p99 < 50ms": unknown soak metric "p99", expected one of rss_slope, heap_slope, external_slope, p99_drift; latency, error and throughput limits go in the scenario\'s thresholds (evaluated over the soak after its warm-up)',
       'soak.thresholds[1]: "rss_slope > 1MB/h": soak thresholds are upper bounds: use < or <=',

@@ -107,6 +107,17 @@ describe('loadTuneScenario', () => {
     expect(spec.knobs.max_batch_delay_us).toEqual([0, 500, 2000]);
   });
 
+  it('reports the scenario\'s problems and the sweep\'s in one pass, not one after the other', async () => {
+    const file = join(dir, 'both.yaml');
+    writeFileSync(file, ['model: mlp', 'phases:', '  - kind: steady', '    duration: 1s', '    rate: fast', 'sweep:', '  knobs: {workers: [0]}', '  stratgy: grid', ''].join('\n'));
+    const err = await loadTuneScenario(file).catch((e: unknown) => e);
+    expect(isScenarioError(err) && err.problems).toEqual([
+      'phases[0].rate: expected a positive number, got "fast"',
+      'sweep.knobs.workers[0]: expected an integer between 1 and 64, got 0',
+      'sweep.stratgy: unknown field, did you mean "strategy"?',
+    ]);
+  });
+
   it('gives the line of a bad sweep field', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, ['model: mlp', 'phases:', '  - kind: steady', '    duration: 1s', 'sweep:', '  knobs:', '    workers: [1, -2]', ''].join('\n'));
