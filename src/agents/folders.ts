@@ -5,15 +5,15 @@ import { join, relative, resolve } from 'node:path';
 import { readResultsFile } from '../report/readResults.ts';
 import type { RunResults } from '../contract/results.ts';
 import { writeRunFolder } from '../report/writeRun.ts';
-import { MergeError, type AgentInput } from './merge.ts';
+import type { AgentInput } from './merge.ts';
 
 /** `DIR/agents/<i>`: where a merged run keeps agent i's own results. */
 export const agentFolder = (outDir: string, index: number) => join(outDir, 'agents', String(index));
 
 export async function readAgentFolder(dir: string, index?: number): Promise<AgentInput> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory() && index !== undefined) return { source: dir, index, problem: `no folder ${dir} (the agent never wrote one)` };
-  if (!info?.isDirectory()) throw new MergeError(`${dir}: no such folder; give the --out folders the agents wrote`);
+  // Named but absent: an agent killed before it wrote anything is as missing as one killed later.
+  if (!info?.isDirectory()) return { source: dir, ...(index !== undefined ? { index } : {}), problem: `no folder ${dir} (the agent never wrote one; is the path right?)` };
   const file = join(dir, 'results.json');
   const exists = await stat(file).then(() => true, () => false);
   const base = { source: dir, ...(index !== undefined ? { index } : {}) };

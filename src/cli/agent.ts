@@ -1,6 +1,7 @@
 // `servebench agent SCENARIO --shard I/N --start-at T0 --out DIR`: run one agent's share of a
 // scenario, starting its schedule at T0, and write its results (with per-second histograms) for
 // `servebench merge`. Exit as run: 0 passed, 1 a verdict failed, 2 could not run.
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runAgent, withTargetUrl } from '../agents/agentRun.ts';
 import { parseShard, parseStartAt } from '../agents/startAt.ts';
@@ -46,6 +47,8 @@ export async function run(argv: string[]): Promise<number> {
   const scenario = targetUrl ? withTargetUrl(loaded, targetUrl.replace(/\/+$/, '')) : loaded;
   const outDir = resolve(args.values.out);
   const name = `agent ${shard.index}/${shard.count}`;
+  // The folder exists from the start: one without results.json is an agent that did not finish.
+  await mkdir(outDir, { recursive: true });
 
   const controller = new AbortController();
   const view = await startLiveView({ command: 'agent', flags: args.booleans, onStop: () => controller.abort() });
