@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResults } from '../../src/report/results.ts';
+import type { RunResults } from '../../src/contract/results.ts';
 import type { RunningServer } from '../../src/server/server.ts';
 import { runServebench } from '../helpers/cli.ts';
 import { REPO_ROOT, startTestServer } from '../helpers/servers.ts';

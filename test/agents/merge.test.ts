@@ -5,8 +5,8 @@ import { mergeAgentResults, mergeTimeseries, type AgentInput } from '../../src/a
 import { scenarioShare } from '../../src/agents/shares.ts';
 import { createLatencyHistogram, encodeHistogram, recordLatency, summarize } from '../../src/analyze/latency.ts';
 import { mulberry32 } from '../../src/analyze/random.ts';
-import type { PhaseResult, RunResults } from '../../src/report/results.ts';
-import { RESULTS_SCHEMA } from '../../src/report/results.ts';
+import type { PhaseResult, RunResults } from '../../src/contract/results.ts';
+import { RESULTS_SCHEMA } from '../../src/contract/results.ts';
 import { totalsOf } from '../../src/runner/assemble.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 

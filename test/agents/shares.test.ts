@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { integerShare, rateShare, scenarioShare, type Shard } from '../../src/agents/shares.ts';
 import { mulberry32 } from '../../src/analyze/random.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
-import type { Phase } from '../../src/scenario/types.ts';
+import type { Phase } from '../../src/contract/scenario.ts';
 
 const shards = (count: number): Shard[] => Array.from({ length: count }, (_, index) => ({ index, count }));
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
