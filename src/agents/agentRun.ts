@@ -27,6 +27,9 @@ export function withTargetUrl(scenario: Scenario, url: string): Scenario {
   return { ...scenario, target: { kind: 'url', url, protocol, ready_timeout_ms: scenario.target.ready_timeout_ms } };
 }
 
+/** Time before T0 the clock probe needs. */
+const PROBE_ROOM_MS = 1500;
+
 /** A timer may fire a little early on the monotonic clock: the last stretch is waited out in turns of the event loop. */
 async function sleepUntil(perfMs: number): Promise<void> {
   await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, perfMs - performance.now() - 1)));
@@ -37,6 +40,7 @@ export async function runAgent(options: AgentRunOptions): Promise<RunResults> {
   const share = scenarioShare(options.scenario, options.shard);
   let clock: ClockReading = { source: 'none', note: 'the target never became ready' };
   let lagMs: number | null = null;
+  let origin: string | undefined;
   const results = await runScenario(share.scenario, {
     ...(options.scenarioFile ? { scenarioFile: options.scenarioFile } : {}),
     runId: options.runId,
@@ -45,12 +49,19 @@ export async function runAgent(options: AgentRunOptions): Promise<RunResults> {
     startAtMs: options.startAtMs,
     secondHistograms: true,
     beforePhases: async (target, runStartUs) => {
-      clock = await probeClock(target.origin);
+      origin = target.origin;
+      // The probe takes up to ~1.2 s: only when T0 leaves room, else after the phases (offsets drift slowly).
+      if (runStartUs / 1000 - performance.now() > PROBE_ROOM_MS) clock = await probeClock(target.origin, Math.min(1200, runStartUs / 1000 - performance.now() - 300));
+      else clock = { source: 'none', note: 'not measured: the agent was ready too close to T0' };
       await sleepUntil(runStartUs / 1000);
       lagMs = Math.round((performance.now() - runStartUs / 1000) * 1000) / 1000;
       options.onStart?.(lagMs, clock);
     },
   });
+  if (clock.source === 'none' && origin !== undefined && lagMs !== null) {
+    const after = await probeClock(origin);
+    if (after.source !== 'none') clock = { ...after, note: 'measured after the phases (the agent was ready too close to T0)' };
+  }
   const agent: AgentRunInfo = {
     index: options.shard.index,
     count: options.shard.count,

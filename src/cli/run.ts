@@ -11,6 +11,7 @@ import { loadScenarioFile, PACKAGE_ROOT, parseScenario } from '../scenario/load.
 import type { Scenario } from '../contract/scenario.ts';
 import { startLiveView } from '../ui/liveView.ts';
 import { LIVE_VIEW_FLAGS, LIVE_VIEW_HELP } from '../ui/select.ts';
+import { parseDurationMs } from '../scenario/units.ts';
 import { type ParsedArgs, UsageError, parseArgs } from './args.ts';
 import { PRINT_SCENARIO_FLAG, schemaReference, scenarioYaml, URL_RUN_HELP, URL_VALUE_FLAGS, urlScenarioInput, type UrlRunValues } from './urlScenario.ts';
 
@@ -25,6 +26,8 @@ dashboard shows the run; elsewhere (pipes, CI logs) one progress line a second g
   --json            print the final summary as JSON instead of a table
   --agents N        spread the load over N agent processes on this machine (servebench agent, as pods
                     run it), started together, and merge their results (each kept in DIR/agents/<i>/)
+  --start-lead D    with --agents: how far ahead T0 is set, for the agents to start and reach the
+                    target (default 5s; more on a loaded machine, or the start spread says so)
 ${LIVE_VIEW_HELP}
 Without a scenario file, --url runs a warm-up and one steady phase against a running server:
 ${URL_RUN_HELP}
@@ -68,8 +71,18 @@ function agentCount(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+function startLead(value: string | undefined, agents: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (agents === undefined) throw new UsageError('--start-lead goes with --agents (it sets how far ahead the agents\' common start is)');
+  try {
+    return parseDurationMs(value);
+  } catch (err) {
+    throw new UsageError(`--start-lead ${value}: ${(err as Error).message}`);
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['out', 'agents', ...URL_VALUE_FLAGS], booleans: ['help', 'json', PRINT_SCENARIO_FLAG, ...LIVE_VIEW_FLAGS] });
+  const args = parseArgs(argv, { values: ['out', 'agents', 'start-lead', ...URL_VALUE_FLAGS], booleans: ['help', 'json', PRINT_SCENARIO_FLAG, ...LIVE_VIEW_FLAGS] });
   if (args.booleans.has('help')) {
     process.stdout.write(HELP);
     return 0;
@@ -87,6 +100,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = resolve(args.values.out ?? join('reports', id));
 
   const agents = agentCount(args.values.agents);
+  const leadMs = startLead(args.values['start-lead'], agents);
   if (agents !== undefined && !file) throw new UsageError('--agents needs a scenario file (each agent process loads it); write the --url run out with --print-scenario first');
 
   const controller = new AbortController();
@@ -95,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     if (agents !== undefined) {
       const { runLocalAgents } = await import('../agents/local.ts');
-      results = await runLocalAgents({ scenarioFile: file!, scenario, count: agents, outDir, runId: id, signal: controller.signal, onLine: (line) => process.stderr.write(`${line}\n`) });
+      results = await runLocalAgents({ scenarioFile: file!, scenario, count: agents, outDir, runId: id, ...(leadMs !== undefined ? { leadMs } : {}), signal: controller.signal, onLine: (line) => process.stderr.write(`${line}\n`) });
     } else {
       results = await runScenario(scenario, { ...(file ? { scenarioFile: file } : {}), runId: id, signal: controller.signal, onEvent: view.onEvent });
       await writeRunFolder(outDir, results);
