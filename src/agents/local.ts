@@ -6,6 +6,7 @@ import type { RunResults } from '../contract/results.ts';
 import { startTarget, type RunningTarget } from '../runner/target.ts';
 import { launchServerProcess, type ServerProcess } from '../runner/serverProcess.ts';
 import type { Scenario } from '../contract/scenario.ts';
+import { agentArgv } from './argv.ts';
 import { agentFolder, readAgentFolder, writeMergedRun } from './folders.ts';
 import { mergeAgentResults } from './merge.ts';
 import { AgentError } from './startAt.ts';
@@ -29,11 +30,6 @@ export interface LocalAgentsOptions {
   onSpawn?: (index: number, pid: number) => void;
 }
 
-/** The `servebench agent` argv for agent i (the same a Kubernetes pod runs, plus the shared target URL). */
-export function agentArgs(scenarioFile: string, index: number, count: number, startAtMs: number, outDir: string, targetUrl?: string): string[] {
-  return ['agent', scenarioFile, '--shard', `${index}/${count}`, '--start-at', new Date(startAtMs).toISOString(), '--out', outDir, ...(targetUrl ? ['--target-url', targetUrl] : []), '--quiet'];
-}
-
 export async function runLocalAgents(options: LocalAgentsOptions): Promise<RunResults> {
   const { scenario, count } = options;
   const shutdown = scenario.phases.find((p) => p.kind === 'shutdown');
@@ -48,7 +44,8 @@ export async function runLocalAgents(options: LocalAgentsOptions): Promise<RunRe
     for (let i = 0; i < count; i++) {
       const child = await launchServerProcess({
         file: process.execPath,
-        args: [SERVEBENCH_BIN, ...agentArgs(options.scenarioFile, i, count, startAtMs, agentFolder(options.outDir, i), target?.origin)],
+        // The command a pod runs, plus the one server every agent shares here.
+        args: [SERVEBENCH_BIN, ...agentArgv({ scenarioPath: options.scenarioFile, shard: i, count, startAt: new Date(startAtMs), outDir: agentFolder(options.outDir, i) }), ...(target ? ['--target-url', target.origin] : []), '--quiet'],
         onStdoutLine: (line) => options.onLine(`[agent ${i}] ${line}`),
       });
       children.push(child);
