@@ -15,4 +15,6 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   k8s: { summary: 'write Kubernetes manifests for a run shared by N agent pods', load: () => import('./k8s.ts') },
   validate: { summary: 'check scenario files (every section, every problem) without running them', load: () => import('./validate.ts') },
   pack: { summary: 'bind a model version\'s files with a manifest', load: () => import('./pack.ts') },
+  agent: { summary: 'run one agent\'s share of a scenario split over several load generators', load: () => import('./agent.ts') },
+  merge: { summary: 'add agents\' results into one run (histograms merged exactly)', load: () => import('./merge.ts') },
 };

@@ -11,10 +11,11 @@ import { loadScenarioFile, PACKAGE_ROOT, parseScenario } from '../scenario/load.
 import type { Scenario } from '../contract/scenario.ts';
 import { startLiveView } from '../ui/liveView.ts';
 import { LIVE_VIEW_FLAGS, LIVE_VIEW_HELP } from '../ui/select.ts';
+import { parseDurationMs } from '../scenario/units.ts';
 import { type ParsedArgs, UsageError, parseArgs } from './args.ts';
 import { PRINT_SCENARIO_FLAG, schemaReference, scenarioYaml, URL_RUN_HELP, URL_VALUE_FLAGS, urlScenarioInput, type UrlRunValues } from './urlScenario.ts';
 
-export const HELP = `Usage: servebench run <scenario.yaml|json> [--out DIR] [--json] [--no-dashboard] [--quiet]
+export const HELP = `Usage: servebench run <scenario.yaml|json> [--out DIR] [--json] [--agents N] [--no-dashboard] [--quiet]
        servebench run --url URL --model NAME [--protocol kserve-v2|torchserve]
                       [--rate R | --connections C] [--duration 30s] [--payload FILE] [--print-scenario]
 
@@ -23,6 +24,10 @@ Runs a scenario (see scenarios/README.md) against its target and writes the run 
 dashboard shows the run; elsewhere (pipes, CI logs) one progress line a second goes to stderr.
   --out DIR         where to write the run
   --json            print the final summary as JSON instead of a table
+  --agents N        spread the load over N agent processes on this machine (servebench agent, as pods
+                    run it), started together, and merge their results (each kept in DIR/agents/<i>/)
+  --start-lead D    with --agents: how far ahead T0 is set, for the agents to start and reach the
+                    target (default 5s; more on a loaded machine, or the start spread says so)
 ${LIVE_VIEW_HELP}
 Without a scenario file, --url runs a warm-up and one steady phase against a running server:
 ${URL_RUN_HELP}
@@ -60,8 +65,24 @@ function urlScenario(args: ParsedArgs, file: string | undefined): { scenario: Sc
   return { scenario, yaml: () => scenarioYaml(input, schemaReference(process.cwd(), join(PACKAGE_ROOT, 'scenarios', 'schema.json'))) };
 }
 
+function agentCount(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--agents ${value}: expected a whole number of agent processes, at least 1`);
+  return Number(value);
+}
+
+function startLead(value: string | undefined, agents: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (agents === undefined) throw new UsageError('--start-lead goes with --agents (it sets how far ahead the agents\' common start is)');
+  try {
+    return parseDurationMs(value);
+  } catch (err) {
+    throw new UsageError(`--start-lead ${value}: ${(err as Error).message}`);
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['out', ...URL_VALUE_FLAGS], booleans: ['help', 'json', PRINT_SCENARIO_FLAG, ...LIVE_VIEW_FLAGS] });
+  const args = parseArgs(argv, { values: ['out', 'agents', 'start-lead', ...URL_VALUE_FLAGS], booleans: ['help', 'json', PRINT_SCENARIO_FLAG, ...LIVE_VIEW_FLAGS] });
   if (args.booleans.has('help')) {
     process.stdout.write(HELP);
     return 0;
@@ -78,17 +99,26 @@ export async function run(argv: string[]): Promise<number> {
   const id = runId(scenario.name);
   const outDir = resolve(args.values.out ?? join('reports', id));
 
+  const agents = agentCount(args.values.agents);
+  const leadMs = startLead(args.values['start-lead'], agents);
+  if (agents !== undefined && !file) throw new UsageError('--agents needs a scenario file (each agent process loads it); write the --url run out with --print-scenario first');
+
   const controller = new AbortController();
   const view = await startLiveView({ command: 'run', flags: args.booleans, onStop: () => controller.abort() });
   let results;
   try {
-    results = await runScenario(scenario, { ...(file ? { scenarioFile: file } : {}), runId: id, signal: controller.signal, onEvent: view.onEvent });
-    await writeRunFolder(outDir, results);
+    if (agents !== undefined) {
+      const { runLocalAgents } = await import('../agents/local.ts');
+      results = await runLocalAgents({ scenarioFile: file!, scenario, count: agents, outDir, runId: id, ...(leadMs !== undefined ? { leadMs } : {}), signal: controller.signal, onLine: (line) => process.stderr.write(`${line}\n`) });
+    } else {
+      results = await runScenario(scenario, { ...(file ? { scenarioFile: file } : {}), runId: id, signal: controller.signal, onEvent: view.onEvent });
+      await writeRunFolder(outDir, results);
+    }
   } finally {
     // The dashboard's last frame stays on screen; the summary prints below it.
     await view.stop();
   }
-  if (args.booleans.has('json')) process.stdout.write(`${JSON.stringify({ run_id: results.run_id, out: outDir, exit_code: results.exit_code, totals: { ...results.totals, histogram: undefined }, phases: results.phases.map(({ histogram: _h, ...p }) => p), verdicts: results.verdicts, thresholds: results.thresholds, warnings: results.warnings, error: results.error }, null, 2)}\n`);
+  if (args.booleans.has('json')) process.stdout.write(`${JSON.stringify({ run_id: results.run_id, out: outDir, exit_code: results.exit_code, totals: { ...results.totals, histogram: undefined }, phases: results.phases.map(({ histogram: _h, ...p }) => p), verdicts: results.verdicts, thresholds: results.thresholds, warnings: results.warnings, error: results.error, ...(results.agents ? { agents: results.agents } : {}) }, null, 2)}\n`);
   else process.stdout.write(`${formatSummary(results)}\nservebench: wrote ${outDir}\n`);
   return results.exit_code;
 }

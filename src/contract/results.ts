@@ -30,6 +30,8 @@ export interface SecondRow {
   p90_us: number;
   p99_us: number;
   max_us: number;
+  /** Agent runs only: HdrHistogram encoded (as PhaseResult.histogram) of this second's latencies, for an exact merge. */
+  histogram?: string;
 }
 
 export interface SystemSample {
@@ -107,6 +109,8 @@ export interface PhaseResult {
   load: { mode: 'open' | 'closed'; rate?: number; connections?: number };
   requests: { sent: number; completed: number; ok: number; outcomes: Record<string, number>; by_class?: Record<string, Record<string, number>> };
   throughput_rps: number;
+  /** Open loop, one step: requests issued per second over the schedule's span (what the generator achieved of load.rate). */
+  send_rate?: number;
   latency_us: LatencySummary;
   /** HdrHistogram encoded (compressed, base64) of every completed request's latency in microseconds. */
   histogram: string;
@@ -176,6 +180,69 @@ export interface RunResults {
   sweep?: SweepResults;
   /** Set by `servebench soak`. */
   soak?: SoakResults;
+  /** Set by `servebench agent`: this run is one share of a scenario split over several load generators. */
+  agent?: AgentRunInfo;
+  /** Set by `servebench merge` and `run --agents`: the agents whose results were added up. */
+  agents?: AgentsSummary;
+}
+
+/** What an agent measured of its own clock against a reference (the target's HTTP Date header). */
+export interface ClockReading {
+  /** `target-http-date`: the moment the target's Date header turned a second; `none`: not measured (note says why). */
+  source: 'target-http-date' | 'none';
+  /** Reference minus this agent's clock, ms (positive: this clock is behind). */
+  offset_ms?: number;
+  /** Half-width of the interval the offset is known within, ms. */
+  uncertainty_ms?: number;
+  note?: string;
+}
+
+export interface AgentRunInfo {
+  /** Agent I of N, counting from 0. */
+  index: number;
+  count: number;
+  /** T0: when every agent was told to start its schedule (ISO 8601). */
+  start_at: string;
+  /** How late this agent's first phase started after T0, on its own clock, ms (null: it never started). */
+  start_lag_ms: number | null;
+  clock: ClockReading;
+  /** Phases acting on the server (shutdown, flap) that this agent drove alone (agent 0). */
+  drives: string[];
+  /** The whole scenario before it was split: what the merge judges thresholds on. */
+  whole_scenario: Scenario;
+}
+
+export interface AgentSummary {
+  index: number;
+  /** ok: results read; missing: no results.json (killed, never started); failed: its run could not be done (exit 2). */
+  status: 'ok' | 'missing' | 'failed';
+  /** The folder its results came from. */
+  source: string;
+  /** The open-loop rate asked of it over counted phases (sum of their rates), when open. */
+  asked_rate?: number;
+  requests: number;
+  ok: number;
+  error_rate: number;
+  throughput_rps: number;
+  start_lag_ms: number | null;
+  clock?: ClockReading;
+  /** Phases where its generator could not keep its schedule (results there describe the client). */
+  saturated: string[];
+  drives: string[];
+  exit_code?: number;
+  error?: string;
+}
+
+export interface AgentsSummary {
+  count: number;
+  /** False when an agent's results are missing or its run failed: the merged run has exit code 2. */
+  complete: boolean;
+  start_at?: string;
+  /** Latest minus earliest start lag among agents that started, ms. */
+  start_spread_ms: number | null;
+  /** Above this spread the merged run warns. */
+  spread_bound_ms: number;
+  agents: AgentSummary[];
 }
 
 /** One measured point of a capacity search: an open-loop rate and what it gave. */

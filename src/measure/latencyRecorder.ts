@@ -13,6 +13,8 @@ export interface LatencyRecorderOptions {
   phaseStartUs?: number;
   /** The same clock, for snapshot(); default performance.now()*1000. */
   nowUs?: () => number;
+  /** Keep each second's encoded histogram in its row (SecondRow.histogram), for an exact merge of agents. */
+  secondHistograms?: boolean;
 }
 
 /** The measured parts of a PhaseResult (the runner adds name, timing, load, throughput...). */
@@ -45,13 +47,16 @@ interface SecondBucket {
   errors: Record<string, number>;
   /** Live while the second is open; null once folded into `closed`. */
   histogram: Histogram | null;
-  closed: Pick<SecondRow, 'p50_us' | 'p90_us' | 'p99_us' | 'max_us'> | null;
+  closed: SecondLatency | null;
 }
+
+type SecondLatency = Pick<SecondRow, 'p50_us' | 'p90_us' | 'p99_us' | 'max_us' | 'histogram'>;
 
 export class LatencyRecorder implements SampleSink {
   readonly phase: string;
   private readonly runStartUs: number;
   private readonly nowUs: () => number;
+  private readonly secondHistograms: boolean;
   private readonly histogram = createLatencyHistogram();
   private readonly seconds = new Map<number, SecondBucket>();
   /** Buckets whose histogram is still live. */
@@ -72,6 +77,7 @@ export class LatencyRecorder implements SampleSink {
     this.phase = options.phase;
     this.runStartUs = options.runStartUs;
     this.nowUs = options.nowUs ?? (() => performance.now() * 1000);
+    this.secondHistograms = options.secondHistograms ?? false;
     if (options.phaseStartUs !== undefined) this.firstSecond = this.secondOf(options.phaseStartUs);
   }
 
@@ -189,7 +195,7 @@ export class LatencyRecorder implements SampleSink {
         stillOpen.push(bucket);
         continue;
       }
-      bucket.closed = percentiles(bucket.histogram!);
+      bucket.closed = this.latencyOf(bucket.histogram!);
       bucket.histogram!.reset();
       this.spare.push(bucket.histogram!);
       bucket.histogram = null;
@@ -198,10 +204,14 @@ export class LatencyRecorder implements SampleSink {
     this.openFrom = t;
   }
 
+  private latencyOf(histogram: Histogram): SecondLatency {
+    return this.secondHistograms ? { ...percentiles(histogram), histogram: encodeHistogram(histogram) } : percentiles(histogram);
+  }
+
   private row(t: number, phase: string): SecondRow {
     const bucket = this.seconds.get(t);
     if (!bucket) return { t, phase, requests: 0, ok: 0, errors: {}, p50_us: 0, p90_us: 0, p99_us: 0, max_us: 0 };
-    const latency = bucket.histogram ? percentiles(bucket.histogram) : bucket.closed!;
+    const latency = bucket.histogram ? this.latencyOf(bucket.histogram) : bucket.closed!;
     return { t, phase, requests: bucket.requests, ok: bucket.ok, errors: { ...bucket.errors }, ...latency };
   }
 }

@@ -1,6 +1,6 @@
 // The short table a finished run prints: one row per phase, then verdicts and thresholds.
 import { accountOf, shownColumns } from './accounting.ts';
-import type { RunResults } from '../contract/results.ts';
+import type { AgentsSummary, RunResults } from '../contract/results.ts';
 
 const ms = (us: number) => (us >= 100_000 ? `${(us / 1000).toFixed(0)}ms` : us >= 1000 ? `${(us / 1000).toFixed(1)}ms` : `${us.toFixed(0)}µs`);
 
@@ -18,6 +18,21 @@ export function resultPhrase(results: Pick<RunResults, 'exit_code' | 'error' | '
   if (results.exit_code === 1) return 'FAILED (see above)';
   if (results.thresholds.length === 0) return results.verdicts.length === 0 ? 'no thresholds set (nothing was judged)' : `all ${results.verdicts.length} verdicts passed; no thresholds set (latency and errors not judged)`;
   return 'all passed';
+}
+
+function agentLines(agents: AgentsSummary): string[] {
+  const spread = agents.start_spread_ms === null ? 'no agent started' : `start spread ${agents.start_spread_ms.toFixed(1)} ms (bound ${agents.spread_bound_ms} ms)`;
+  const rows = agents.agents.map((a) => [
+    `agent ${a.index}`,
+    a.status,
+    String(a.requests),
+    a.throughput_rps.toFixed(0),
+    `${(a.error_rate * 100).toFixed(2)}%`,
+    a.start_lag_ms === null ? '-' : `${a.start_lag_ms.toFixed(1)}ms`,
+    a.clock?.offset_ms !== undefined ? `${a.clock.offset_ms}±${a.clock.uncertainty_ms}ms` : '-',
+    a.saturated.length > 0 ? `SATURATED ${a.saturated.join(',')}` : a.drives.length > 0 ? `drives ${a.drives.join(',')}` : '',
+  ]);
+  return [`agents: ${agents.count}${agents.complete ? '' : ' (INCOMPLETE)'}, ${spread}`, table([['', 'status', 'requests', 'rps', 'errors', 'start lag', 'clock', ''], ...rows])];
 }
 
 export function formatSummary(results: RunResults): string {
@@ -45,6 +60,7 @@ export function formatSummary(results: RunResults): string {
     lines.push('', 'thresholds:');
     for (const t of results.thresholds) lines.push(`  ${t.passed ? 'PASS' : 'FAIL'} [${t.scope}] ${t.message}`);
   } else if (results.exit_code !== 2) lines.push('', 'thresholds: none set');
+  if (results.agents) lines.push('', ...agentLines(results.agents));
   for (const w of results.warnings) lines.push('', `WARNING: ${w}`);
   for (const n of results.notes ?? []) lines.push(`note: ${n}`);
   lines.push('', `result: ${resultPhrase(results)}`);

@@ -19,6 +19,8 @@ export interface PhaseRunContext extends FaultContext {
   signal: AbortSignal;
   /** The newest system sample (server CPU/RSS, GPU), attached to each `second` event for the dashboard. */
   latestSystem?: () => SystemSample | undefined;
+  /** Keep each second's encoded histogram in its row (agents). */
+  secondHistograms?: boolean;
 }
 
 export interface PhaseOutcome {
@@ -42,6 +44,25 @@ function stepsOf(phase: Phase): LoadStep[] {
   return [{ load: phase.load, extent: { duration_s: phase.duration_s, requests: phase.requests } }];
 }
 
+/** No requests at all (an agent's share of a phase can be nothing: 2 connections over 3 agents). */
+function isIdleLoad(load: LoadSpec): boolean {
+  return load.mode === 'open' ? load.rate === 0 : load.connections === 0;
+}
+
+/** An agent whose share of a step is nothing waits out the step's duration, so its next phase starts with the others'. */
+function idleFor(extent: PhaseExtent, signal: AbortSignal): Promise<void> {
+  const ms = extent.requests === 0 || extent.duration_s === undefined ? 0 : extent.duration_s * 1000;
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 export function plannedSeconds(phase: Phase): number | undefined {
   if (phase.kind === 'ramp') return phase.steps.reduce((a, s) => a + s.duration_s, 0);
   return phase.duration_s;
@@ -57,7 +78,7 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
   const startedUs = performance.now() * 1000;
   const startedS = (startedUs - ctx.runStartUs) / 1e6;
   ctx.emit({ type: 'phase-start', index, total: ctx.scenario.phases.length, phase, plannedSeconds: plannedSeconds(phase), atS: startedS });
-  const recorder = new LatencyRecorder({ phase: phase.name, runStartUs: ctx.runStartUs, phaseStartUs: startedUs });
+  const recorder = new LatencyRecorder({ phase: phase.name, runStartUs: ctx.runStartUs, phaseStartUs: startedUs, secondHistograms: ctx.secondHistograms });
   const driver = await faultDriverFor(ctx, phase);
   const metricsBefore = await scrapeMetrics(ctx.target.metricsUrl);
 
@@ -70,6 +91,10 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
     driver.begin(startedUs);
     for (const step of stepsOf(phase)) {
       if (ctx.signal.aborted) break;
+      if (isIdleLoad(step.load)) {
+        await idleFor(step.extent, ctx.signal);
+        continue;
+      }
       summaries.push(
         await runLoad({
           origin: driver.origin,
@@ -102,6 +127,7 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
     load: lastLoad.mode === 'open' ? { mode: 'open', rate: lastLoad.rate } : { mode: 'closed', connections: lastLoad.connections },
     ...measured,
     throughput_rps: durationS > 0 ? measured.requests.ok / durationS : 0,
+    ...(summaries.length === 1 && summaries[0].achievedSendRate !== undefined ? { send_rate: Math.round(summaries[0].achievedSendRate * 1000) / 1000 } : {}),
     ...(metricsBefore && metricsAfter ? { server: summarizeServerSide(metricsBefore, metricsAfter, { model: ctx.scenario.model.name }) } : {}),
     ...(verdict ? { verdict } : {}),
     ...(saturation ? { saturation } : {}),

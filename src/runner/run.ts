@@ -7,7 +7,7 @@ import type { RunEventListener } from '../contract/events.ts';
 import { evaluateThresholds, exitCodeOf, totalsOf } from './assemble.ts';
 import { executePhase, plannedSeconds } from './phase.ts';
 import { RunSession } from './session.ts';
-import { effectiveServerConfig } from './target.ts';
+import { effectiveServerConfig, type RunningTarget } from './target.ts';
 
 export interface RunOptions {
   scenarioFile?: string;
@@ -15,6 +15,15 @@ export interface RunOptions {
   /** Stops the run gracefully: the current phase ends, results are written, the server stopped. */
   signal?: AbortSignal;
   onEvent?: RunEventListener;
+  /**
+   * Agents: the first phase starts at this wall-clock time (ms since the epoch), the target being
+   * ready and the payloads built before; the run's clock (rows' t, started_s) counts from it.
+   */
+  startAtMs?: number;
+  /** Called once the target is ready, just before the first phase (agents probe their clock and wait for T0 here). */
+  beforePhases?: (target: RunningTarget, runStartUs: number) => Promise<void>;
+  /** Each timeseries row carries its second's encoded histogram (agents, for an exact merge). */
+  secondHistograms?: boolean;
 }
 
 /** What the phases measured, gathered as they run. */
@@ -30,7 +39,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const measured: Measured = { phases: [], rows: [] };
   let error: unknown;
   try {
-    await runPhases(session, measured);
+    await runPhases(session, measured, options);
   } catch (err) {
     error = err;
   }
@@ -42,18 +51,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 }
 
 /** Starts the target, then runs each phase on it (starting a dead server again first). */
-async function runPhases(session: RunSession, measured: Measured): Promise<void> {
+async function runPhases(session: RunSession, measured: Measured, options: RunOptions): Promise<void> {
   const { scenario, signal, emit } = session;
   let target = await session.startTarget();
   emit({ type: 'run-start', scenario: scenario.name, target: target.origin, model: scenario.model.name, phases: scenario.phases.map((p) => ({ name: p.name, kind: p.kind, plannedSeconds: plannedSeconds(p) })) });
   measured.serverConfig = await effectiveServerConfig(target, scenario);
   const validRequest = await session.requests();
   const sampler = await session.startSampling();
+  await options.beforePhases?.(target, session.runStartUs);
   for (const [index, phase] of scenario.phases.entries()) {
     if (signal.aborted) break;
     target = await session.ensureTarget('before a phase');
     const { result, rows } = await executePhase(
-      { scenario, target, runStartUs: session.runStartUs, emit, signal, validRequest, systemSamples: () => sampler.samples(), latestSystem: () => sampler.latest() },
+      { scenario, target, runStartUs: session.runStartUs, emit, signal, validRequest, secondHistograms: options.secondHistograms, systemSamples: () => sampler.samples(), latestSystem: () => sampler.latest() },
       phase,
       index,
     );

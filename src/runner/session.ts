@@ -18,12 +18,14 @@ export interface SessionOptions {
   /** Stops the session's work gracefully; the session itself only reads it. */
   signal?: AbortSignal;
   onEvent?: RunEventListener;
+  /** The session's t = 0 at this wall-clock time (ms since the epoch) instead of now: agents count from T0. */
+  startAtMs?: number;
 }
 
 export class RunSession {
   readonly startedAt = new Date();
   /** performance.now() in µs at the session's start: t = 0 of events and samples. */
-  readonly runStartUs = performance.now() * 1000;
+  readonly runStartUs: number;
   readonly signal: AbortSignal;
   readonly warnings: string[] = [];
   readonly notes: string[] = [];
@@ -40,6 +42,7 @@ export class RunSession {
     private readonly options: SessionOptions = {},
   ) {
     this.signal = options.signal ?? new AbortController().signal;
+    this.runStartUs = performance.now() * 1000 + (options.startAtMs !== undefined ? (options.startAtMs - Date.now()) * 1000 : 0);
   }
 
   /** Seconds since the session started. */

@@ -40,6 +40,6 @@ describe('CLI conventions', () => {
   it('names the commands when one is unknown', async () => {
     const unknown = await servebench(['help', 'rn']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('servebench: unknown command "rn" (commands: run, tune, gate, soak, report, serve, k8s, validate, pack); see servebench --help\n');
+    expect(unknown.stderr).toBe('servebench: unknown command "rn" (commands: run, tune, gate, soak, report, serve, k8s, validate, pack, agent, merge); see servebench --help\n');
   });
 });

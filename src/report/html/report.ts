@@ -9,6 +9,7 @@ import { html } from './escape.ts';
 import { renderPage, type Section } from './page.ts';
 import { comparisonVerdict, phaseComparison } from './sections/compare.ts';
 import { figures, phaseTable } from './sections/details.ts';
+import { agentsSection } from './sections/agents.ts';
 import { environmentSection } from './sections/environment.ts';
 import { scenarioSection } from './sections/scenario.ts';
 import { soakTable } from './sections/soak.ts';
@@ -31,6 +32,7 @@ export async function renderRunReport(results: RunResults): Promise<string> {
     { id: 'verdict', title: 'Verdict', body: verdictSection(results) },
     ...(results.sweep ? [{ id: 'sweep', title: 'Sweep', body: html`${figures(sweep)}<h3>Trials</h3>${trialsTable(results.sweep)}` }] : []),
     ...(results.soak ? [{ id: 'soak', title: 'Soak', body: html`${soakTable(results.soak)}${figures(soak)}` }] : []),
+    ...(results.agents ? [{ id: 'agents', title: 'Agents', body: agentsSection(results.agents) }] : []),
     { id: 'details', title: 'Details', body: html`<h3>Phases</h3>${phaseTable(results.phases)}${figures(run)}` },
     { id: 'environment', title: 'Environment', body: environmentSection(results) },
     { id: 'scenario', title: 'Scenario', body: scenarioSection(results) },
