@@ -2,6 +2,7 @@
 // passed or not, with the numbers behind it.
 import type { Verdict } from '../contract/results.ts';
 import type { TimelineBucket } from './timeline.ts';
+import { latencyText } from '../format/units.ts';
 
 const isClientError = (outcome: string) => /^status_4\d\d$/.test(outcome);
 const sum = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
@@ -144,7 +145,7 @@ export function overloadVerdict(input: { outcomes: Record<string, number>; admit
   return {
     kind: 'overload',
     passed,
-    summary: `at ${input.askedRate}/s: ${ok} admitted (p99 ${(input.admittedP99Us / 1000).toFixed(1)} ms), ${shed} shed with 503, ${other} other failures; server RSS ${mb(input.rssStartBytes)} -> max ${mb(input.rssMaxBytes)}${memoryBounded ? ' (bounded)' : ' (GREW)'}`,
+    summary: `at ${input.askedRate}/s: ${ok} admitted (p99 ${latencyText(input.admittedP99Us)}), ${shed} shed with 503, ${other} other failures; server RSS ${mb(input.rssStartBytes)} -> max ${mb(input.rssMaxBytes)}${memoryBounded ? ' (bounded)' : ' (GREW)'}`,
     details: { admitted: ok, shed, other_failures: other, admitted_p99_us: input.admittedP99Us, rss_start_bytes: input.rssStartBytes, rss_max_bytes: input.rssMaxBytes, rss_growth: growth },
   };
 }

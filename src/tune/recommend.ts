@@ -14,6 +14,7 @@ import type { ServingConfig } from '../serving/knobs.ts';
 import type { ServerUsage } from './rateStep.ts';
 import type { Objective, SweepSpec } from './sweepSection.ts';
 import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';
+import { msText } from '../format/units.ts';
 
 export const RECOMMENDATION_SCHEMA = 'servebench.recommendation/v1';
 
@@ -74,7 +75,6 @@ export interface RecommendInput {
 
 export const EXPORT_FILES = { servebench: CONFIG_FILE_PLACEHOLDERS.servebench_yaml, torchserve: CONFIG_FILE_PLACEHOLDERS.config_properties, triton: CONFIG_FILE_PLACEHOLDERS.config_pbtxt } as const;
 
-const ms = (us: number): string => `${+(us / 1000).toFixed(1)} ms`;
 const rps = (x: number): string => `${Math.round(x)} rps`;
 
 
@@ -100,15 +100,15 @@ export function verifiedCapacity(checks: readonly LoadCheck[], slo: SweepSpec['s
   const held = sorted.filter((c) => !slow(c) && !failing(c)).at(-1);
   const broken = sorted.find((c) => c.share > (held?.share ?? -1) && (slow(c) || failing(c)));
   if (!broken) return { rps: held?.rate ?? 0 };
-  const broke = [slow(broken) ? `p99 ${ms(broken.p99_us)} (SLO ${ms(slo.p99Us)})` : '', failing(broken) ? `error rate ${+(broken.error_rate * 100).toFixed(2)}% (SLO ${+(slo.errorRate * 100).toFixed(2)}%)` : ''].filter(Boolean).join(' and ');
+  const broke = [slow(broken) ? `p99 ${msText(broken.p99_us)} (SLO ${msText(slo.p99Us)})` : '', failing(broken) ? `error rate ${+(broken.error_rate * 100).toFixed(2)}% (SLO ${+(slo.errorRate * 100).toFixed(2)}%)` : ''].filter(Boolean).join(' and ');
   return { rps: held?.rate ?? 0, broken, why: `at ${Math.round(broken.share * 100)}% of it (${Math.round(broken.rate)} rps) ${broke}` };
 }
 
 function minP99Why(summaries: readonly ConfigSummary[], chosen: ConfigSummary, base: ServingConfig, rate: number): string[] {
   const baseSummary = summaries.find((s) => s.key === configKey(base));
-  const lines = [`p99 ${ms(chosen.p99Us)} at ${rps(rate)} with ${describeConfig(chosen.config)}`];
+  const lines = [`p99 ${msText(chosen.p99Us)} at ${rps(rate)} with ${describeConfig(chosen.config)}`];
   if (baseSummary && baseSummary.key !== chosen.key) {
-    lines.push(baseSummary.medianRps > 0 ? `the base configuration gave p99 ${ms(baseSummary.p99Us)} at that rate` : 'the base configuration broke the error limit at that rate');
+    lines.push(baseSummary.medianRps > 0 ? `the base configuration gave p99 ${msText(baseSummary.p99Us)} at that rate` : 'the base configuration broke the error limit at that rate');
   }
   return lines;
 }
@@ -178,7 +178,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
   };
 
   const sloText = spec.slo.expressions.join(', ');
-  const notes = [minP99 ? `p99 ${ms(pick.chosen.p99Us)} at ${rps(spec.rate!)} (${sloText})` : `capacity ${rps(capacity)} at ${sloText}`, ...(input.notes ?? [])];
+  const notes = [minP99 ? `p99 ${msText(pick.chosen.p99Us)} at ${rps(spec.rate!)} (${sloText})` : `capacity ${rps(capacity)} at ${sloText}`, ...(input.notes ?? [])];
   const exports = Object.fromEntries(Object.entries(CONFIG_FILE_PLACEHOLDERS).map(([name, file]) => [file, configFileText(name as ConfigFilePlaceholder, chosen, { model, notes, ...(input.version ? { version: input.version } : {}) })]));
   const file: RecommendationFile = {
     schema: RECOMMENDATION_SCHEMA,

@@ -1,11 +1,4 @@
-// Numbers as a person reads them in a report: latency in ms/µs, rates, shares, sizes, durations.
-
-export function latency(us: number | null | undefined): string {
-  if (us === null || us === undefined || !Number.isFinite(us)) return '–';
-  if (us >= 100_000) return `${(us / 1000).toFixed(0)} ms`;
-  if (us >= 1000) return `${(us / 1000).toFixed(us >= 10_000 ? 1 : 2)} ms`;
-  return `${us.toFixed(0)} µs`;
-}
+// Numbers as a person reads them in a report: rates, shares, sizes, durations (latency: src/format's latencyText).
 
 export function rate(rps: number | null | undefined): string {
   if (rps === null || rps === undefined || !Number.isFinite(rps)) return '–';
