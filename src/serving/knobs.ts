@@ -75,8 +75,10 @@ interface KnobName {
 }
 
 const same = (value: number) => String(value);
-/** TorchServe counts the batch delay in whole milliseconds, and a batch of at least 1. */
-const wholeMs = (us: number) => String(us === 0 ? 0 : Math.max(1, Math.round(us / 1000)));
+/** TorchServe counts the batch delay in whole milliseconds (a delay, however short, at least 1). */
+export function torchServeDelayMs(us: number): number {
+  return us === 0 ? 0 : Math.max(1, Math.round(us / 1000));
+}
 
 export const KNOB_NAMES: Readonly<Record<string, KnobName>> = {
   ...Object.fromEntries(KNOBS.map((knob) => [knob, { knob, render: same }])),
@@ -87,7 +89,7 @@ export const KNOB_NAMES: Readonly<Record<string, KnobName>> = {
   max_queue_delay_microseconds: { knob: 'max_batch_delay_us', server: 'triton', render: same },
   // TorchServe's model registration and config.properties.
   batch_size: { knob: 'max_batch_size', server: 'torchserve', render: (rows) => String(Math.max(1, rows)) },
-  max_batch_delay: { knob: 'max_batch_delay_us', server: 'torchserve', render: wholeMs },
+  max_batch_delay: { knob: 'max_batch_delay_us', server: 'torchserve', render: (us) => String(torchServeDelayMs(us)) },
   default_workers_per_model: { knob: 'workers', server: 'torchserve', render: same },
   job_queue_size: { knob: 'max_queue_size', server: 'torchserve', render: same },
   // MLServer's model-settings.json and settings.json.
