@@ -2,7 +2,7 @@
 // passed or not, with the numbers behind it.
 import type { Verdict } from '../contract/results.ts';
 import type { TimelineBucket } from './timeline.ts';
-import { latencyText } from '../format/units.ts';
+import { latencyText, mibText } from '../format/units.ts';
 
 const isClientError = (outcome: string) => /^status_4\d\d$/.test(outcome);
 const sum = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
@@ -141,7 +141,7 @@ export function overloadVerdict(input: { outcomes: Record<string, number>; admit
   const growth = input.rssStartBytes && input.rssMaxBytes ? input.rssMaxBytes / input.rssStartBytes : undefined;
   const memoryBounded = growth === undefined || growth < 2;
   const passed = shed > 0 && other === 0 && memoryBounded;
-  const mb = (b?: number) => (b === undefined ? '?' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+  const mb = (b?: number) => (b === undefined ? '?' : mibText(b));
   return {
     kind: 'overload',
     passed,

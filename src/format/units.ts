@@ -37,6 +37,11 @@ export function formatSize(bytes: number): string {
   return `${formatNumber(value, 2)} ${units[i]}`;
 }
 
+/** Memory in whole binary megabytes, for a sentence: `412 MiB`. */
+export function mibText(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MiB`;
+}
+
 /** Microseconds as a CSV column in milliseconds, fixed decimals: `4.200` (users parse it; never change its form). */
 export function msColumn(us: number | undefined, decimals = 3): string {
   return us === undefined ? '' : (us / 1000).toFixed(decimals);

@@ -3,10 +3,9 @@ import type { RunResults } from '../contract/results.ts';
 import type { RecommendationFile } from './recommend.ts';
 import { describeConfig } from '../serving/config.ts';
 import type { ServingConfig } from '../serving/knobs.ts';
-import { latencyText } from '../format/units.ts';
+import { latencyText, mibText } from '../format/units.ts';
 
 const rps = (x: number): string => `${Math.round(x)} rps`;
-const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MiB`;
 
 function describe(config: Record<string, number | number[]>): string {
   return describeConfig(config as unknown as ServingConfig);
@@ -28,7 +27,7 @@ export function formatTuneSummary(results: RunResults, rec: RecommendationFile |
       : `  capacity ${rps(rec.capacity_rps)}${spread} at ${rec.slo.expressions.join(', ')}${rec.default_capacity_rps ? `; the default configuration: ${rps(rec.default_capacity_rps)} (${(rec.capacity_rps / Math.max(rec.default_capacity_rps, 1e-9)).toFixed(1)}x)` : ''}`);
     for (const a of rec.at_load) lines.push(`  at ${Math.round(a.share * 100)}% (${rps(a.rate)}): p50 ${latencyText(a.p50_us)}, p99 ${latencyText(a.p99_us)}`);
     if (rec.verification) lines.push(`  CAUTION: ${rec.verification}`);
-    const usage = [rec.server_rss_bytes !== undefined ? `RSS ${mib(rec.server_rss_bytes)}` : '', rec.server_cpu_percent !== undefined ? `CPU ${Math.round(rec.server_cpu_percent)}%${rec.server_main_thread_cpu_percent !== undefined ? ` (main thread ${Math.round(rec.server_main_thread_cpu_percent)}%)` : ''}` : ''].filter(Boolean);
+    const usage = [rec.server_rss_bytes !== undefined ? `RSS ${mibText(rec.server_rss_bytes)}` : '', rec.server_cpu_percent !== undefined ? `CPU ${Math.round(rec.server_cpu_percent)}%${rec.server_main_thread_cpu_percent !== undefined ? ` (main thread ${Math.round(rec.server_main_thread_cpu_percent)}%)` : ''}` : ''].filter(Boolean);
     if (usage.length > 0) lines.push(`  server at capacity: ${usage.join(', ')}`);
     if (rec.runner_up) lines.push(`  runner-up: ${describe(rec.runner_up.config)} at ${rps(rec.runner_up.capacity_rps)}${rec.overlap ? ' (within noise of the recommended one)' : ''}`);
     lines.push('  why:', ...rec.why.map((w) => `    - ${w}`));

@@ -1,6 +1,6 @@
 // Every way servebench shows a latency, side by side: each reader's format on the same values.
 import { describe, expect, it } from 'vitest';
-import { latencyCell, latencyLive, latencyText, msColumn, msText } from '../../src/format/units.ts';
+import { latencyCell, latencyLive, latencyText, mibText, msColumn, msText } from '../../src/format/units.ts';
 
 describe('latency formats', () => {
   it.each([
@@ -24,5 +24,11 @@ describe('latency formats', () => {
 
   it('quotes milliseconds in a sentence without trailing zeros', () => {
     expect([msText(500), msText(8_660), msText(113_000), msText(2_500, 2), msText(1_234, 2)]).toEqual(['0.5 ms', '8.7 ms', '113 ms', '2.5 ms', '1.23 ms']);
+  });
+});
+
+describe('memory in a sentence', () => {
+  it('rounds to whole MiB', () => {
+    expect([mibText(412 * 2 ** 20 + 100), mibText(0.6 * 2 ** 20)]).toEqual(['412 MiB', '1 MiB']);
   });
 });
