@@ -37,6 +37,11 @@ export function formatSize(bytes: number): string {
   return `${formatNumber(value, 2)} ${units[i]}`;
 }
 
+/** Requests per second in a sentence, whole: `1530 rps`. */
+export function rpsText(perSecond: number): string {
+  return `${Math.round(perSecond)} rps`;
+}
+
 /** Memory in whole binary megabytes, for a sentence: `412 MiB`. */
 export function mibText(bytes: number): string {
   return `${Math.round(bytes / 2 ** 20)} MiB`;
