@@ -37,6 +37,11 @@ export function formatSize(bytes: number): string {
   return `${formatNumber(value, 2)} ${units[i]}`;
 }
 
+/** CPU as cores busy, from a percent of one core (top's convention: 250% = `2.50 cores`): processes and machines on one scale. */
+export function coresText(percentOfOneCore: number): string {
+  return `${(percentOfOneCore / 100).toFixed(2)} cores`;
+}
+
 /** Requests per second in a sentence, whole: `1530 rps`. */
 export function rpsText(perSecond: number): string {
   return `${Math.round(perSecond)} rps`;

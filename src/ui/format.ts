@@ -1,6 +1,7 @@
 // Short, fixed-width renderings of the numbers a live view shows (shared by the dashboard and the
 // plain progress lines): sizes, durations, server knob sets. Latency is src/format's latencyLive.
 import type { TrialConfig } from '../contract/events.ts';
+import { coresText } from '../format/units.ts';
 
 /** Bytes in decimal units (MB = 10^6 bytes, as the soak's MB/h slope), one decimal: one memory unit on the screen. */
 export function formatBytes(bytes: number | undefined): string {
@@ -17,7 +18,7 @@ export function formatBytes(bytes: number | undefined): string {
 
 /** CPU as cores busy from a percent of one core (top's 250% = 2.50 cores): processes and the machine on one scale. */
 export function formatCores(percentOfOneCore: number | undefined): string {
-  return percentOfOneCore === undefined || !Number.isFinite(percentOfOneCore) ? '-' : `${(percentOfOneCore / 100).toFixed(2)} cores`;
+  return percentOfOneCore === undefined || !Number.isFinite(percentOfOneCore) ? '-' : coresText(percentOfOneCore);
 }
 
 /** The whole machine's CPU (percent of all its cores) as cores busy of its cores: `1.94 of 2 cores`. */

@@ -1,6 +1,6 @@
 // Every way servebench shows a latency, side by side: each reader's format on the same values.
 import { describe, expect, it } from 'vitest';
-import { latencyCell, latencyLive, latencyText, mibText, msColumn, msText, rpsText } from '../../src/format/units.ts';
+import { coresText, latencyCell, latencyLive, latencyText, mibText, msColumn, msText, rpsText } from '../../src/format/units.ts';
 
 describe('latency formats', () => {
   it.each([
@@ -30,6 +30,7 @@ describe('latency formats', () => {
 describe('rates and memory in a sentence', () => {
   it('rounds to whole requests per second and whole MiB', () => {
     expect([rpsText(1530.4), rpsText(0.6)]).toEqual(['1530 rps', '1 rps']);
+    expect(coresText(185)).toBe('1.85 cores');
     expect([mibText(412 * 2 ** 20 + 100), mibText(0.6 * 2 ** 20)]).toEqual(['412 MiB', '1 MiB']);
   });
 });
