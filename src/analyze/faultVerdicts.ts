@@ -2,6 +2,7 @@
 // passed or not, with the numbers behind it.
 import type { Verdict } from '../contract/results.ts';
 import type { TimelineBucket } from './timeline.ts';
+import { latencyText, mibText } from '../format/units.ts';
 
 const isClientError = (outcome: string) => /^status_4\d\d$/.test(outcome);
 const sum = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
@@ -140,11 +141,11 @@ export function overloadVerdict(input: { outcomes: Record<string, number>; admit
   const growth = input.rssStartBytes && input.rssMaxBytes ? input.rssMaxBytes / input.rssStartBytes : undefined;
   const memoryBounded = growth === undefined || growth < 2;
   const passed = shed > 0 && other === 0 && memoryBounded;
-  const mb = (b?: number) => (b === undefined ? '?' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+  const mb = (b?: number) => (b === undefined ? '?' : mibText(b));
   return {
     kind: 'overload',
     passed,
-    summary: `at ${input.askedRate}/s: ${ok} admitted (p99 ${(input.admittedP99Us / 1000).toFixed(1)} ms), ${shed} shed with 503, ${other} other failures; server RSS ${mb(input.rssStartBytes)} -> max ${mb(input.rssMaxBytes)}${memoryBounded ? ' (bounded)' : ' (GREW)'}`,
+    summary: `at ${input.askedRate}/s: ${ok} admitted (p99 ${latencyText(input.admittedP99Us)}), ${shed} shed with 503, ${other} other failures; server RSS ${mb(input.rssStartBytes)} -> max ${mb(input.rssMaxBytes)}${memoryBounded ? ' (bounded)' : ' (GREW)'}`,
     details: { admitted: ok, shed, other_failures: other, admitted_p99_us: input.admittedP99Us, rss_start_bytes: input.rssStartBytes, rss_max_bytes: input.rssMaxBytes, rss_growth: growth },
   };
 }

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { PhaseInput, ScenarioInput } from '../scenario/input.ts';
-import { formatDurationMs, formatNumber, parseDurationMs, UnitError } from '../scenario/units.ts';
+import { parseDurationMs, UnitError } from '../scenario/units.ts';
+import { formatDurationMs, formatNumber } from '../format/units.ts';
 import { UsageError } from './args.ts';
 
 /** Value flags of a url run, in the order the scenario's description repeats them. */

@@ -129,7 +129,14 @@ export interface EnvironmentInfo {
   onnxruntime: string;
   servebench: string;
   git_commit?: string;
+  /** The GPUs nvidia-smi reports: the ones sampled while the run goes. */
   gpus: { index: number; name: string; memory_total_mib?: number }[];
+  /** The OS distribution and version, e.g. "Debian GNU/Linux 12 (bookworm)" (systeminformation). */
+  os_distro?: string;
+  /** Physical cores of the machine; `cores` counts the logical ones this process may use. */
+  physical_cores?: number;
+  /** Every graphics controller of the machine, any vendor (systeminformation's graphics query). */
+  graphics?: { vendor: string; model: string; vram_mib?: number }[];
 }
 
 export interface RunMarker {

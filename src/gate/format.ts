@@ -1,7 +1,7 @@
 // Numbers of a gate as every output shows them: latency as a duration, throughput per second,
 // error rate in percent, changes signed. Shared by the text, markdown and JUnit renderers.
 import type { GateMetric, RuleVerdict } from '../analyze/gate.ts';
-import { formatDurationMs, formatNumber, formatPercent } from '../scenario/units.ts';
+import { formatDurationMs, formatNumber, formatPercent } from '../format/units.ts';
 import type { SideInfo } from './evaluate.ts';
 
 const DASH = '—';

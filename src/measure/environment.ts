@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentInfo } from '../contract/results.ts';
 import { queryGpus, type GpuQueryOptions } from './gpu.ts';
+import { querySystemFacts, systemFields } from './systemFacts.ts';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,26 +19,32 @@ export interface EnvironmentOptions {
 }
 
 export async function collectEnvironment(options: EnvironmentOptions = {}): Promise<EnvironmentInfo> {
-  const [onnxruntime, servebench, gitCommit, gpus] = await Promise.all([
+  const [onnxruntime, servebench, gitCommit, gpus, facts] = await Promise.all([
     onnxruntimeVersion(),
     packageVersion(`${PACKAGE_ROOT}package.json`),
     gitHead(options.gitDir ?? PACKAGE_ROOT),
     queryGpus(options.gpu),
+    querySystemFacts(),
   ]);
-  const cpus = os.cpus();
+  const system = facts ? systemFields(facts) : {};
+  // node's own answers first: they are what older results recorded, and a gate compares them.
+  const cpuModel = os.cpus()[0]?.model.trim();
   const info: EnvironmentInfo = {
     hostname: os.hostname(),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
-    cpu_model: cpus[0]?.model.trim() ?? 'unknown',
+    cpu_model: cpuModel || system.cpu_model || 'unknown',
     // Cores this process may use (cgroup/affinity aware), which is what bounds its throughput.
     cores: os.availableParallelism(),
-    memory_bytes: os.totalmem(),
+    memory_bytes: os.totalmem() || system.memory_bytes || 0,
     node: process.version,
     onnxruntime: onnxruntime ?? 'unknown',
     servebench: servebench ?? 'unknown',
     gpus: gpus.available ? gpus.gpus.map((g) => ({ index: g.index, name: g.name ?? 'unknown', ...(g.memory_total_mib !== undefined ? { memory_total_mib: g.memory_total_mib } : {}) })) : [],
   };
   if (gitCommit) info.git_commit = gitCommit;
+  if (system.os_distro) info.os_distro = system.os_distro;
+  if (system.physical_cores) info.physical_cores = system.physical_cores;
+  if (system.graphics) info.graphics = system.graphics;
   return info;
 }
 

@@ -3,8 +3,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { accountOf } from './accounting.ts';
 import type { RunResults, SecondRow, SweepResults, SystemSample, TrialResult } from '../contract/results.ts';
+import { msColumn } from '../format/units.ts';
 
-const ms = (us: number | undefined) => (us === undefined ? '' : (us / 1000).toFixed(3));
 
 export const SUMMARY_COLUMNS = [
   'phase', 'kind', 'counted', 'started_s', 'duration_s', 'mode', 'rate', 'connections',
@@ -21,7 +21,7 @@ export function summaryCsv(results: RunResults): string {
     return [
       p.name, p.kind, p.counted, p.started_s.toFixed(3), p.duration_s.toFixed(3), p.load.mode, p.load.rate ?? '', p.load.connections ?? '',
       p.requests.sent, p.requests.completed, p.requests.ok, errors, p.requests.completed > 0 ? (errors / p.requests.completed).toFixed(6) : '',
-      p.throughput_rps.toFixed(2), ms(p.latency_us.p50), ms(p.latency_us.p90), ms(p.latency_us.p99), ms(p.latency_us.p999), ms(p.latency_us.max), ms(p.latency_us.mean),
+      p.throughput_rps.toFixed(2), msColumn(p.latency_us.p50), msColumn(p.latency_us.p90), msColumn(p.latency_us.p99), msColumn(p.latency_us.p999), msColumn(p.latency_us.max), msColumn(p.latency_us.mean),
       p.verdict?.kind ?? '', p.verdict ? p.verdict.passed : '',
       a.requests, a.timed_out, a.cut, a.refused, a.dropped, a.aborted, a.other,
     ];
@@ -47,7 +47,7 @@ export function timeseriesCsv(results: RunResults): string {
     const gpu = sys?.gpus?.[0];
     const errorTotal = Object.values(r.errors).reduce((a, b) => a + b, 0);
     return [
-      r.t, r.phase, r.requests, r.ok, errorTotal, errorClasses(r.errors), ms(r.p50_us), ms(r.p90_us), ms(r.p99_us), ms(r.max_us),
+      r.t, r.phase, r.requests, r.ok, errorTotal, errorClasses(r.errors), msColumn(r.p50_us), msColumn(r.p90_us), msColumn(r.p99_us), msColumn(r.max_us),
       fixed(sys?.machine_cpu_percent), fixed(sys?.server_cpu_percent), sys?.server_rss_bytes === undefined ? '' : (sys.server_rss_bytes / 2 ** 20).toFixed(1),
       fixed(sys?.loadgen_cpu_percent), fixed(gpu?.utilization_percent), fixed(gpu?.memory_used_mib, 0),
     ];
@@ -91,7 +91,7 @@ export function trialsCsv(results: RunResults): string {
     });
     return [
       t.index, ...knobValues, t.capacity_rps === null ? '' : t.capacity_rps.toFixed(2), (t.repeats ?? []).map((r) => r.toFixed(2)).join(';'),
-      ms(p99AtCapacity(t)), t.server_rss_bytes === undefined ? '' : (t.server_rss_bytes / 2 ** 20).toFixed(1), fixed(t.server_cpu_percent),
+      msColumn(p99AtCapacity(t)), t.server_rss_bytes === undefined ? '' : (t.server_rss_bytes / 2 ** 20).toFixed(1), fixed(t.server_cpu_percent),
       fixed(t.server_main_thread_cpu_percent), fixed(t.gpu_utilization_percent), t.points.length, t.duration_s.toFixed(1), isRecommendedTrial(sweep, t), t.startup_ms ?? '',
     ];
   });

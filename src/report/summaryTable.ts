@@ -1,8 +1,7 @@
 // The short table a finished run prints: one row per phase, then verdicts and thresholds.
 import { accountOf, shownColumns } from './accounting.ts';
 import type { AgentsSummary, RunResults } from '../contract/results.ts';
-
-const ms = (us: number) => (us >= 100_000 ? `${(us / 1000).toFixed(0)}ms` : us >= 1000 ? `${(us / 1000).toFixed(1)}ms` : `${us.toFixed(0)}µs`);
+import { latencyCell } from '../format/units.ts';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -45,10 +44,10 @@ export function formatSummary(results: RunResults): string {
     String(accounts[i].requests),
     ...columns.map((c) => String(accounts[i][c])),
     p.throughput_rps.toFixed(0),
-    ms(p.latency_us.p50),
-    ms(p.latency_us.p90),
-    ms(p.latency_us.p99),
-    ms(p.latency_us.max),
+    latencyCell(p.latency_us.p50),
+    latencyCell(p.latency_us.p90),
+    latencyCell(p.latency_us.p99),
+    latencyCell(p.latency_us.max),
   ]);
   const lines = [`servebench: ${results.scenario.name} against ${results.target.url} (${results.target.model})`, '', table([header, ...rows])];
   if (results.phases.length > 0) lines.push(`(requests = ${columns.join(' + ')}; errors: HTTP error answers, cut: connection reset or closed mid-request, dropped: never sent, over the in-flight cap)`);

@@ -2,7 +2,8 @@
 // the field's path as written) when the value is well-formed but still wrong.
 import { describeValue, type FieldPath, type Problems } from './errors.ts';
 import { parseThreshold, ThresholdError } from './thresholds.ts';
-import { formatDurationMs, parseDurationMs, UnitError } from './units.ts';
+import { parseDurationMs, UnitError } from './units.ts';
+import { formatDurationMs } from '../format/units.ts';
 
 export interface ReadDuration {
   /** In the canonical field's unit (seconds for `_s`, milliseconds for `_ms`). */

@@ -6,7 +6,8 @@ import { closest, describeValue, type FieldPath, formatPath, type Problems } fro
 import { readDuration, readThresholds, readUnit, showDuration } from './fields.ts';
 import type { LoadInput, PhaseInput } from './input.ts';
 import type { LoadSpec, OpenLoad, Phase, PhaseKind, RampPhase } from '../contract/scenario.ts';
-import { formatDurationMs, formatNumber, parsePercent, parseRatio, parseSize } from './units.ts';
+import { parsePercent, parseRatio, parseSize } from './units.ts';
+import { formatDurationMs, formatNumber } from '../format/units.ts';
 
 export interface PhaseContext {
   problems: Problems;

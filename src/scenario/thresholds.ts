@@ -4,7 +4,8 @@
 // thresholds or its soak section), its unit and the comparisons it takes. Parsing and evaluation are
 // pure; the runner and the soak decide which numbers a threshold is evaluated on.
 import type { LatencySummary, ThresholdResult } from '../contract/results.ts';
-import { formatDurationMs, formatNumber, formatPercent, parseDurationMs, parseGrowthRate, parseRate, parseRatio, UnitError } from './units.ts';
+import { parseDurationMs, parseGrowthRate, parseRate, parseRatio, UnitError } from './units.ts';
+import { formatDurationMs, formatNumber, formatPercent } from '../format/units.ts';
 
 export type LatencyMetric = 'min' | 'mean' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max';
 export type ThresholdMetric = LatencyMetric | 'error_rate' | 'throughput';

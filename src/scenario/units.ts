@@ -57,23 +57,6 @@ export function parseDurationSeconds(input: string | number, numberUnit: Duratio
   return clean(parseDurationMs(input, numberUnit) / 1000);
 }
 
-/** Up to three decimals, trailing zeros dropped: 63.2, 1.5, 0.123. */
-export function formatNumber(x: number, decimals = 3): string {
-  if (!Number.isFinite(x)) return String(x);
-  return String(Number(x.toFixed(decimals)));
-}
-
-/** A duration in milliseconds, in the largest unit that keeps it >= 1: `250us`, `63.2ms`, `1.5s`, `2m`, `8h`. */
-export function formatDurationMs(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs === 0) return '0ms';
-  if (abs < 1) return `${formatNumber(ms * 1000)}us`;
-  if (abs < 1000) return `${formatNumber(ms)}ms`;
-  if (abs < 60_000) return `${formatNumber(ms / 1000)}s`;
-  if (abs < 3_600_000) return `${formatNumber(ms / 60_000)}m`;
-  return `${formatNumber(ms / 3_600_000)}h`;
-}
-
 const SIZE_FACTOR: Record<string, number> = {
   b: 1,
   kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
@@ -104,18 +87,6 @@ export function parseGrowthRate(text: string): number {
   return (parseSize(match[1]) / 1e6) * (3600 / per);
 }
 
-/** Bytes in binary units: `512 B`, `1.5 KiB`, `4 GiB`. */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let i = 0;
-  while (Math.abs(value) >= 1024 && i < units.length - 1) {
-    value /= 1024;
-    i++;
-  }
-  return `${formatNumber(value, 2)} ${units[i]}`;
-}
-
 const PERCENT_RE = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/;
 const PLAIN_RE = /^(\d+(?:\.\d+)?|\.\d+)$/;
 
@@ -138,11 +109,6 @@ export function parseRatio(input: string | number): number {
   const value = percent ? clean(Number(percent[1]) / 100) : plain ? Number(plain[1]) : NaN;
   if (!(value >= 0 && value <= 1)) throw new UnitError(`${expected}, got ${got(input)}`);
   return value;
-}
-
-/** A ratio as a percentage for messages: 0.001 -> `0.1%`. */
-export function formatPercent(ratio: number): string {
-  return `${formatNumber(ratio * 100)}%`;
 }
 
 const RATE_RE = /^(\d+(?:\.\d+)?|\.\d+)\s*(\/s|\/sec|rps|req\/s|\/m|\/min)?$/;

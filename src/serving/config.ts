@@ -1,5 +1,6 @@
 // What a serving configuration means as the server runs it, its identity and how a person reads it. Pure.
 import type { ServingConfig } from './knobs.ts';
+import { msText } from '../format/units.ts';
 
 /**
  * The configuration as the server runs it: with batching off (max_batch_size <= 1) the batcher
@@ -20,7 +21,7 @@ export function configKey(config: ServingConfig): string {
 
 /** "no delay", "delay 250 us", "delay 0.5 ms", "delay 2 ms". */
 export function describeDelay(us: number): string {
-  return us === 0 ? 'no delay' : us < 100 ? `delay ${us} us` : `delay ${+(us / 1000).toFixed(2)} ms`;
+  return us === 0 ? 'no delay' : us < 100 ? `delay ${us} us` : `delay ${msText(us, 2)}`;
 }
 
 /** How a person says it: "2 workers, batch 16, delay 2 ms, 1 thread, queue 256". */

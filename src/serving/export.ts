@@ -2,7 +2,7 @@
 // names of `servebench serve`), TorchServe config.properties lines, and a Triton config.pbtxt
 // fragment. Text only: the caller writes it where it belongs.
 import { analysisError } from '../analyze/errors.ts';
-import type { ServingConfig } from './knobs.ts';
+import { knobExpected, knobValueOk, KNOBS, type ServingConfig, torchServeDelayMs } from './knobs.ts';
 
 export interface ExportNote {
   /** Comment lines put at the top (e.g. "capacity 11055 rps at p99 <= 20 ms"). */
@@ -10,8 +10,9 @@ export interface ExportNote {
 }
 
 function checkConfig(c: ServingConfig, where: string): void {
-  for (const [key, min] of [['workers', 1], ['max_batch_size', 0], ['max_batch_delay_us', 0], ['intra_op_threads', 1], ['max_queue_size', 1]] as const) {
-    if (!Number.isInteger(c[key]) || c[key] < min) throw analysisError('SB_ERR_INVALID_INPUT', `${where}: ${key} is ${c[key]}, expected an integer >= ${min}`);
+  // Minimums only: the maximums are the embedded server's, and each exported-to server has its own.
+  for (const knob of KNOBS) {
+    if (!knobValueOk(knob, c[knob], false)) throw analysisError('SB_ERR_INVALID_INPUT', `${where}: ${knob} is ${c[knob]}, expected ${knobExpected(knob, false)}`);
   }
 }
 
@@ -51,7 +52,7 @@ export function toTorchServeProperties(
 ): string {
   checkConfig(c, 'TorchServe config');
   const batchSize = Math.max(1, c.max_batch_size);
-  const delayMs = c.max_batch_delay_us === 0 ? 0 : Math.max(1, Math.round(c.max_batch_delay_us / 1000));
+  const delayMs = torchServeDelayMs(c.max_batch_delay_us);
   const timeout = o.responseTimeoutS ?? 120;
   const lines = comments('#', 'TorchServe config.properties, recommended by servebench tune', o);
   if (delayMs * 1000 !== c.max_batch_delay_us) {

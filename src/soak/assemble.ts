@@ -6,7 +6,7 @@ import type { PhaseResult, RunResults, SecondRow, SystemSample, ThresholdResult,
 import { RESULTS_SCHEMA } from '../contract/results.ts';
 import { exitCodeOf, totalsOf } from '../runner/assemble.ts';
 import { evaluateThreshold, parseThreshold } from '../scenario/thresholds.ts';
-import { formatDurationMs } from '../scenario/units.ts';
+import { formatDurationMs } from '../format/units.ts';
 import type { IntervalSample, JournalRecord, SoakMeta } from './journal.ts';
 import { analyzeSoak } from './verdicts.ts';
 

@@ -1,7 +1,7 @@
 // The soak's effective settings: the command's flags laid over the scenario's soak section, then
 // defaults that scale with the duration (a 30 s try and an 8 h night both get a usable series).
 import { DEFAULTS } from '../scenario/defaults.ts';
-import { formatDurationMs } from '../scenario/units.ts';
+import { formatDurationMs } from '../format/units.ts';
 import { SoakError } from './errors.ts';
 import type { SoakSection } from './section.ts';
 import { DEFAULT_SOAK_THRESHOLDS } from './thresholds.ts';

@@ -1,7 +1,7 @@
 // The lines a finished (or rebuilt) soak prints under the usual run summary: the two trends, the
 // projection to the memory limit, and the harness's own growth.
 import type { RunResults } from '../contract/results.ts';
-import { formatSize } from '../scenario/units.ts';
+import { formatSize } from '../format/units.ts';
 
 const fixed = (x: number | null | undefined): string => (typeof x !== 'number' || !Number.isFinite(x) ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1));
 

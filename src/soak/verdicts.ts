@@ -4,7 +4,7 @@
 // its server, so memory across a resume is not one trend.
 import { detectLatencyDrift, detectLeak, type DriftReport, type LeakReport } from '../analyze/leak.ts';
 import type { SoakResults, ThresholdResult, Verdict } from '../contract/results.ts';
-import { formatSize } from '../scenario/units.ts';
+import { formatSize } from '../format/units.ts';
 import type { IntervalSample } from './journal.ts';
 import { parseSoakThreshold, type SlopeMetric, type SoakThreshold } from './thresholds.ts';
 

@@ -14,6 +14,7 @@ import type { ServingConfig } from '../serving/knobs.ts';
 import type { ServerUsage } from './rateStep.ts';
 import type { Objective, SweepSpec } from './sweepSection.ts';
 import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';
+import { msText, rpsText } from '../format/units.ts';
 
 export const RECOMMENDATION_SCHEMA = 'servebench.recommendation/v1';
 
@@ -74,8 +75,6 @@ export interface RecommendInput {
 
 export const EXPORT_FILES = { servebench: CONFIG_FILE_PLACEHOLDERS.servebench_yaml, torchserve: CONFIG_FILE_PLACEHOLDERS.config_properties, triton: CONFIG_FILE_PLACEHOLDERS.config_pbtxt } as const;
 
-const ms = (us: number): string => `${+(us / 1000).toFixed(1)} ms`;
-const rps = (x: number): string => `${Math.round(x)} rps`;
 
 
 /** Capacity (rps) of a configuration's runs, whatever the objective scored. */
@@ -100,15 +99,15 @@ export function verifiedCapacity(checks: readonly LoadCheck[], slo: SweepSpec['s
   const held = sorted.filter((c) => !slow(c) && !failing(c)).at(-1);
   const broken = sorted.find((c) => c.share > (held?.share ?? -1) && (slow(c) || failing(c)));
   if (!broken) return { rps: held?.rate ?? 0 };
-  const broke = [slow(broken) ? `p99 ${ms(broken.p99_us)} (SLO ${ms(slo.p99Us)})` : '', failing(broken) ? `error rate ${+(broken.error_rate * 100).toFixed(2)}% (SLO ${+(slo.errorRate * 100).toFixed(2)}%)` : ''].filter(Boolean).join(' and ');
+  const broke = [slow(broken) ? `p99 ${msText(broken.p99_us)} (SLO ${msText(slo.p99Us)})` : '', failing(broken) ? `error rate ${+(broken.error_rate * 100).toFixed(2)}% (SLO ${+(slo.errorRate * 100).toFixed(2)}%)` : ''].filter(Boolean).join(' and ');
   return { rps: held?.rate ?? 0, broken, why: `at ${Math.round(broken.share * 100)}% of it (${Math.round(broken.rate)} rps) ${broke}` };
 }
 
 function minP99Why(summaries: readonly ConfigSummary[], chosen: ConfigSummary, base: ServingConfig, rate: number): string[] {
   const baseSummary = summaries.find((s) => s.key === configKey(base));
-  const lines = [`p99 ${ms(chosen.p99Us)} at ${rps(rate)} with ${describeConfig(chosen.config)}`];
+  const lines = [`p99 ${msText(chosen.p99Us)} at ${rpsText(rate)} with ${describeConfig(chosen.config)}`];
   if (baseSummary && baseSummary.key !== chosen.key) {
-    lines.push(baseSummary.medianRps > 0 ? `the base configuration gave p99 ${ms(baseSummary.p99Us)} at that rate` : 'the base configuration broke the error limit at that rate');
+    lines.push(baseSummary.medianRps > 0 ? `the base configuration gave p99 ${msText(baseSummary.p99Us)} at that rate` : 'the base configuration broke the error limit at that rate');
   }
   return lines;
 }
@@ -144,7 +143,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
   // A capacity the closing checks did not hold is not one to plan on: the checks' own figure is.
   const verified = !minP99 && capacity > 0 && input.atLoad && input.atLoad.length > 0 ? verifiedCapacity(input.atLoad, spec.slo) : undefined;
   const verification = verified?.broken
-    ? `the closing checks did not confirm ${rps(capacity)}: ${verified.why}; ${verified.rps > 0 ? `it held up to ${rps(verified.rps)}, the figure to plan on` : 'no checked share held the SLO'} (short rate steps on a shared machine overestimate: measure longer steps, or repeat)`
+    ? `the closing checks did not confirm ${rpsText(capacity)}: ${verified.why}; ${verified.rps > 0 ? `it held up to ${rpsText(verified.rps)}, the figure to plan on` : 'no checked share held the SLO'} (short rate steps on a shared machine overestimate: measure longer steps, or repeat)`
     : undefined;
   const planningCapacity = verified?.broken && verified.rps > 0 ? verified.rps : capacity;
   if (input.proof) why.push(describeProof(input.proof));
@@ -155,7 +154,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
   if (input.targetRps !== undefined && planningCapacity > 0 && !(verified?.broken && verified.rps === 0)) {
     const headroom = input.headroom ?? 0.3;
     const plan = replicasFor(input.targetRps, planningCapacity, headroom);
-    const plain = `For ${rps(input.targetRps)} with ${Math.round(headroom * 100)}% headroom: ${plan.replicas} replica${plan.replicas === 1 ? '' : 's'} at ${Math.round(plan.utilisation * 100)}% of ${verified?.broken ? `the verified capacity (${rps(planningCapacity)})` : 'capacity'}.`;
+    const plain = `For ${rpsText(input.targetRps)} with ${Math.round(headroom * 100)}% headroom: ${plan.replicas} replica${plan.replicas === 1 ? '' : 's'} at ${Math.round(plan.utilisation * 100)}% of ${verified?.broken ? `the verified capacity (${rpsText(planningCapacity)})` : 'capacity'}.`;
     // The comparison with the untuned default stands on search capacities alone (the checks re-measure only the chosen one).
     const note = defaultCapacity && defaultCapacity > 0 && !minP99 && !verified?.broken
       ? tuningVsReplicas({ targetRps: input.targetRps, baseCapacityRps: defaultCapacity, tunedCapacityRps: capacity, runnerUpCapacityRps: pick.runnerUp ? medianRps(capacities(records, pick.runnerUp.config)) : undefined, headroom }).summary
@@ -178,7 +177,7 @@ export function recommend(input: RecommendInput): { recommendation: Recommendati
   };
 
   const sloText = spec.slo.expressions.join(', ');
-  const notes = [minP99 ? `p99 ${ms(pick.chosen.p99Us)} at ${rps(spec.rate!)} (${sloText})` : `capacity ${rps(capacity)} at ${sloText}`, ...(input.notes ?? [])];
+  const notes = [minP99 ? `p99 ${msText(pick.chosen.p99Us)} at ${rpsText(spec.rate!)} (${sloText})` : `capacity ${rpsText(capacity)} at ${sloText}`, ...(input.notes ?? [])];
   const exports = Object.fromEntries(Object.entries(CONFIG_FILE_PLACEHOLDERS).map(([name, file]) => [file, configFileText(name as ConfigFilePlaceholder, chosen, { model, notes, ...(input.version ? { version: input.version } : {}) })]));
   const file: RecommendationFile = {
     schema: RECOMMENDATION_SCHEMA,

@@ -3,10 +3,8 @@ import type { RunResults } from '../contract/results.ts';
 import type { RecommendationFile } from './recommend.ts';
 import { describeConfig } from '../serving/config.ts';
 import type { ServingConfig } from '../serving/knobs.ts';
+import { latencyText, mibText, rpsText } from '../format/units.ts';
 
-const ms = (us: number): string => `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`;
-const rps = (x: number): string => `${Math.round(x)} rps`;
-const mib = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MiB`;
 
 function describe(config: Record<string, number | number[]>): string {
   return describeConfig(config as unknown as ServingConfig);
@@ -21,16 +19,16 @@ export function formatTuneSummary(results: RunResults, rec: RecommendationFile |
   } else if (rec.capacity_rps <= 0) {
     lines.push(`no configuration met ${rec.slo.expressions.join(', ')} at any rate tried: ${rec.reason}`);
   } else {
-    const spread = rec.capacity_spread.runs.length > 1 ? ` (${Math.round(rec.capacity_spread.min)}-${rps(rec.capacity_spread.max)} over ${rec.capacity_spread.runs.length} runs)` : '';
+    const spread = rec.capacity_spread.runs.length > 1 ? ` (${Math.round(rec.capacity_spread.min)}-${rpsText(rec.capacity_spread.max)} over ${rec.capacity_spread.runs.length} runs)` : '';
     lines.push(`Recommended: ${describe(rec.config)}`);
     lines.push(rec.objective === 'min-p99'
-      ? `  p99 ${ms(rec.p99_at_rate_us ?? 0)} at ${rps(rec.capacity_rps)}, within ${rec.slo.expressions.join(', ')}`
-      : `  capacity ${rps(rec.capacity_rps)}${spread} at ${rec.slo.expressions.join(', ')}${rec.default_capacity_rps ? `; the default configuration: ${rps(rec.default_capacity_rps)} (${(rec.capacity_rps / Math.max(rec.default_capacity_rps, 1e-9)).toFixed(1)}x)` : ''}`);
-    for (const a of rec.at_load) lines.push(`  at ${Math.round(a.share * 100)}% (${rps(a.rate)}): p50 ${ms(a.p50_us)}, p99 ${ms(a.p99_us)}`);
+      ? `  p99 ${latencyText(rec.p99_at_rate_us ?? 0)} at ${rpsText(rec.capacity_rps)}, within ${rec.slo.expressions.join(', ')}`
+      : `  capacity ${rpsText(rec.capacity_rps)}${spread} at ${rec.slo.expressions.join(', ')}${rec.default_capacity_rps ? `; the default configuration: ${rpsText(rec.default_capacity_rps)} (${(rec.capacity_rps / Math.max(rec.default_capacity_rps, 1e-9)).toFixed(1)}x)` : ''}`);
+    for (const a of rec.at_load) lines.push(`  at ${Math.round(a.share * 100)}% (${rpsText(a.rate)}): p50 ${latencyText(a.p50_us)}, p99 ${latencyText(a.p99_us)}`);
     if (rec.verification) lines.push(`  CAUTION: ${rec.verification}`);
-    const usage = [rec.server_rss_bytes !== undefined ? `RSS ${mib(rec.server_rss_bytes)}` : '', rec.server_cpu_percent !== undefined ? `CPU ${Math.round(rec.server_cpu_percent)}%${rec.server_main_thread_cpu_percent !== undefined ? ` (main thread ${Math.round(rec.server_main_thread_cpu_percent)}%)` : ''}` : ''].filter(Boolean);
+    const usage = [rec.server_rss_bytes !== undefined ? `RSS ${mibText(rec.server_rss_bytes)}` : '', rec.server_cpu_percent !== undefined ? `CPU ${Math.round(rec.server_cpu_percent)}%${rec.server_main_thread_cpu_percent !== undefined ? ` (main thread ${Math.round(rec.server_main_thread_cpu_percent)}%)` : ''}` : ''].filter(Boolean);
     if (usage.length > 0) lines.push(`  server at capacity: ${usage.join(', ')}`);
-    if (rec.runner_up) lines.push(`  runner-up: ${describe(rec.runner_up.config)} at ${rps(rec.runner_up.capacity_rps)}${rec.overlap ? ' (within noise of the recommended one)' : ''}`);
+    if (rec.runner_up) lines.push(`  runner-up: ${describe(rec.runner_up.config)} at ${rpsText(rec.runner_up.capacity_rps)}${rec.overlap ? ' (within noise of the recommended one)' : ''}`);
     lines.push('  why:', ...rec.why.map((w) => `    - ${w}`));
     if (rec.replicas) lines.push(`  ${rec.replicas.note}`);
   }

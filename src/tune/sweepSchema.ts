@@ -1,7 +1,7 @@
 // The JSON Schema of the scenario's `sweep` section and its defaults, in one place so the
 // validator (sweepSection.ts) and the schema editors read cannot disagree. The lead wires
 // SWEEP_SCHEMA into scenarios/schema.json as properties.sweep.
-import { KNOBS, type Knob } from '../serving/knobs.ts';
+import { KNOB_TABLE, KNOBS } from '../serving/knobs.ts';
 
 export const OBJECTIVES = ['max-rate', 'min-p99'] as const;
 
@@ -20,23 +20,6 @@ export const SWEEP_DEFAULTS = {
   top: 2,
   max_in_flight: 1024,
 } as const;
-
-/** Knob limits as the embedded server checks them (src/server/config/settings.ts); an api-mode trial is further capped by the cores (src/server/config/caps.ts). */
-export const KNOB_RANGE: Record<Knob, [number, number]> = {
-  workers: [1, 64],
-  max_batch_size: [0, 4096],
-  max_batch_delay_us: [0, 10_000_000],
-  intra_op_threads: [1, 256],
-  max_queue_size: [1, 1_000_000],
-};
-
-const KNOB_DESCRIPTIONS: Record<Knob, string> = {
-  workers: 'Worker threads (model instances) per model.',
-  max_batch_size: 'Dynamic batching: largest batch formed; 0 turns batching off.',
-  max_batch_delay_us: 'Dynamic batching: longest a request waits for companions, microseconds.',
-  intra_op_threads: 'ONNX Runtime intra-op threads per worker.',
-  max_queue_size: 'Requests queued per model before answering 503.',
-};
 
 type Schema = Record<string, unknown>;
 
@@ -83,7 +66,7 @@ export const SWEEP_SCHEMA: Schema = withMessage('an object like {knobs: {max_bat
       minProperties: 1,
       description: 'Values to try per knob; a knob not listed keeps the base value (the scenario\'s target.server, else the server default).',
       properties: {
-        ...Object.fromEntries(KNOBS.map((k) => [k, knobValues(KNOB_RANGE[k][0], KNOB_RANGE[k][1], KNOB_DESCRIPTIONS[k])])),
+        ...Object.fromEntries(KNOBS.map((k) => [k, knobValues(KNOB_TABLE[k].min, KNOB_TABLE[k].max, KNOB_TABLE[k].meaning)])),
         max_batch_delay: withMessage('a batch delay like 2ms or a list of them', {
           ...DELAY_ITEM, type: ['string', 'number', 'array'], minItems: 1, items: DELAY_ITEM,
           description: 'Same as max_batch_delay_us, as durations with their unit: [0, 500us, 2ms].',

@@ -8,8 +8,8 @@ import { type Locate, readSection, type ScenarioSection } from '../scenario/sect
 import { parseThreshold, ThresholdError } from '../scenario/thresholds.ts';
 import type { Scenario } from '../contract/scenario.ts';
 import { parseDurationMs, parseRate, parseRatio } from '../scenario/units.ts';
-import { KNOBS, type Knob } from '../serving/knobs.ts';
-import { KNOB_RANGE, OBJECTIVES, SWEEP_DEFAULTS, SWEEP_SCHEMA } from './sweepSchema.ts';
+import { knobExpected, knobValueOk, KNOBS, type Knob } from '../serving/knobs.ts';
+import { OBJECTIVES, SWEEP_DEFAULTS, SWEEP_SCHEMA } from './sweepSchema.ts';
 
 export { SWEEP_SCHEMA } from './sweepSchema.ts';
 
@@ -76,13 +76,12 @@ function readKnobValues(knob: Knob, raw: unknown, path: FieldPath, problems: Pro
     problems.add(path, 'expected at least one value; leave the knob out to keep its base value');
     return undefined;
   }
-  const [min, max] = KNOB_RANGE[knob];
   const values: number[] = [];
   list.forEach((item, i) => {
     const at = Array.isArray(raw) ? [...path, i] : path;
     const v = toNumber(item, at);
     if (v === undefined) return;
-    if (!Number.isInteger(v) || v < min || v > max) problems.add(at, `expected an integer between ${min} and ${max}, got ${describeValue(item)}`);
+    if (!knobValueOk(knob, v)) problems.add(at, `expected ${knobExpected(knob)}, got ${describeValue(item)}`);
     else if (values.includes(v)) problems.add(at, `${describeValue(item)} is listed twice`);
     else values.push(v);
   });

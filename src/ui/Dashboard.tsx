@@ -4,11 +4,12 @@
 import { Box, Text } from 'ink';
 import { phaseSecondsLeft, runSecondsLeft, type DashboardState } from './dashboardState.ts';
 import { availableParallelism } from 'node:os';
-import { formatBytes, formatCores, formatCounts, formatDuration, formatLatency, formatMachineCores, formatPercent, formatRate } from './format.ts';
+import { formatBytes, formatCores, formatCounts, formatDuration, formatMachineCores, formatPercent, formatRate } from './format.ts';
 import { SoakPanel, SweepPanel } from './dashboardPanels.tsx';
 import { Row, type Paint } from './rows.tsx';
 import { sparkline } from './sparkline.ts';
 import { shownColumns, type AccountColumn } from '../report/accounting.ts';
+import { latencyLive } from '../format/units.ts';
 
 export interface DashboardProps {
   state: DashboardState;
@@ -71,9 +72,9 @@ const col = (text: string) => text.padStart(9);
 function LatencyTable({ state, paint }: { state: DashboardState; paint: Paint }) {
   const row = (name: string, l: DashboardState['latencyNow']) => (
     <Row label={`  ${name}`}>
-      {l ? [l.p50, l.p90].map((v) => col(formatLatency(v))).join('') : col('-').repeat(2)}
-      <Text color={paint('yellow')}>{col(l ? formatLatency(l.p99) : '-')}</Text>
-      {col(l ? formatLatency(l.max) : '-')}
+      {l ? [l.p50, l.p90].map((v) => col(latencyLive(v))).join('') : col('-').repeat(2)}
+      <Text color={paint('yellow')}>{col(l ? latencyLive(l.p99) : '-')}</Text>
+      {col(l ? latencyLive(l.max) : '-')}
     </Row>
   );
   const counted = state.donePhases.filter((p) => p.counted).map((p) => p.latency.p99);
@@ -83,7 +84,7 @@ function LatencyTable({ state, paint }: { state: DashboardState; paint: Paint })
       <Row label="latency">{['p50', 'p90', 'p99', 'max'].map(col).join('')}</Row>
       {row('now', state.latencyNow)}
       {row('phase', state.latencyPhase)}
-      <Row label="  run">{`worst phase p99 ${formatLatency(worstP99)} · max ${formatLatency(state.maxRunUs)}`}</Row>
+      <Row label="  run">{`worst phase p99 ${latencyLive(worstP99)} · max ${latencyLive(state.maxRunUs)}`}</Row>
     </>
   );
 }
@@ -154,7 +155,7 @@ const SHORT: Record<AccountColumn | 'requests', string> = { requests: 'req', ok:
 function DonePhases({ state, paint }: { state: DashboardState; paint: Paint }) {
   if (state.donePhases.length === 0) return null;
   const columns = ['requests' as const, ...shownColumns(state.donePhases.map((p) => p.account))];
-  const cells = state.donePhases.map((p) => [p.name.slice(0, 12), ...columns.map((c) => String(p.account[c])), formatRate(p.throughputRps), formatLatency(p.latency.p99)]);
+  const cells = state.donePhases.map((p) => [p.name.slice(0, 12), ...columns.map((c) => String(p.account[c])), formatRate(p.throughputRps), latencyLive(p.latency.p99)]);
   const header = ['phase', ...columns.map((c) => SHORT[c]), 'rps', 'p99'];
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' ');

@@ -2,7 +2,8 @@
 import { Text } from 'ink';
 import type { SoakView, SweepView } from './dashboardState.ts';
 import { Row, type Paint } from './rows.tsx';
-import { formatBytes, formatConfig, formatDuration, formatLatency, formatRate, formatSlope } from './format.ts';
+import { formatBytes, formatConfig, formatDuration, formatRate, formatSlope } from './format.ts';
+import { latencyLive } from '../format/units.ts';
 import { sparklineRange } from './sparkline.ts';
 
 export function SweepPanel({ sweep, paint }: { sweep: SweepView; paint: Paint }) {
@@ -20,7 +21,7 @@ export function SweepPanel({ sweep, paint }: { sweep: SweepView; paint: Paint })
       </Row>
       {sweep.recent.map((t) => (
         <Row key={t.index} label="">
-          {`trial ${t.index + 1}: ${capacity(t.capacityRps)}${t.p99Us !== undefined ? `, p99 ${formatLatency(t.p99Us)}` : ''} · ${formatConfig(t.config)}`}
+          {`trial ${t.index + 1}: ${capacity(t.capacityRps)}${t.p99Us !== undefined ? `, p99 ${latencyLive(t.p99Us)}` : ''} · ${formatConfig(t.config)}`}
         </Row>
       ))}
     </>
@@ -35,7 +36,7 @@ export function SoakPanel({ soak, paint }: { soak: SoakView; paint: Paint }) {
       <Row label="soak">
         {`${formatDuration(soak.atS)} of ${formatDuration(soak.durationS)} · RSS ${formatBytes(soak.rssBytes)} · slope `}
         <Text color={paint(tone)}>{formatSlope(soak.rssSlopeMbPerHour)}</Text>
-        {` · p99 ${formatLatency(soak.p99Us)} · errors ${soak.errors}/${soak.requests}`}
+        {` · p99 ${latencyLive(soak.p99Us)} · errors ${soak.errors}/${soak.requests}`}
       </Row>
       <Row label="">
         {'leak so far: '}

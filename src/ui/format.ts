@@ -1,15 +1,7 @@
 // Short, fixed-width renderings of the numbers a live view shows (shared by the dashboard and the
-// plain progress lines): latency from microseconds, sizes, durations, server knob sets.
+// plain progress lines): sizes, durations, server knob sets. Latency is src/format's latencyLive.
 import type { TrialConfig } from '../contract/events.ts';
-
-/** Microseconds as the unit a person reads: 850µs, 4.20ms, 120ms, 2.3s. */
-export function formatLatency(us: number): string {
-  if (!Number.isFinite(us) || us <= 0) return '-';
-  if (us < 1000) return `${Math.round(us)}µs`;
-  if (us < 10_000) return `${(us / 1000).toFixed(2)}ms`;
-  if (us < 1_000_000) return `${(us / 1000).toFixed(0)}ms`;
-  return `${(us / 1e6).toFixed(1)}s`;
-}
+import { coresText } from '../format/units.ts';
 
 /** Bytes in decimal units (MB = 10^6 bytes, as the soak's MB/h slope), one decimal: one memory unit on the screen. */
 export function formatBytes(bytes: number | undefined): string {
@@ -26,7 +18,7 @@ export function formatBytes(bytes: number | undefined): string {
 
 /** CPU as cores busy from a percent of one core (top's 250% = 2.50 cores): processes and the machine on one scale. */
 export function formatCores(percentOfOneCore: number | undefined): string {
-  return percentOfOneCore === undefined || !Number.isFinite(percentOfOneCore) ? '-' : `${(percentOfOneCore / 100).toFixed(2)} cores`;
+  return percentOfOneCore === undefined || !Number.isFinite(percentOfOneCore) ? '-' : coresText(percentOfOneCore);
 }
 
 /** The whole machine's CPU (percent of all its cores) as cores busy of its cores: `1.94 of 2 cores`. */

@@ -3,7 +3,8 @@
 // Colour (warnings, markers, FAIL) only when the stream is a terminal and NO_COLOR is unset.
 import type { RunEvent } from '../contract/events.ts';
 import { accountOf, shownColumns } from '../report/accounting.ts';
-import { formatBytes, formatConfig, formatCores, formatCounts, formatDuration, formatLatency, formatRate, formatSlope } from './format.ts';
+import { formatBytes, formatConfig, formatCores, formatCounts, formatDuration, formatRate, formatSlope } from './format.ts';
+import { latencyLive } from '../format/units.ts';
 
 const clock = (atS: number) => `[${formatDuration(atS).padStart(6)}]`;
 const capacity = (rps: number | null) => (rps === null ? 'no rate met the SLO' : `${formatRate(rps)} rps`);
@@ -19,7 +20,7 @@ export function plainProgressLine(event: RunEvent): string | undefined {
       const errors = formatCounts(r.errors, 6);
       const s = event.system;
       const server = s && (s.server_cpu_percent !== undefined || s.server_rss_bytes !== undefined) ? `  server CPU ${formatCores(s.server_cpu_percent)} RSS ${formatBytes(s.server_rss_bytes)}` : '';
-      const latency = [`p50 ${formatLatency(r.p50_us)}`, `p90 ${formatLatency(r.p90_us)}`, `p99 ${formatLatency(r.p99_us)}`, `max ${formatLatency(r.max_us)}`].map((c) => c.padEnd(12)).join('');
+      const latency = [`p50 ${latencyLive(r.p50_us)}`, `p90 ${latencyLive(r.p90_us)}`, `p99 ${latencyLive(r.p99_us)}`, `max ${latencyLive(r.max_us)}`].map((c) => c.padEnd(12)).join('');
       // The second the row covers (not when the tick fired), so consecutive lines never share a time.
       return `${clock(r.t + 1)} ${event.phase.padEnd(12)} ${String(r.requests).padStart(6)} req/s  ok ${String(r.ok).padStart(6)}  ${latency}${errors ? `errors ${errors}` : ''}${server}`.trimEnd();
     }
@@ -31,19 +32,19 @@ export function plainProgressLine(event: RunEvent): string | undefined {
       const r = event.result;
       const a = accountOf(r.requests.outcomes);
       const lost = shownColumns([a]).filter((c) => c !== 'ok').map((c) => `${a[c]} ${c}`).join(', ');
-      return `${clock(event.atS)} phase ${r.name} done: ${a.requests} requests = ${a.ok} ok, ${lost}; ${formatRate(r.throughput_rps)} rps, p50 ${formatLatency(r.latency_us.p50)} p99 ${formatLatency(r.latency_us.p99)} max ${formatLatency(r.latency_us.max)}${r.verdict ? `, ${r.verdict.passed ? 'PASS' : 'FAIL'} ${r.verdict.kind}: ${r.verdict.summary}` : ''}`;
+      return `${clock(event.atS)} phase ${r.name} done: ${a.requests} requests = ${a.ok} ok, ${lost}; ${formatRate(r.throughput_rps)} rps, p50 ${latencyLive(r.latency_us.p50)} p99 ${latencyLive(r.latency_us.p99)} max ${latencyLive(r.latency_us.max)}${r.verdict ? `, ${r.verdict.passed ? 'PASS' : 'FAIL'} ${r.verdict.kind}: ${r.verdict.summary}` : ''}`;
     }
     case 'soak-interval': {
       const memory = event.rssBytes !== undefined ? `  RSS ${formatBytes(event.rssBytes)}${event.heapUsedBytes !== undefined ? ` heap ${formatBytes(event.heapUsedBytes)}` : ''}` : '';
       const trend = event.rssSlopeMbPerHour !== undefined ? `  trend ${formatSlope(event.rssSlopeMbPerHour)} (${event.leakVerdict ?? '-'})` : '';
-      return `${clock(event.atS)} soak/${formatDuration(event.durationS)} ${String(event.requests).padStart(7)} req  errors ${String(event.errors).padStart(4)}  p99 ${formatLatency(event.p99Us).padEnd(8)}${memory}${trend}`;
+      return `${clock(event.atS)} soak/${formatDuration(event.durationS)} ${String(event.requests).padStart(7)} req  errors ${String(event.errors).padStart(4)}  p99 ${latencyLive(event.p99Us).padEnd(8)}${memory}${trend}`;
     }
     case 'run-end':
       return undefined;
     case 'trial-start':
       return `trial ${event.index + 1}/${event.total}: ${formatConfig(event.config)}${event.best ? `; best so far ${capacity(event.best.capacityRps)} with ${formatConfig(event.best.config)}` : ''}${event.etaS !== undefined ? `; ETA ${formatDuration(event.etaS)}` : ''}`;
     case 'trial-end':
-      return `trial ${event.index + 1}/${event.total} done: ${capacity(event.capacityRps)}${event.p99Us !== undefined ? `, p99 ${formatLatency(event.p99Us)}` : ''} with ${formatConfig(event.config)}${event.etaS !== undefined ? `; ETA ${formatDuration(event.etaS)}` : ''}`;
+      return `trial ${event.index + 1}/${event.total} done: ${capacity(event.capacityRps)}${event.p99Us !== undefined ? `, p99 ${latencyLive(event.p99Us)}` : ''} with ${formatConfig(event.config)}${event.etaS !== undefined ? `; ETA ${formatDuration(event.etaS)}` : ''}`;
   }
 }
 

@@ -18,7 +18,11 @@ describe('collectEnvironment', () => {
     expect(env.onnxruntime).toMatch(/^1\.\d+\.\d+/);
     expect(env.servebench).toMatch(/^\d+\.\d+\.\d+/);
     expect(env.gpus).toEqual([]);
-  });
+    // systeminformation's additions, queried off the main thread.
+    expect(env.os_distro?.length).toBeGreaterThan(0);
+    expect(env.physical_cores).toBeGreaterThanOrEqual(1);
+    expect(Array.isArray(env.graphics)).toBe(true);
+  }, 30_000);
 
   it('records the git commit of a checkout and leaves it out elsewhere', async () => {
     const here = await collectEnvironment({ gpu: { command: '/nonexistent/nvidia-smi' } });

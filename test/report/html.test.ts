@@ -79,6 +79,17 @@ describe('a run report', () => {
     expect(page).toMatch(/schema: servebench\.scenario\/v1 name: quick/);
   });
 
+  it('adds the distribution, physical cores and graphics controllers where a run recorded them', async () => {
+    const results = fixture('quick');
+    const before = text(await renderRunReport(results));
+    expect(before).not.toContain('graphics');
+    results.environment = { ...results.environment, os_distro: 'Debian GNU/Linux 12 (bookworm)', physical_cores: 8, graphics: [{ vendor: 'NVIDIA', model: 'H100', vram_mib: 81559 }] };
+    const page = text(await renderRunReport(results));
+    expect(page).toContain(`os Debian GNU/Linux 12 (bookworm), ${results.environment.os}`);
+    expect(page).toContain(`(${results.environment.cores} cores, 8 physical)`);
+    expect(page).toContain('graphics NVIDIA H100 (85.52 GB)');
+  });
+
   it('escapes scenario names, phase names, messages and config values from the data', async () => {
     const page = await renderRunReport(hostileResults());
     for (const value of Object.values(HOSTILE)) {

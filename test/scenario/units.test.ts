@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatDurationMs, formatPercent, formatSize, parseDurationMs, parseDurationSeconds, parsePercent, parseRate, parseRatio, parseSize, UnitError,
-} from '../../src/scenario/units.ts';
+import { parseDurationMs, parseDurationSeconds, parsePercent, parseRate, parseRatio, parseSize, UnitError } from '../../src/scenario/units.ts';
+import { formatDurationMs, formatPercent, formatSize } from '../../src/format/units.ts';
 
 describe('parseDurationMs', () => {
   it.each([

@@ -35,7 +35,7 @@ describe('search space', () => {
   it('names what is wrong with a space', () => {
     expect(spaceError(() => validateSpace({ knobs: { batch: [1] } as never }))).toMatch(/knob "batch": unknown; expected one of workers, max_batch_size/);
     expect(spaceError(() => validateSpace({ knobs: { workers: [] } }))).toMatch(/workers: has no values/);
-    expect(spaceError(() => validateSpace({ knobs: { workers: [0, 1] } }))).toMatch(/workers: value 0 is not an integer >= 1/);
+    expect(spaceError(() => validateSpace({ knobs: { workers: [0, 1] } }))).toMatch(/workers: value 0 is not an integer between 1 and 64/);
     expect(spaceError(() => validateSpace({ knobs: { max_batch_size: [4, 4] } }))).toMatch(/lists a value twice/);
     expect(spaceError(() => createStrategy('random', REALISTIC_SPACE))).toMatch(/unknown search strategy "random"; expected grid or adaptive/);
   });

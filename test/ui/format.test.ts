@@ -1,17 +1,9 @@
 // The small renderings every live view shares: units a person reads, sparklines that show gaps.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatConfig, formatCores, formatMachineCores, formatCounts, formatDuration, formatLatency, formatSlope } from '../../src/ui/format.ts';
+import { formatBytes, formatConfig, formatCores, formatMachineCores, formatCounts, formatDuration, formatSlope } from '../../src/ui/format.ts';
 import { sparkline, sparklineRange } from '../../src/ui/sparkline.ts';
 
 describe('format', () => {
-  it.each([
-    [0, '-'],
-    [850, '850µs'],
-    [4200, '4.20ms'],
-    [120_000, '120ms'],
-    [2_340_000, '2.3s'],
-  ])('latency %d µs reads %s', (us, text) => expect(formatLatency(us)).toBe(text));
-
   it.each([
     [5, '5s'],
     [245, '4m05s'],

@@ -1,11 +1,5 @@
-// Numbers as a person reads them in a report: latency in ms/µs, rates, shares, sizes, durations.
-
-export function latency(us: number | null | undefined): string {
-  if (us === null || us === undefined || !Number.isFinite(us)) return '–';
-  if (us >= 100_000) return `${(us / 1000).toFixed(0)} ms`;
-  if (us >= 1000) return `${(us / 1000).toFixed(us >= 10_000 ? 1 : 2)} ms`;
-  return `${us.toFixed(0)} µs`;
-}
+// Numbers as a person reads them in a report: rates, shares, sizes, durations (latency: src/format's latencyText).
+import { coresText } from '../../format/units.ts';
 
 export function rate(rps: number | null | undefined): string {
   if (rps === null || rps === undefined || !Number.isFinite(rps)) return '–';
@@ -29,7 +23,7 @@ export function megabytes(bytes: number | null | undefined): string {
 /** CPU as cores busy, from a percent of one core (top's convention: 250% = 2.5 cores). */
 export function cores(percentOfOneCore: number | null | undefined): string {
   if (percentOfOneCore === null || percentOfOneCore === undefined || !Number.isFinite(percentOfOneCore)) return '–';
-  return `${(percentOfOneCore / 100).toFixed(2)} cores`;
+  return coresText(percentOfOneCore);
 }
 
 export function seconds(s: number | null | undefined): string {

@@ -5,6 +5,7 @@ import { summariseTrials, type ConfigSummary } from './noise.ts';
 import { configKey, describeConfig, describeDelay } from '../../serving/config.ts';
 import { DEFAULT_SERVING_CONFIG, KNOBS, type Knob, type ServingConfig } from '../../serving/knobs.ts';
 import type { Trial } from './space.ts';
+import { msText } from '../../format/units.ts';
 
 const KNOB_WORDS: Record<Knob, (v: number) => string> = {
   workers: (v) => `${v} worker${v === 1 ? '' : 's'}`,
@@ -16,7 +17,6 @@ const KNOB_WORDS: Record<Knob, (v: number) => string> = {
 
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}x`;
 const percent = (x: number): string => `${x >= 0 ? '+' : ''}${Math.round(x * 100)}%`;
-const ms = (us: number): string => `${+(us / 1000).toFixed(1)} ms`;
 
 /** Configurations that differ from `center` only in `knob`, by the knob's value. */
 function line(summaries: readonly ConfigSummary[], center: ServingConfig, knob: Knob): ConfigSummary[] {
@@ -54,7 +54,7 @@ export function explainRecommendation(trials: readonly Trial[], chosen: ServingC
     }
     if (above) {
       const change = above.medianRps / Math.max(mine.medianRps, 1e-9) - 1;
-      const p99 = `p99 at capacity ${ms(mine.p99Us)} -> ${ms(above.p99Us)}`;
+      const p99 = `p99 at capacity ${msText(mine.p99Us)} -> ${msText(above.p99Us)}`;
       const what = knob === 'workers' && change <= 0.03 ? ': more workers did not help (more is not better)'
         : (knob === 'max_batch_size' || knob === 'max_batch_delay_us') && change < 0 && above.p99Us >= mine.p99Us ? ': the batching delay dominated p99'
         : change <= 0.03 ? ': no gain worth its cost' : '';

@@ -10,6 +10,7 @@ import { median } from '../../analyze/stats.ts';
 import { compareCost, configKey, describeConfig, effectiveConfig } from '../../serving/config.ts';
 import type { ServingConfig } from '../../serving/knobs.ts';
 import type { Trial } from './space.ts';
+import { rpsText } from '../../format/units.ts';
 
 export interface ConfigSummary {
   config: ServingConfig;
@@ -90,8 +91,7 @@ export interface Recommendation {
   reason: string;
 }
 
-const rps = (x: number): string => `${Math.round(x)} rps`;
-const spread = (s: ConfigSummary): string => (s.capacities.length > 1 ? `${rps(s.medianRps)} (${Math.round(s.minRps)}-${Math.round(s.maxRps)} over ${s.capacities.length} runs)` : `${rps(s.medianRps)} (1 run)`);
+const spread = (s: ConfigSummary): string => (s.capacities.length > 1 ? `${rpsText(s.medianRps)} (${Math.round(s.minRps)}-${Math.round(s.maxRps)} over ${s.capacities.length} runs)` : `${rpsText(s.medianRps)} (1 run)`);
 
 /** Picks the configuration to recommend from every trial so far. */
 export function pickRecommendation(trials: readonly Trial[], options: NoiseOptions = {}): Recommendation {

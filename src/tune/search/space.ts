@@ -2,7 +2,7 @@
 // so a configuration goes to `servebench serve` or a scenario's `target.server` unchanged.
 import { analysisError } from '../../analyze/errors.ts';
 import { compareCost, configKey, effectiveConfig } from '../../serving/config.ts';
-import { DEFAULT_SERVING_CONFIG, KNOBS, type Knob, type ServingConfig } from '../../serving/knobs.ts';
+import { DEFAULT_SERVING_CONFIG, knobExpected, knobValueOk, KNOBS, type Knob, type ServingConfig } from '../../serving/knobs.ts';
 
 export interface SearchSpace {
   /** Values to try per knob; a knob not listed stays at its base value. */
@@ -23,8 +23,6 @@ export interface Trial {
   errorRate?: number;
 }
 
-const MIN: Record<Knob, number> = { workers: 1, max_batch_size: 0, max_batch_delay_us: 0, intra_op_threads: 1, max_queue_size: 1 };
-
 /** Checks a space and returns its knob lists sorted ascending, naming any bad entry. */
 export function validateSpace(space: SearchSpace): Record<Knob, number[]> {
   const fail = (where: string, problem: string): never => {
@@ -43,7 +41,7 @@ export function validateSpace(space: SearchSpace): Record<Knob, number[]> {
     }
     if (values.length === 0) fail(knob, 'has no values; list at least one or leave the knob out');
     for (const v of values) {
-      if (!Number.isInteger(v) || v < MIN[knob]) fail(knob, `value ${v} is not an integer >= ${MIN[knob]}`);
+      if (!knobValueOk(knob, v)) fail(knob, `value ${v} is not ${knobExpected(knob)}`);
     }
     if (new Set(values).size !== values.length) fail(knob, `lists a value twice (${values.join(', ')})`);
     out[knob] = [...values].sort((a, b) => a - b);

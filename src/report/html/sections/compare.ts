@@ -5,8 +5,9 @@
 import { accountOf } from '../../accounting.ts';
 import type { PhaseResult, RunResults } from '../../../contract/results.ts';
 import { html, type Html } from '../escape.ts';
-import { delta, latency, loadLabel, rate, share } from '../format.ts';
+import { delta, loadLabel, rate, share } from '../format.ts';
 import { overallWord } from './verdict.ts';
+import { latencyText } from '../../../format/units.ts';
 
 /** Which direction is an improvement; `none` for counts that are neither (requests sent). */
 type Better = 'lower' | 'higher' | 'none';
@@ -58,7 +59,7 @@ ${metrics.map((m) => html`<tr><td>${m.name}</td><td class="num">${m.show(m.a)}</
 function keyMetrics(a: RunResults, b: RunResults): Metric[] {
   const ta = a.totals;
   const tb = b.totals;
-  const lat = (name: string, key: keyof RunResults['totals']['latency_us']): Metric => ({ name, a: ta.latency_us[key], b: tb.latency_us[key], show: latency, better: 'lower' });
+  const lat = (name: string, key: keyof RunResults['totals']['latency_us']): Metric => ({ name, a: ta.latency_us[key], b: tb.latency_us[key], show: latencyText, better: 'lower' });
   return [
     { name: 'throughput', a: ta.throughput_rps, b: tb.throughput_rps, show: rate, better: 'higher' },
     { name: 'error rate', a: ta.error_rate, b: tb.error_rate, show: (n) => share(n, 3), better: 'lower' },
@@ -86,7 +87,7 @@ const notOk = (p: PhaseResult) => {
 function phaseChanges(a: RunResults, b: RunResults): Html {
   const counted = matchedPhases(a, b).filter(([pa]) => pa.counted);
   if (counted.length === 0) return html`<p>No counted phase in common: compare the runs' own tables below.</p>`;
-  return html`${counted.map(([pa, pb]) => html`<p data-phase="${pa.name}">Phase <strong>${pa.name}</strong>, from A to B: p99 ${delta(pa.latency_us.p99, pb.latency_us.p99)} (${latency(pa.latency_us.p99)} → ${latency(pb.latency_us.p99)}), throughput ${delta(pa.throughput_rps, pb.throughput_rps)} (${rate(pa.throughput_rps)} → ${rate(pb.throughput_rps)}), not ok ${share(notOk(pa), 2)} → ${share(notOk(pb), 2)}.</p>\n`)}`;
+  return html`${counted.map(([pa, pb]) => html`<p data-phase="${pa.name}">Phase <strong>${pa.name}</strong>, from A to B: p99 ${delta(pa.latency_us.p99, pb.latency_us.p99)} (${latencyText(pa.latency_us.p99)} → ${latencyText(pb.latency_us.p99)}), throughput ${delta(pa.throughput_rps, pb.throughput_rps)} (${rate(pa.throughput_rps)} → ${rate(pb.throughput_rps)}), not ok ${share(notOk(pa), 2)} → ${share(notOk(pb), 2)}.</p>\n`)}`;
 }
 
 export function comparisonVerdict(a: RunResults, b: RunResults): Html {
@@ -107,8 +108,8 @@ export function phaseComparison(a: RunResults, b: RunResults): Html {
   return html`${matched.map(([pa, pb]) => html`<h3>Phase ${pa.name}${pa.counted ? '' : ' (not counted)'}</h3>${metricsTable([
     { name: 'throughput', a: pa.throughput_rps, b: pb.throughput_rps, show: rate, better: 'higher' },
     { name: 'not ok', a: notOk(pa), b: notOk(pb), show: (n) => share(n, 2), better: 'lower' },
-    { name: 'p50', a: pa.latency_us.p50, b: pb.latency_us.p50, show: latency, better: 'lower' },
-    { name: 'p99', a: pa.latency_us.p99, b: pb.latency_us.p99, show: latency, better: 'lower' },
-    { name: 'max', a: pa.latency_us.max, b: pb.latency_us.max, show: latency, better: 'lower' },
+    { name: 'p50', a: pa.latency_us.p50, b: pb.latency_us.p50, show: latencyText, better: 'lower' },
+    { name: 'p99', a: pa.latency_us.p99, b: pb.latency_us.p99, show: latencyText, better: 'lower' },
+    { name: 'max', a: pa.latency_us.max, b: pb.latency_us.max, show: latencyText, better: 'lower' },
   ])}`)}`;
 }

@@ -1,7 +1,7 @@
 // A soak's answer: does memory grow (leak verdict) and does p99 drift, with the numbers behind it.
 import type { SoakResults, TrendVerdict } from '../../../contract/results.ts';
 import { html, type Html } from '../escape.ts';
-import { fixed, seconds } from '../format.ts';
+import { fixed, megabytes, seconds } from '../format.ts';
 
 const leaky = (v: TrendVerdict) => v.verdict === 'leak' || v.verdict === 'drift';
 const conclusive = (v: TrendVerdict) => typeof v.slope_per_hour === 'number' && Number.isFinite(v.slope_per_hour);
@@ -29,6 +29,6 @@ export function soakTable(soak: SoakResults): Html {
     ['warm-up left out of the fit', seconds(soak.warmup_s)],
     ['samples', String(soak.samples.length)],
   ];
-  if (soak.harness_rss_growth_bytes !== undefined) rows.push(['harness RSS growth', `${(soak.harness_rss_growth_bytes / 1e6).toFixed(1)} MB`]);
+  if (soak.harness_rss_growth_bytes !== undefined) rows.push(['harness RSS growth', megabytes(soak.harness_rss_growth_bytes)]);
   return html`<dl class="kv">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }

@@ -3,9 +3,10 @@
 import { accountOf } from '../../accounting.ts';
 import type { PhaseResult, RunResults, ThresholdResult, Verdict } from '../../../contract/results.ts';
 import { html, type Html } from '../escape.ts';
-import { latency, loadLabel, rate, share } from '../format.ts';
+import { loadLabel, rate, share } from '../format.ts';
 import { soakVerdict } from './soak.ts';
 import { recommendationBlock } from './sweep.ts';
+import { latencyText } from '../../../format/units.ts';
 
 export const badge = (passed: boolean): Html => html`<span class="badge ${passed ? 'pass' : 'fail'}">${passed ? 'PASS' : 'FAIL'}</span>`;
 
@@ -39,13 +40,13 @@ export function phaseHeadline(phases: PhaseResult[]): Html {
 ${counted.map((p) => {
     const a = accountOf(p.requests.outcomes);
     const notOk = a.requests - a.ok;
-    return html`<tr data-phase="${p.name}"><td><strong>${p.name}</strong> <span class="muted">${p.kind}</span></td><td>${loadLabel(p.load)}</td><td class="num">${rate(p.throughput_rps)}</td><td class="num">${latency(p.latency_us.p50)}</td><td class="num">${latency(p.latency_us.p99)}</td><td class="num">${a.requests}</td><td class="num${notOk > 0 ? ' worse' : ''}">${notOk > 0 ? `${notOk} (${share(notOk / a.requests, 2)})` : '0'}</td></tr>\n`;
+    return html`<tr data-phase="${p.name}"><td><strong>${p.name}</strong> <span class="muted">${p.kind}</span></td><td>${loadLabel(p.load)}</td><td class="num">${rate(p.throughput_rps)}</td><td class="num">${latencyText(p.latency_us.p50)}</td><td class="num">${latencyText(p.latency_us.p99)}</td><td class="num">${a.requests}</td><td class="num${notOk > 0 ? ' worse' : ''}">${notOk > 0 ? `${notOk} (${share(notOk / a.requests, 2)})` : '0'}</td></tr>\n`;
   })}</tbody></table>`;
 }
 
 function actual(t: ThresholdResult): string {
   if (t.actual === null) return '–';
-  if (t.unit === 'us') return latency(t.actual);
+  if (t.unit === 'us') return latencyText(t.actual);
   if (t.unit === 'ratio') return share(t.actual, 3);
   if (t.unit === 'rps') return rate(t.actual);
   return `${t.actual} ${t.unit}`;
