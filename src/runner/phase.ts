@@ -1,21 +1,21 @@
-// Runs one phase: pick its requests, plug in its fault driver, drive the load (steps of a ramp
-// one after another), and measure it: client-side histograms, server-side /metrics, the verdict.
+// Runs one phase: plug in its kind's driver (what requests, to where, what else happens during
+// the phase), drive the load (a ramp's steps one after another), and measure it: client-side
+// histograms, server-side /metrics, the verdict.
 import { runLoad } from '../load/engine.ts';
-import { createMalformedMix } from '../load/malformed.ts';
-import { corpusCasesFor } from '../load/malformedCorpus.ts';
-import type { RequestTemplate, SampleSink } from '../load/types.ts';
+import type { SampleSink } from '../load/types.ts';
 import type { LoadRunSummary } from '../load/types.ts';
 import { LatencyRecorder } from '../measure/latencyRecorder.ts';
 import { emitSeconds } from './liveSeconds.ts';
 import { scrapeMetrics } from '../measure/serverMetrics.ts';
 import { summarizeServerSide } from '../measure/serverSide.ts';
 import type { PhaseResult, SecondRow, SystemSample } from '../contract/results.ts';
-import type { LoadSpec, Phase, PhaseExtent, Scenario } from '../contract/scenario.ts';
-import { faultDriverFor, type FaultContext } from './phaseFaults.ts';
+import type { LoadSpec, Phase, PhaseExtent } from '../contract/scenario.ts';
+import { type DriverContext, type LoadStep, type PhaseDriver, phaseKindOf } from '../scenario/phaseKinds/index.ts';
+import { probeReady } from './readiness.ts';
+import type { RunningTarget } from './target.ts';
 
-export interface PhaseRunContext extends FaultContext {
-  scenario: Scenario;
-  validRequest: () => RequestTemplate;
+export interface PhaseRunContext extends Omit<DriverContext, 'ready'> {
+  target: RunningTarget;
   signal: AbortSignal;
   /** The newest system sample (server CPU/RSS, GPU), attached to each `second` event for the dashboard. */
   latestSystem?: () => SystemSample | undefined;
@@ -28,20 +28,19 @@ export interface PhaseOutcome {
   rows: SecondRow[];
 }
 
-/** One load step: a ramp has several, every other phase one. */
-interface LoadStep {
-  load: LoadSpec;
-  extent: PhaseExtent;
+/** The loads of a phase: its kind's steps (a ramp's), or its one load for its extent. */
+function stepsOf(phase: Phase): LoadStep[] {
+  const steps = phaseKindOf(phase).loadSteps?.(phase);
+  if (steps) return steps;
+  const { load } = phase as Extract<Phase, { load: LoadSpec }>;
+  return [{ load, extent: { duration_s: phase.duration_s, requests: phase.requests } }];
 }
 
-function stepsOf(phase: Phase): LoadStep[] {
-  if (phase.kind === 'ramp') {
-    return phase.steps.map((step) => ({
-      load: phase.mode === 'open' ? { mode: 'open', rate: step.rate!, max_in_flight: phase.max_in_flight } : { mode: 'closed', connections: step.connections!, pipelining: 1 },
-      extent: { duration_s: step.duration_s },
-    }));
-  }
-  return [{ load: phase.load, extent: { duration_s: phase.duration_s, requests: phase.requests } }];
+/** The phase's driver; a kind without one sends the scenario's requests to the target and has no verdict. */
+async function driverFor(ctx: PhaseRunContext, phase: Phase): Promise<PhaseDriver> {
+  const driver = phaseKindOf(phase).driver;
+  if (!driver) return { origin: ctx.target.origin, sinks: [], begin() {}, finish: async () => undefined };
+  return driver({ ...ctx, ready: () => probeReady(ctx.target.origin, ctx.target.protocol) }, phase);
 }
 
 /** No requests at all (an agent's share of a phase can be nothing: 2 connections over 3 agents). */
@@ -68,25 +67,18 @@ export function plannedSeconds(phase: Phase): number | undefined {
   return phase.duration_s;
 }
 
-function requestPicker(ctx: PhaseRunContext, phase: Phase): () => RequestTemplate {
-  if (phase.kind !== 'malformed') return ctx.validRequest;
-  const cases = corpusCasesFor(ctx.target.protocol);
-  return createMalformedMix({ cases, mix: phase.mix, model: ctx.scenario.model.name, valid: ctx.validRequest, seed: ctx.scenario.payload.seed, protocol: ctx.target.protocol });
-}
-
 export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: number): Promise<PhaseOutcome> {
   const startedUs = performance.now() * 1000;
   const startedS = (startedUs - ctx.runStartUs) / 1e6;
   ctx.emit({ type: 'phase-start', index, total: ctx.scenario.phases.length, phase, plannedSeconds: plannedSeconds(phase), atS: startedS });
   const recorder = new LatencyRecorder({ phase: phase.name, runStartUs: ctx.runStartUs, phaseStartUs: startedUs, secondHistograms: ctx.secondHistograms });
-  const driver = await faultDriverFor(ctx, phase);
+  const driver = await driverFor(ctx, phase);
   const metricsBefore = await scrapeMetrics(ctx.target.metricsUrl);
 
   const stopSeconds = emitSeconds(recorder, { phase: phase.name, runStartUs: ctx.runStartUs, emit: ctx.emit, latestSystem: ctx.latestSystem });
 
   const summaries: LoadRunSummary[] = [];
-  const nextRequest = requestPicker(ctx, phase);
-  const misbehaviour = phase.kind === 'aborts' ? { abortShare: phase.abort_share, slowShare: phase.slow_share, slowBytesPerSecond: phase.slow_bytes_per_s, seed: ctx.scenario.payload.seed } : undefined;
+  const nextRequest = driver.nextRequest ?? ctx.validRequest;
   try {
     driver.begin(startedUs);
     for (const step of stepsOf(phase)) {
@@ -104,7 +96,7 @@ export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: nu
           timeoutMs: ctx.scenario.request_timeout_ms,
           sink: fanOut(recorder, ...driver.sinks),
           signal: ctx.signal,
-          misbehaviour,
+          misbehaviour: driver.misbehaviour,
         }),
       );
     }

@@ -13,14 +13,7 @@ export interface LoadInput {
   max_in_flight?: number;
 }
 
-export interface RampStepInput {
-  rate?: number;
-  connections?: number;
-  duration?: DurationInput;
-  duration_s?: DurationInput;
-}
-
-/** Every field any phase kind accepts; the schema has already refused those a kind does not. */
+/** The fields every phase has; each kind's module (phaseKinds/) reads its own beyond them. */
 export interface PhaseInput extends LoadInput {
   kind: PhaseKind;
   name?: string;
@@ -29,25 +22,6 @@ export interface PhaseInput extends LoadInput {
   requests?: number;
   thresholds?: string | string[];
   load?: LoadInput;
-  steps?: RampStepInput[];
-  mix?: Record<string, number | string>;
-  signal_at?: DurationInput;
-  signal_at_s?: DurationInput;
-  signal?: 'SIGTERM' | 'SIGINT';
-  drain_deadline?: DurationInput;
-  drain_deadline_ms?: DurationInput;
-  stalled_clients?: number;
-  down?: DurationInput;
-  down_ms?: DurationInput;
-  every?: DurationInput;
-  every_s?: DurationInput;
-  abort_share?: number | string;
-  slow_share?: number | string;
-  slow_bytes_per_s?: number | string;
-  clients?: number;
-  stall?: string;
-  cut_within?: DurationInput;
-  cut_within_s?: DurationInput;
 }
 
 export interface TargetInput {

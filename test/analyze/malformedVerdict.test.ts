@@ -1,7 +1,7 @@
 // The malformed verdict: every malformed request refused with a 4xx; for requests that lie about
 // their length a connection closed without an answer is a refusal too, a timeout never is.
 import { describe, expect, it } from 'vitest';
-import { malformedVerdict } from '../../src/analyze/faultVerdicts.ts';
+import { malformedVerdict } from '../../src/scenario/phaseKinds/malformed.ts';
 
 const valid = { ok: 40 };
 
