@@ -23,6 +23,8 @@ export interface Command {
   readonly help: string;
   /** Every flag it accepts, without dashes (--help and -h besides). */
   readonly flagNames: readonly string[];
+  /** What run would be given, or 'help'; throws UsageError as run does. Runs nothing. */
+  parse(argv: string[]): CommandInput<FlagDeclarations> | 'help';
   run(argv: string[]): Promise<number>;
 }
 
@@ -33,30 +35,36 @@ export function defineCommand<const F extends FlagDeclarations>(spec: CommandSpe
     values: names.filter((name) => spec.flags[name].kind === 'value'),
     switches: names.filter((name) => spec.flags[name].kind === 'switch'),
   };
+  const parse = (argv: string[]): CommandInput<F> | 'help' => {
+    const parsed = parseArgv(argv, shape);
+    if (parsed.help) return 'help';
+    const limit = spec.positionals;
+    if (limit && parsed.positionals.length > limit.max) {
+      throw new UsageError(`${spec.name} takes ${limit.what}, got also: ${parsed.positionals.slice(limit.max).join(' ')}`);
+    }
+    const flags: Record<string, unknown> = {};
+    for (const [name, declaration] of Object.entries(spec.flags)) {
+      if (declaration.kind === 'switch') flags[name] = parsed.switches.has(name);
+      else {
+        const text = parsed.values.get(name) ?? declaration.default;
+        flags[name] = text === undefined ? undefined : declaration.parse(text, name);
+      }
+    }
+    const given = new Set([...parsed.values.keys(), ...parsed.switches]) as Set<keyof F & string>;
+    return { flags: flags as FlagValues<F>, given, positionals: parsed.positionals };
+  };
   return {
     name: spec.name,
     help,
     flagNames: names,
+    parse,
     async run(argv) {
-      const parsed = parseArgv(argv, shape);
-      if (parsed.help) {
+      const input = parse(argv);
+      if (input === 'help') {
         process.stdout.write(help);
         return 0;
       }
-      const limit = spec.positionals;
-      if (limit && parsed.positionals.length > limit.max) {
-        throw new UsageError(`${spec.name} takes ${limit.what}, got also: ${parsed.positionals.slice(limit.max).join(' ')}`);
-      }
-      const flags: Record<string, unknown> = {};
-      for (const [name, declaration] of Object.entries(spec.flags)) {
-        if (declaration.kind === 'switch') flags[name] = parsed.switches.has(name);
-        else {
-          const text = parsed.values.get(name) ?? declaration.default;
-          flags[name] = text === undefined ? undefined : declaration.parse(text, name);
-        }
-      }
-      const given = new Set([...parsed.values.keys(), ...parsed.switches]) as Set<keyof F & string>;
-      return spec.run({ flags: flags as FlagValues<F>, given, positionals: parsed.positionals });
+      return spec.run(input);
     },
   };
 }
