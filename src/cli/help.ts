@@ -17,11 +17,16 @@ export function flagLabel(name: string, declaration: FlagDeclaration): string {
   return declaration.kind === 'value' ? `--${name} ${declaration.metavar}` : `--${name}`;
 }
 
+/** Labels longer than this (--log-level fatal|error|...) put their text on the next line. */
+const MAX_LABEL = 32;
+
 function flagRow(label: string, declaration: FlagDeclaration, column: number): string {
   const shownDefault = declaration.kind === 'value' ? (declaration.default ?? declaration.defaultNote) : undefined;
   const text = shownDefault === undefined ? declaration.help : `${declaration.help} (default ${shownDefault})`;
-  const [first, ...more] = text.split('\n');
-  return [`  ${label.padEnd(column)}${first}`, ...more.map((line) => `${' '.repeat(column + 2)}${line}`)].join('\n');
+  const indent = ' '.repeat(column + 2);
+  const lines = text.split('\n');
+  const head = label.length + 2 > column ? [`  ${label}`, `${indent}${lines[0]}`] : [`  ${label.padEnd(column)}${lines[0]}`];
+  return [...head, ...lines.slice(1).map((line) => `${indent}${line}`)].join('\n');
 }
 
 /** Throws when a flag is listed twice or never, or a listed name is not a flag: a declaration mistake. */
@@ -39,7 +44,7 @@ export function checkLayout<F extends FlagDeclarations>(layout: HelpLayout<F>): 
 export function renderHelp<F extends FlagDeclarations>(layout: HelpLayout<F>): string {
   checkLayout(layout);
   const labels = Object.entries(layout.flags).map(([name, declaration]) => flagLabel(name, declaration).length);
-  const column = Math.max(0, ...labels) + 2;
+  const column = Math.min(MAX_LABEL, Math.max(0, ...labels)) + 2;
   const usage = layout.usage.map((line, i) => `${i === 0 ? 'Usage: ' : '       '}${line}`);
   const body = layout.body.map((block) =>
     typeof block === 'string' ? block : block.map((name) => flagRow(flagLabel(name, layout.flags[name]), layout.flags[name], column)).join('\n'),
