@@ -1,5 +1,7 @@
-// Turns argv into positionals and `--flag value` pairs checked against a known set, with errors
-// that say what to do next. (util.parseArgs would do, but its errors name no alternatives.)
+// Turns argv into positionals and flag values checked against a command's declared flags, with
+// errors that say what to do next. Node's util.parseArgs tokenizes (no dependency, kept with
+// Node); its tokens let the messages be ours: did-you-mean, and single-dash words refused.
+import { parseArgs as tokenize } from 'node:util';
 import { closest } from '../scenario/errors.ts';
 
 /** Flags a mistyped one may have meant: a part of it, one a typo away, or its letters swapped. */
@@ -19,47 +21,63 @@ export class UsageError extends Error {
   }
 }
 
-export interface ParsedArgs {
-  positionals: string[];
-  /** Flag values by flag name without dashes (`max-batch-size`). */
-  values: Record<string, string>;
-  booleans: Set<string>;
+export interface ArgvShape {
+  /** Flags that take a value (`--out DIR`), by name without dashes. */
+  values: Iterable<string>;
+  /** Flags that take none (`--json`). */
+  switches: Iterable<string>;
 }
 
-export function parseArgs(argv: string[], known: { values: Iterable<string>; booleans: Iterable<string> }): ParsedArgs {
-  const valueFlags = new Set(known.values);
-  const booleanFlags = new Set(known.booleans);
-  const parsed: ParsedArgs = { positionals: [], values: {}, booleans: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      parsed.positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '-h' && booleanFlags.has('help')) {
-      parsed.booleans.add('help');
+export interface ParsedArgv {
+  positionals: string[];
+  /** The text given to each value flag, in the order given (the last of a repeated flag wins). */
+  values: Map<string, string>;
+  switches: Set<string>;
+  /** --help or -h. */
+  help: boolean;
+}
+
+export function parseArgv(argv: string[], shape: ArgvShape): ParsedArgv {
+  const valueFlags = new Set(shape.values);
+  const switchFlags = new Set(shape.switches);
+  const options = Object.fromEntries([
+    ...[...valueFlags].map((name) => [name, { type: 'string' as const }]),
+    ...[...switchFlags].map((name) => [name, { type: 'boolean' as const }]),
+    ['help', { type: 'boolean' as const, short: 'h' }],
+  ]);
+  const { tokens } = tokenize({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const parsed: ParsedArgv = { positionals: [], values: new Map(), switches: new Set(), help: false };
+  const shortWords = new Set<number>();
+  for (const token of tokens) {
+    if (token.kind === 'positional') parsed.positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const written = argv[token.index];
+    if (!token.rawName.startsWith('--')) {
+      if (written === '-h') {
+        parsed.help = true;
+        continue;
+      }
+      // A grouped word (-abc) comes as one token a letter: judge the word once.
+      if (shortWords.has(token.index)) continue;
+      shortWords.add(token.index);
+      // A single-dash word is a flag mistyped, not a file named "-x" (a lone "-" and negative numbers pass).
+      if (/^-[A-Za-z]/.test(written)) throw new UsageError(`unknown flag ${written}; flags take two dashes (-h is --help)`);
+      parsed.positionals.push(written);
       continue;
     }
-    // A single-dash word is a flag mistyped, not a file named "-x" (a lone "-" and negative numbers pass).
-    if (/^-[A-Za-z]/.test(arg)) throw new UsageError(`unknown flag ${arg}; flags take two dashes (-h is --help)`);
-    if (!arg.startsWith('--')) {
-      parsed.positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (booleanFlags.has(name)) {
-      if (eq !== -1) throw new UsageError(`--${name} takes no value`);
-      parsed.booleans.add(name);
+    const { name } = token;
+    if (name === 'help' || switchFlags.has(name)) {
+      if (token.inlineValue) throw new UsageError(`--${name} takes no value`);
+      if (name === 'help') parsed.help = true;
+      else parsed.switches.add(name);
       continue;
     }
     if (!valueFlags.has(name)) {
-      const near = nearFlags(name, [...valueFlags, ...booleanFlags]);
+      const near = nearFlags(name, [...valueFlags, ...switchFlags]);
       throw new UsageError(`unknown flag --${name}${near.length ? ` (did you mean --${near.join(' or --')}?)` : '; see --help'}`);
     }
-    const value = eq !== -1 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    parsed.values[name] = value;
+    if (token.value === undefined) throw new UsageError(`--${name} needs a value`);
+    parsed.values.set(name, token.value);
   }
   return parsed;
 }

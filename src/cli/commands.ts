@@ -1,11 +1,9 @@
-// The commands of the CLI, loaded lazily so `servebench serve` does not pay for the dashboard or the report renderer.
+// The commands of the CLI, loaded lazily so `servebench serve` does not pay for the dashboard or the
+// report renderer. A command is a module whose default export is defineCommand({...}) (command.ts)
+// and one line here.
+import type { Command } from './command.ts';
 
-export interface CommandModule {
-  HELP: string;
-  run(argv: string[]): Promise<number>;
-}
-
-export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
   run: { summary: 'run a scenario against a server and write its results', load: () => import('./run.ts') },
   tune: { summary: 'sweep server settings and recommend a configuration', load: () => import('./tune.ts') },
   gate: { summary: 'fail CI when p99 (or another rule) regresses against a baseline', load: () => import('./gate.ts') },

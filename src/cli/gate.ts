@@ -10,32 +10,26 @@ import { renderText } from '../gate/text.ts';
 import { runId } from '../report/writeRun.ts';
 import type { RunEvent } from '../contract/events.ts';
 import { plainProgress } from '../ui/plainProgress.ts';
-import { type ParsedArgs, parseArgs, UsageError } from './args.ts';
+import { UsageError } from './args.ts';
+import { defineCommand, type CommandInput } from './command.ts';
+import { flag } from './flags.ts';
 import { onInterrupt } from './interrupt.ts';
 
-export const HELP = `Usage: servebench gate <scenario.yaml> --baseline FILE [--update-baseline] [--repeats N]
-                       [--junit FILE] [--markdown FILE] [--out DIR] [--json] [--quiet]
-       servebench gate [scenario.yaml] --baseline A --current B [--junit FILE] [--markdown FILE] [--json]
+const flags = {
+  baseline: flag.text('FILE', 'the baseline (servebench.gate-baseline/v1); also a results.json or run folder'),
+  'update-baseline': flag.switch('write the baseline after a PASSING gate (creates it when missing)'),
+  repeats: flag.number('N', 'override gate.repeats', { expected: `an integer between 1 and ${MAX_REPEATS}`, accepts: (n) => Number.isInteger(n) && n >= 1 && n <= MAX_REPEATS }),
+  current: flag.text('B', `compare B with the baseline without running (a baseline file, a results.json,
+a run folder or a gate's --out folder); rules from the scenario if given,
+else from B's recorded scenario`),
+  junit: flag.text('FILE', 'JUnit XML: one test case per rule, threshold and verdict'),
+  markdown: flag.text('FILE', 'markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)'),
+  out: flag.text('DIR', 'where the repeats go: repeat-N/, samples.json, gate.json', { defaultNote: 'reports/<id>-gate/' }),
+  json: flag.switch('print the decision as JSON instead of the table'),
+  quiet: flag.switch('no progress lines'),
+};
 
-Runs the scenario N times (gate.repeats, default 3) and compares the repeats with a stored baseline
-under the scenario's gate.rules (default "p99 may rise at most 10%"): medians of the per-repeat
-values, a bootstrap confidence interval, and a verdict per rule: regressed, improved, no change or
-inconclusive (too noisy to tell). The scenario's thresholds are checked on the median of the repeats
-(gate.thresholds_on: every_repeat to check each one).
-  --baseline FILE      the baseline (servebench.gate-baseline/v1); also a results.json or run folder
-  --update-baseline    write the baseline after a PASSING gate (creates it when missing)
-  --repeats N          override gate.repeats
-  --current B          compare B with the baseline without running (a baseline file, a results.json,
-                       a run folder or a gate's --out folder); rules from the scenario if given,
-                       else from B's recorded scenario
-  --junit FILE         JUnit XML: one test case per rule, threshold and verdict
-  --markdown FILE      markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)
-  --out DIR            where the repeats go (default reports/<id>-gate/): repeat-N/, samples.json, gate.json
-  --json               print the decision as JSON instead of the table
-  --quiet              no progress lines
-Exit code: 0 passed (inconclusive passes unless gate.fail_on_inconclusive), 1 a rule regressed or
-a threshold or verdict failed, 2 the gate could not run (e.g. no baseline: run with --update-baseline).
-`;
+type GateInput = CommandInput<typeof flags>;
 
 /** Per-second lines of every repeat would drown a CI log: phases, markers and warnings only. */
 function phasesOnly(listener: (event: RunEvent) => void): (event: RunEvent) => void {
@@ -44,49 +38,36 @@ function phasesOnly(listener: (event: RunEvent) => void): (event: RunEvent) => v
   };
 }
 
-function repeatsFlag(args: ParsedArgs): number | undefined {
-  const raw = args.values.repeats;
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_REPEATS) throw new UsageError(`--repeats: expected an integer between 1 and ${MAX_REPEATS}, got "${raw}"`);
-  return n;
-}
-
-async function report(outcome: GateOutcome, args: ParsedArgs, outDir?: string): Promise<number> {
-  await writeGateOutputs(outcome, { junit: args.values.junit, markdown: args.values.markdown, stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined });
-  if (args.booleans.has('json')) process.stdout.write(`${JSON.stringify({ ...outcome, ...(outDir ? { out: outDir } : {}) }, null, 2)}\n`);
+async function report(outcome: GateOutcome, { flags: values }: GateInput, outDir?: string): Promise<number> {
+  await writeGateOutputs(outcome, { junit: values.junit, markdown: values.markdown, stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined });
+  if (values.json) process.stdout.write(`${JSON.stringify({ ...outcome, ...(outDir ? { out: outDir } : {}) }, null, 2)}\n`);
   else process.stdout.write(`${renderText(outcome)}${outDir ? `servebench: wrote ${outDir}\n` : ''}`);
   return outcome.exit_code;
 }
 
-async function compare(args: ParsedArgs, baselinePath: string, currentPath: string): Promise<number> {
-  for (const flag of ['repeats', 'out'] as const) {
-    if (args.values[flag] !== undefined) throw new UsageError(`--${flag} needs a run; with --current nothing is run`);
+async function compare(input: GateInput, baselinePath: string, currentPath: string): Promise<number> {
+  for (const name of ['repeats', 'out'] as const) {
+    if (input.given.has(name)) throw new UsageError(`--${name} needs a run; with --current nothing is run`);
   }
-  if (args.positionals.length > 1) throw new UsageError(`gate takes at most one scenario file, got: ${args.positionals.join(' ')}`);
-  const config = args.positionals[0] ? (await loadGateScenario(args.positionals[0])).config : undefined;
-  const { outcome } = await compareSampleFiles(baselinePath, currentPath, { config, updateBaseline: args.booleans.has('update-baseline') });
-  return report(outcome, args);
+  const [file] = input.positionals;
+  const config = file ? (await loadGateScenario(file)).config : undefined;
+  const { outcome } = await compareSampleFiles(baselinePath, currentPath, { config, updateBaseline: input.flags['update-baseline'] });
+  return report(outcome, input);
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['baseline', 'current', 'repeats', 'junit', 'markdown', 'out'], booleans: ['help', 'update-baseline', 'json', 'quiet'] });
-  if (args.booleans.has('help')) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const baselinePath = args.values.baseline;
+async function gate(input: GateInput): Promise<number> {
+  const { flags: values } = input;
+  const baselinePath = values.baseline;
   if (!baselinePath) throw new UsageError('gate needs --baseline FILE, e.g. servebench gate scenarios/gate.yaml --baseline ci/baseline.json (add --update-baseline to create it)');
-  if (args.values.current !== undefined) return compare(args, baselinePath, args.values.current);
+  if (values.current !== undefined) return compare(input, baselinePath, values.current);
 
-  const [file, ...extra] = args.positionals;
+  const [file] = input.positionals;
   if (!file) throw new UsageError('gate needs a scenario file, e.g. servebench gate scenarios/gate.yaml --baseline ci/baseline.json');
-  if (extra.length > 0) throw new UsageError(`gate takes one scenario file, got also: ${extra.join(' ')}`);
   const { scenario, config } = await loadGateScenario(file);
-  const repeats = repeatsFlag(args);
+  const repeats = values.repeats;
   const gateId = runId(`${scenario.name}-gate`);
-  const outDir = resolve(args.values.out ?? join('reports', gateId));
-  const quiet = args.booleans.has('quiet');
+  const outDir = resolve(values.out ?? join('reports', gateId));
+  const quiet = values.quiet;
   const progress = quiet ? undefined : plainProgress();
   const controller = new AbortController();
   const stopListening = onInterrupt(() => {
@@ -99,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
       scenarioFile: file,
       config: { ...config, ...(repeats !== undefined ? { repeats } : {}) },
       baselinePath,
-      updateBaseline: args.booleans.has('update-baseline'),
+      updateBaseline: values['update-baseline'],
       outDir,
       gateId,
       signal: controller.signal,
@@ -108,8 +89,30 @@ export async function run(argv: string[]): Promise<number> {
         if (e.type === 'repeat-start') process.stderr.write(`servebench gate: repeat ${e.repeat} of ${e.total}\n`);
       },
     });
-    return await report(outcome, args, outDir);
+    return await report(outcome, input, outDir);
   } finally {
     stopListening();
   }
 }
+
+export default defineCommand({
+  name: 'gate',
+  usage: [
+    'servebench gate <scenario.yaml> --baseline FILE [--update-baseline] [--repeats N]',
+    '                [--junit FILE] [--markdown FILE] [--out DIR] [--json] [--quiet]',
+    'servebench gate [scenario.yaml] --baseline A --current B [--junit FILE] [--markdown FILE] [--json]',
+  ],
+  flags,
+  body: [
+    `Runs the scenario N times (gate.repeats, default 3) and compares the repeats with a stored baseline
+under the scenario's gate.rules (default "p99 may rise at most 10%"): medians of the per-repeat
+values, a bootstrap confidence interval, and a verdict per rule: regressed, improved, no change or
+inconclusive (too noisy to tell). The scenario's thresholds are checked on the median of the repeats
+(gate.thresholds_on: every_repeat to check each one).`,
+    ['baseline', 'update-baseline', 'repeats', 'current', 'junit', 'markdown', 'out', 'json', 'quiet'],
+    `Exit code: 0 passed (inconclusive passes unless gate.fail_on_inconclusive), 1 a rule regressed or
+a threshold or verdict failed, 2 the gate could not run (e.g. no baseline: run with --update-baseline).`,
+  ],
+  positionals: { max: 1, what: 'one scenario file' },
+  run: gate,
+});

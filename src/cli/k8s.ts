@@ -10,7 +10,9 @@ import { fixtureKey, shippedScenario } from '../k8s/shippedScenario.ts';
 import { loadScenarioFile, parseScenario, parseScenarioText, readMalformedClasses } from '../scenario/load.ts';
 import type { ScenarioInput } from '../scenario/input.ts';
 import { parseDurationMs, UnitError } from '../scenario/units.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
+import { flag } from './flags.ts';
 import { checkServerUrl } from './urlScenario.ts';
 
 export const DEFAULT_START_IN = '120s';
@@ -20,41 +22,34 @@ const MAX_AGENTS = 1000;
 /** The API server refuses a ConfigMap whose data passes 1 MiB. */
 const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 
-export const HELP = `Usage: servebench k8s <scenario.yaml> --agents N --image IMAGE --url URL --results-pvc NAME
-                      [--start-in 120s] [--namespace NS] [--run-id ID] [--out DIR]
+const K8S_FLAGS = {
+  agents: flag.text('N', `how many agents (pods) share the load, 1 to ${MAX_AGENTS}`),
+  image: flag.text('IMAGE', 'the servebench image the pods run (built from the repository\'s Dockerfile)'),
+  url: flag.text('URL', `the server as the pods reach it, e.g. http://my-model.default.svc:8000;
+replaces the scenario's target, keeping its protocol and ready_timeout`),
+  'results-pvc': flag.text('NAME', `an existing PersistentVolumeClaim every pod mounts (ReadWriteMany when
+pods land on several nodes); agent i writes <mount>/<run-id>/agent-<i>,
+the merge <mount>/<run-id>/merged`),
+  'results-mount': flag.text('P', 'where the claim is mounted in the pods', { defaultNote: DEFAULT_RESULTS_MOUNT }),
+  'start-in': flag.text('D', `T0 is this long after now, room for pulling the image and scheduling;
+it is written into the manifests, so apply at once`, { defaultNote: DEFAULT_START_IN }),
+  namespace: flag.text('NS', 'the namespace of every object', { defaultNote: 'kubectl\'s current one' }),
+  'run-id': flag.text('ID', 'names the objects and the results folder', { defaultNote: '<scenario>-<date>-<time>' }),
+  cpu: flag.text('Q', 'CPU request of each pod, e.g. 2 or 500m (no limit: throttling adds latency)'),
+  memory: flag.text('Q', 'memory request and limit of each pod, e.g. 1Gi'),
+  out: flag.text('DIR', `write DIR/<run-id>.yaml, and DIR/<run-id>-reader.yaml (a pod to copy the
+results out with), instead of printing the manifests to stdout`),
+};
 
-Writes the Kubernetes manifests of a distributed run (see docs/k8s.md); runs nothing itself:
-a ConfigMap with the scenario (its target replaced by --url), an Indexed Job of N pods each
-running 'servebench agent' on share JOB_COMPLETION_INDEX of N, all starting at one time T0,
-and a suspended Job running 'servebench merge' over their folders, to resume once they finish.
-  --agents N          how many agents (pods) share the load, 1 to 1000
-  --image IMAGE       the servebench image the pods run (built from the repository's Dockerfile)
-  --url URL           the server as the pods reach it, e.g. http://my-model.default.svc:8000;
-                      replaces the scenario's target, keeping its protocol and ready_timeout
-  --results-pvc NAME  an existing PersistentVolumeClaim every pod mounts (ReadWriteMany when
-                      pods land on several nodes); agent i writes <mount>/<run-id>/agent-<i>,
-                      the merge <mount>/<run-id>/merged
-  --results-mount P   where the claim is mounted in the pods (default ${DEFAULT_RESULTS_MOUNT})
-  --start-in D        T0 is this long after now, room for pulling the image and scheduling
-                      (default ${DEFAULT_START_IN}); it is written into the manifests, so apply at once
-  --namespace NS      the namespace of every object (default: kubectl's current one)
-  --run-id ID         names the objects and the results folder (default <scenario>-<date>-<time>)
-  --cpu Q             CPU request of each pod, e.g. 2 or 500m (no limit: throttling adds latency)
-  --memory Q          memory request and limit of each pod, e.g. 1Gi
-  --out DIR           write DIR/<run-id>.yaml, and DIR/<run-id>-reader.yaml (a pod to copy the
-                      results out with), instead of printing the manifests to stdout
-Exit code: 0 written, 2 bad input.
-`;
-
-export const VALUE_FLAGS = ['agents', 'image', 'url', 'results-pvc', 'results-mount', 'start-in', 'namespace', 'run-id', 'cpu', 'memory', 'out'] as const;
-type Values = Partial<Record<(typeof VALUE_FLAGS)[number], string>>;
+type Flag = keyof typeof K8S_FLAGS;
+type Values = Partial<Record<Flag, string>>;
 
 // A Kubernetes resource quantity: a number with an optional decimal or binary suffix.
 const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
-function required(values: Values, flag: (typeof VALUE_FLAGS)[number], example: string): string {
-  const value = values[flag];
-  if (value === undefined || value.trim() === '') throw new UsageError(`k8s needs --${flag}, e.g. --${flag} ${example}`);
+function required(values: Values, name: Flag, example: string): string {
+  const value = values[name];
+  if (value === undefined || value.trim() === '') throw new UsageError(`k8s needs --${name}, e.g. --${name} ${example}`);
   return value;
 }
 
@@ -102,9 +97,8 @@ function readFixture(input: ScenarioInput, scenarioFile: string): K8sRunOptions[
 }
 
 function checkedOptions(args: { positionals: string[]; values: Values }, now: Date): { options: K8sRunOptions; startInS: number; file: string } {
-  const [file, ...extra] = args.positionals;
+  const [file] = args.positionals;
   if (file === undefined) throw new UsageError('k8s needs a scenario file, e.g. servebench k8s scenarios/quick.yaml --agents 4 ...');
-  if (extra.length > 0) throw new UsageError(`k8s takes one scenario file, got also: ${extra.join(' ')}`);
   const v = args.values;
   const agents = agentCount(required(v, 'agents', '4'));
   const image = required(v, 'image', 'registry.example.com/servebench:0.1.0');
@@ -135,12 +129,7 @@ function checkedOptions(args: { positionals: string[]; values: Values }, now: Da
   };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: VALUE_FLAGS, booleans: ['help'] });
-  if (args.booleans.has('help')) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+async function writeManifests(args: { positionals: string[]; values: Values }): Promise<number> {
   const now = new Date();
   const { options, startInS, file } = checkedOptions(args, now);
   // The file as written is checked first, so its mistakes point at its lines.
@@ -175,3 +164,23 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(`servebench: wrote ${manifestFile} and ${readerFile}\n${nextSteps({ ...steps, file: manifestFile, readerFile })}`);
   return 0;
 }
+
+export default defineCommand({
+  name: 'k8s',
+  usage: [
+    'servebench k8s <scenario.yaml> --agents N --image IMAGE --url URL --results-pvc NAME',
+    '               [--start-in 120s] [--namespace NS] [--run-id ID] [--out DIR]',
+  ],
+  flags: K8S_FLAGS,
+  body: [
+    `Writes the Kubernetes manifests of a distributed run (see docs/k8s.md); runs nothing itself:
+a ConfigMap with the scenario (its target replaced by --url), an Indexed Job of N pods each
+running 'servebench agent' on share JOB_COMPLETION_INDEX of N, all starting at one time T0,
+and a suspended Job running 'servebench merge' over their folders, to resume once they finish.`,
+    Object.keys(K8S_FLAGS) as Flag[],
+    'Exit code: 0 written, 2 bad input.',
+  ],
+  positionals: { max: 1, what: 'one scenario file' },
+  // Values stay text: checkedOptions checks them together, as the manifests need them.
+  run: ({ flags, positionals }) => writeManifests({ positionals, values: flags }),
+});

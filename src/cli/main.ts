@@ -43,13 +43,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`servebench: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}); see servebench --help\n`);
     return 2;
   }
-  const command = await entry.load();
+  const command = (await entry.load()).default;
   try {
     return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       // The message first and alone, then the usage line: the full help is one flag away.
-      const usage = command.HELP.split('\n')[0];
+      const usage = command.help.split('\n')[0];
       process.stderr.write(`servebench ${name}: ${err.message}\n${usage}\nRun 'servebench ${name} --help' for every option.\n`);
       return 2;
     }

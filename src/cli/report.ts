@@ -5,45 +5,45 @@ import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic, writeDerivedFiles } from '../report/writeRun.ts';
 import { loadSoakFolder } from '../soak/folder.ts';
 import { loadRun } from '../report/readResults.ts';
-import { UsageError, parseArgs } from './args.ts';
+import { UsageError } from './args.ts';
+import { defineCommand } from './command.ts';
+import { flag } from './flags.ts';
 
-export const HELP = `Usage: servebench report <run-dir|results.json> [B] [--out DIR]
-
-One run: writes report.html, summary.csv, timeseries.csv (and trials.csv for a sweep) from its
+export default defineCommand({
+  name: 'report',
+  usage: ['servebench report <run-dir|results.json> [B] [--out DIR]'],
+  flags: {
+    out: flag.text('DIR', 'where to write'),
+  },
+  body: [
+    `One run: writes report.html, summary.csv, timeseries.csv (and trials.csv for a sweep) from its
 results.json alone, into DIR (default: the run's own folder). A soak folder without results.json
 (a killed soak) is rebuilt from its soak.jsonl.
 Two runs (A then B): writes a comparison report.html into DIR (default reports/compare-<A>-vs-<B>/):
 a warning first when they ran different scenarios, models or loads, then each phase's numbers
-with the change from A to B (a ratio beyond a factor of ten), and their latency distributions overlaid.
-  --out DIR    where to write
-`;
-
-export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['out'], booleans: ['help'] });
-  if (args.booleans.has('help')) {
-    process.stdout.write(HELP);
+with the change from A to B (a ratio beyond a factor of ten), and their latency distributions overlaid.`,
+    ['out'],
+  ],
+  positionals: { max: 2, what: 'one or two runs' },
+  async run({ flags, positionals: [first, second] }) {
+    if (!first) throw new UsageError('report needs a run folder or a results.json, e.g. servebench report reports/<run-id>');
+    const a = await loadRun(first, { loadSoakFolder });
+    if (second === undefined) {
+      const out = resolve(flags.out ?? a.dir);
+      const files = await writeDerivedFiles(out, a.results);
+      process.stdout.write(`servebench: wrote ${files.join(', ')}\n`);
+      return 0;
+    }
+    const b = await loadRun(second, { loadSoakFolder });
+    const out = resolve(flags.out ?? join('reports', `compare-${a.results.run_id}-vs-${b.results.run_id}`.replace(/[^A-Za-z0-9_.-]+/g, '-')));
+    const { renderComparisonReport } = await import('../report/html/report.ts');
+    const { comparisonWarnings } = await import('../report/html/sections/compare.ts');
+    // Said before anything else, on the terminal as at the top of the page.
+    for (const warning of comparisonWarnings(a.results, b.results)) process.stdout.write(`servebench: warning: ${warning}\n`);
+    await mkdir(out, { recursive: true });
+    const file = join(out, 'report.html');
+    await writeFileAtomic(file, await renderComparisonReport(a.results, b.results));
+    process.stdout.write(`servebench: wrote ${file}\n`);
     return 0;
-  }
-  const [first, second, ...extra] = args.positionals;
-  if (!first) throw new UsageError('report needs a run folder or a results.json, e.g. servebench report reports/<run-id>');
-  if (extra.length > 0) throw new UsageError(`report takes one or two runs, got also: ${extra.join(' ')}`);
-
-  const a = await loadRun(first, { loadSoakFolder });
-  if (second === undefined) {
-    const out = resolve(args.values.out ?? a.dir);
-    const files = await writeDerivedFiles(out, a.results);
-    process.stdout.write(`servebench: wrote ${files.join(', ')}\n`);
-    return 0;
-  }
-  const b = await loadRun(second, { loadSoakFolder });
-  const out = resolve(args.values.out ?? join('reports', `compare-${a.results.run_id}-vs-${b.results.run_id}`.replace(/[^A-Za-z0-9_.-]+/g, '-')));
-  const { renderComparisonReport } = await import('../report/html/report.ts');
-  const { comparisonWarnings } = await import('../report/html/sections/compare.ts');
-  // Said before anything else, on the terminal as at the top of the page.
-  for (const warning of comparisonWarnings(a.results, b.results)) process.stdout.write(`servebench: warning: ${warning}\n`);
-  await mkdir(out, { recursive: true });
-  const file = join(out, 'report.html');
-  await writeFileAtomic(file, await renderComparisonReport(a.results, b.results));
-  process.stdout.write(`servebench: wrote ${file}\n`);
-  return 0;
-}
+  },
+});

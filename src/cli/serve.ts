@@ -4,17 +4,39 @@ import { availableParallelism } from 'node:os';
 import { readConfigFile } from '../server/config/file.ts';
 import { exposureWarning } from '../server/config/access.ts';
 import { resolveConfig, type ResolvedConfig } from '../server/config/resolve.ts';
-import { SETTINGS, SETTING_BY_KEY, envName, flagName } from '../server/config/settings.ts';
+import { SETTINGS, SETTING_BY_KEY, envName, flagName, type SettingDef } from '../server/config/settings.ts';
 import { startServer } from '../server/server.ts';
-import { parseArgs } from './args.ts';
 import { onInterrupt } from './interrupt.ts';
+import { defineCommand } from './command.ts';
+import { flag, type ValueFlag } from './flags.ts';
 
-export const HELP = `Usage: servebench serve [--config FILE] [--SETTING VALUE ...]
+/** A setting's value in the help: its choices, or what kind of value it takes. */
+function settingMetavar(setting: SettingDef): string {
+  if (setting.kind === 'enum') return setting.choices!.join('|');
+  if (setting.key.endsWith('_file')) return 'FILE';
+  return { int: 'N', number: 'X', bool: 'true|false', string: 'TEXT', 'int-list': 'N,N,...' }[setting.kind];
+}
 
-Starts the embedded reference inference server (KServe v2, TorchServe-style, /metrics, and the
+// Values stay text: resolveConfig checks them as it checks env and file values, naming the source.
+const SETTING_FLAGS: Record<string, ValueFlag<string>> = Object.fromEntries(SETTINGS.map((s) => [
+  flagName(s.key).slice(2),
+  flag.text(settingMetavar(s), `${s.description} [default: ${JSON.stringify(s.default) ?? 'unset'}; env ${envName(s.key)}]`),
+]));
+
+const serve = defineCommand({
+  name: 'serve',
+  usage: ['servebench serve [--config FILE] [--SETTING VALUE ...]'],
+  flags: {
+    config: flag.text('FILE', 'settings file (YAML or JSON): the settings below as keys, _ for - (max_batch_size: 8),\nper model under model_settings.NAME'),
+    ...SETTING_FLAGS,
+  } as Record<string, ValueFlag<string>>,
+  body: [
+    `Starts the embedded reference inference server (KServe v2, TorchServe-style, /metrics, and the
 model management API when asked for). Settings come from flags > SERVEBENCH_* environment
 variables > --config file (YAML or JSON) > defaults.
-
+`,
+    ['config'],
+    `
 Safe by default: binds 127.0.0.1, and the management endpoints (load/unload) are off unless
 --management true. Bound beyond loopback (e.g. --host 0.0.0.0), management needs a token, and the
 server warns that it accepts requests from other machines. Give the token with
@@ -23,9 +45,12 @@ A management load's override is capped by the machine (${availableParallelism()}
 intra_op_threads <= cores, workers x intra_op_threads <= 4 x cores. Files, env and flags, set by
 whoever starts the server, keep the static limits (workers <= ${SETTING_BY_KEY.get('workers')!.max}, intra_op_threads <= ${SETTING_BY_KEY.get('intra_op_threads')!.max}).
 
-Settings:
-${SETTINGS.map((s) => `  ${flagName(s.key).padEnd(32)} ${s.description} [default: ${JSON.stringify(s.default) ?? 'unset'}; env ${envName(s.key)}]`).join('\n')}
-`;
+Settings:`,
+    Object.keys(SETTING_FLAGS),
+  ],
+  run: (input) => serveFrom(input.flags.config, input.given, input.flags),
+});
+export default serve;
 
 /** After the drain deadline, how long stopping workers and closing sockets may take. */
 const SHUTDOWN_GRACE_MS = 500;
@@ -38,16 +63,11 @@ export function describeEffectiveConfig(resolved: ResolvedConfig): string {
   return `servebench: effective config\n${lines.join('\n')}`;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const settingFlags = SETTINGS.map((s) => flagName(s.key).slice(2));
-  const args = parseArgs(argv, { values: [...settingFlags, 'config'], booleans: ['help'] });
-  if (args.booleans.has('help')) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+async function serveFrom(configFile: string | undefined, given: ReadonlySet<string>, values: Readonly<Record<string, unknown>>): Promise<number> {
+  // Only the settings given: a flag outranks env and file, so an absent one must stay absent.
   const flags: Record<string, string> = {};
-  for (const [name, value] of Object.entries(args.values)) if (name !== 'config') flags[name.replaceAll('-', '_')] = value;
-  const file = args.values.config ? await readConfigFile(args.values.config) : undefined;
+  for (const name of given) if (name !== 'config') flags[name.replaceAll('-', '_')] = values[name] as string;
+  const file = configFile ? await readConfigFile(configFile) : undefined;
   const resolved = resolveConfig({ file, env: process.env, flags });
   process.stdout.write(`${describeEffectiveConfig(resolved)}\n`);
 

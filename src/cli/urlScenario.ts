@@ -3,34 +3,32 @@
 // write that file to start from. Pure: the caller reads the disk and knows the folders.
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { DEFAULTS } from '../scenario/defaults.ts';
 import type { PhaseInput, ScenarioInput } from '../scenario/input.ts';
 import { parseDurationMs, UnitError } from '../scenario/units.ts';
 import { formatDurationMs, formatNumber } from '../format/units.ts';
 import { UsageError } from './args.ts';
-
-/** Value flags of a url run, in the order the scenario's description repeats them. */
-export const URL_VALUE_FLAGS = ['url', 'model', 'protocol', 'rate', 'connections', 'duration', 'warmup', 'payload', 'ready-timeout'] as const;
-export const PRINT_SCENARIO_FLAG = 'print-scenario';
+import { flag } from './flags.ts';
 
 export const URL_RUN_DEFAULTS = { duration: '30s', warmup: '3s', connections: 8 } as const;
 const PROTOCOLS = ['kserve-v2', 'torchserve'] as const;
 
-export const URL_RUN_HELP = `  --url URL         run against the server at URL instead of a scenario file (needs --model);
-                    KServe v2 model metadata (GET URL/v2/models/NAME) sizes random input tensors
-  --model NAME      the model to send requests to
-  --protocol P      kserve-v2 (default) or torchserve
-  --rate R          open loop: R requests per second, whatever the answers
-  --connections C   closed loop: C connections, each sending when its last answer came
-                    (default: --connections ${URL_RUN_DEFAULTS.connections})
-  --duration D      how long the measured phase runs, like 30s, 500ms or 2m (default ${URL_RUN_DEFAULTS.duration})
-  --warmup D        load before it, measured but not counted (default ${URL_RUN_DEFAULTS.warmup}; 0 for none)
-  --payload FILE    request bodies to send instead of random tensors: a file (one body; .json,
-                    raw bytes, an image), a folder (a body per file) or a .jsonl file
-  --ready-timeout D how long to wait for the server to answer ready (default 60s)
-  --print-scenario  print the equivalent scenario YAML to stdout and exit without running
-`;
+/** The value flags of a url run, in the order the scenario's description repeats them. Their text is checked by urlScenarioInput. */
+export const URL_RUN_FLAGS = {
+  url: flag.text('URL', 'run against the server at URL instead of a scenario file (needs --model);\nKServe v2 model metadata (GET URL/v2/models/NAME) sizes random input tensors'),
+  model: flag.text('NAME', 'the model to send requests to'),
+  protocol: flag.text('P', PROTOCOLS.join(' or '), { defaultNote: PROTOCOLS[0] }),
+  rate: flag.text('R', 'open loop: R requests per second, whatever the answers'),
+  connections: flag.text('C', 'closed loop: C connections, each sending when its last answer came', { defaultNote: String(URL_RUN_DEFAULTS.connections) }),
+  duration: flag.text('D', 'how long the measured phase runs, like 30s, 500ms or 2m', { defaultNote: URL_RUN_DEFAULTS.duration }),
+  warmup: flag.text('D', 'load before it, measured but not counted; 0 for none', { defaultNote: URL_RUN_DEFAULTS.warmup }),
+  payload: flag.text('FILE', 'request bodies to send instead of random tensors: a file (one body; .json,\nraw bytes, an image), a folder (a body per file) or a .jsonl file'),
+  'ready-timeout': flag.text('D', 'how long to wait for the server to answer ready', { defaultNote: formatDurationMs(DEFAULTS.ready_timeout_ms) }),
+};
 
-export type UrlRunValues = Partial<Record<(typeof URL_VALUE_FLAGS)[number], string>>;
+export type UrlRunFlag = keyof typeof URL_RUN_FLAGS;
+export const URL_VALUE_FLAGS = Object.keys(URL_RUN_FLAGS) as UrlRunFlag[];
+export type UrlRunValues = Partial<Record<UrlRunFlag, string>>;
 
 function durationFlag(flag: string, text: string, allowZero: boolean): string {
   let ms: number;

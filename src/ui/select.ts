@@ -9,13 +9,6 @@ export interface ModeInputs {
   stdoutIsTTY: boolean;
 }
 
-/** The flags every live command accepts, for its parseArgs booleans and its help. */
-export const LIVE_VIEW_FLAGS = ['no-dashboard', 'quiet'] as const;
-export const LIVE_VIEW_HELP = `  --no-dashboard    plain progress lines instead of the live dashboard (the default off a terminal and in CI)
-  --quiet           no progress at all
-In the dashboard, q or Ctrl-C ends the current measurement, writes the results and stops the server;
-a second Ctrl-C exits at once. NO_COLOR=1 turns colour off.`;
-
 /** `CI=true` and friends, the way CI systems (and ink's is-in-ci) mean it: set and not 0/false. */
 export function isCI(env: Record<string, string | undefined>): boolean {
   const on = (name: string) => env[name] !== undefined && env[name] !== '' && env[name] !== '0' && env[name]!.toLowerCase() !== 'false';

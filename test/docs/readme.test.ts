@@ -53,7 +53,7 @@ describe('the docs', () => {
         problems.push(`${line}: no command "${command}"`);
         continue;
       }
-      const help = (await entry.load()).HELP;
+      const { help } = (await entry.load()).default;
       for (const flag of flags) if (flag !== '--help' && !help.includes(flag)) problems.push(`${line}: "servebench ${command} --help" does not list ${flag}`);
     }
     expect(problems).toEqual([]);

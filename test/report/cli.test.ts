@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run as reportCommand } from '../../src/cli/report.ts';
+import report from '../../src/cli/report.ts';
 import { loadSoakFolder } from '../../src/soak/folder.ts';
 import { loadRun, parseResults } from '../../src/report/readResults.ts';
 import { writeRunFolder } from '../../src/report/writeRun.ts';
@@ -25,6 +25,8 @@ async function servebench(...args: string[]): Promise<{ code: number; stdout: st
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+const reportCommand = (argv: string[]) => report.run(argv);
 
 let dir: string;
 beforeEach(async () => {

@@ -4,7 +4,7 @@ import { cp, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HELP } from '../../../src/cli/serve.ts';
+import serve from '../../../src/cli/serve.ts';
 import { runServebench } from '../../helpers/cli.ts';
 import { MODELS_DIR, REPO_ROOT, spawnServer, type ServerProcess } from '../../helpers/servers.ts';
 
@@ -65,10 +65,11 @@ describe('servebench serve', () => {
   });
 
   it('says in --help that management is off by default and that the token belongs in a file or the env', () => {
+    const HELP = serve.help;
     expect(HELP).toContain('the management endpoints (load/unload) are off unless\n--management true');
     expect(HELP).toContain('--management-token-file FILE or SERVEBENCH_MANAGEMENT_TOKEN: a token on the command line shows in ps');
-    expect(HELP).toMatch(/--management-token-file +file holding the management token/);
-    expect(HELP).toMatch(/--management +serve the model repository management endpoints .*\[default: false;/);
+    expect(HELP).toMatch(/--management-token-file FILE +file holding the management token/);
+    expect(HELP).toMatch(/--management true\|false +serve the model repository management endpoints .*\[default: false;/);
   });
 
   it('refuses a model whose files do not match its manifest, naming the file', async () => {
