@@ -1,5 +1,5 @@
 // Errors that make a run impossible (exit code 2): each says what failed and what to do.
-export type RunErrorCode = 'SB_ERR_TARGET_START' | 'SB_ERR_TARGET_NOT_READY' | 'SB_ERR_TARGET_MODEL' | 'SB_ERR_RUN_ABORTED' | 'SB_ERR_RUN_OUTPUT';
+export type RunErrorCode = 'SB_ERR_TARGET_START' | 'SB_ERR_TARGET_NOT_READY';
 
 export class RunError extends Error {
   constructor(
