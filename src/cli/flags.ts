@@ -1,7 +1,6 @@
 // A command's flags, declared once: name, type (its parser), default, metavar and help line. The
 // argv parser, the help text and the did-you-mean suggestions are all read from these declarations.
-import { UnitError } from '../scenario/units.ts';
-import { ServebenchError } from '../contract/errors.ts';
+import { isServebenchError, ServebenchError } from '../contract/errors.ts';
 
 export interface SwitchFlag {
   readonly kind: 'switch';
@@ -64,10 +63,10 @@ export const flag = {
     valueFlag(metavar, help, (text, name) => {
       try {
         const value = parse(text);
-        if (!(value > 0 || (allowZero && value === 0))) throw new UnitError(`expected a positive value, got ${JSON.stringify(text)}`);
+        if (!(value > 0 || (allowZero && value === 0))) throw new ServebenchError('SB_ERR_UNIT', `expected a positive value, got ${JSON.stringify(text)}`);
         return value;
       } catch (err) {
-        if (err instanceof UnitError) throw new ServebenchError('SB_ERR_USAGE', `--${name}: ${err.message}`);
+        if (isServebenchError(err, 'SB_ERR_UNIT')) throw new ServebenchError('SB_ERR_USAGE', `--${name}: ${err.message}`);
         throw err;
       }
     }, options),

@@ -9,11 +9,11 @@ import { defaultRunId, dns1123LabelProblem, dns1123SubdomainProblem, MAX_RUN_ID_
 import { fixtureKey, shippedScenario } from '../k8s/shippedScenario.ts';
 import { loadScenarioFile, parseScenario, parseScenarioText, readMalformedClasses } from '../scenario/load.ts';
 import type { ScenarioInput } from '../scenario/input.ts';
-import { parseDurationMs, UnitError } from '../scenario/units.ts';
+import { parseDurationMs } from '../scenario/units.ts';
 import { defineCommand } from './command.ts';
 import { flag } from './flags.ts';
 import { checkServerUrl } from './urlScenario.ts';
-import { ServebenchError } from '../contract/errors.ts';
+import { isServebenchError, ServebenchError } from '../contract/errors.ts';
 
 export const DEFAULT_START_IN = '120s';
 export const DEFAULT_RESULTS_MOUNT = '/results';
@@ -74,7 +74,7 @@ function startInMs(text: string): number {
   try {
     ms = parseDurationMs(text);
   } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
+    if (!isServebenchError(err, 'SB_ERR_UNIT')) throw err;
     throw new ServebenchError('SB_ERR_USAGE', `--start-in takes a duration like 120s or 5m, got ${JSON.stringify(text)}`);
   }
   if (ms < 1000) throw new ServebenchError('SB_ERR_USAGE', `--start-in must leave the pods at least 1s to start, got ${JSON.stringify(text)}`);

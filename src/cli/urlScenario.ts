@@ -5,10 +5,10 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { DEFAULTS } from '../scenario/defaults.ts';
 import type { PhaseInput, ScenarioInput } from '../scenario/input.ts';
-import { parseDurationMs, UnitError } from '../scenario/units.ts';
+import { parseDurationMs } from '../scenario/units.ts';
 import { formatDurationMs, formatNumber } from '../format/units.ts';
 import { flag } from './flags.ts';
-import { ServebenchError } from '../contract/errors.ts';
+import { isServebenchError, ServebenchError } from '../contract/errors.ts';
 
 export const URL_RUN_DEFAULTS = { duration: '30s', warmup: '3s', connections: 8 } as const;
 const PROTOCOLS = ['kserve-v2', 'torchserve'] as const;
@@ -35,7 +35,7 @@ function durationFlag(flag: string, text: string, allowZero: boolean): string {
   try {
     ms = parseDurationMs(text);
   } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
+    if (!isServebenchError(err, 'SB_ERR_UNIT')) throw err;
     throw new ServebenchError('SB_ERR_USAGE', `--${flag} takes a duration like 30s, 500ms or 2m, got ${JSON.stringify(text)}`);
   }
   if (ms === 0 && !allowZero) throw new ServebenchError('SB_ERR_USAGE', `--${flag} takes a positive duration like 30s, got ${JSON.stringify(text)}`);

@@ -2,6 +2,7 @@
 // Lines: `# HELP name text`, `# TYPE name type`, other `#` comments, and samples
 // `name{label="value",...} value [timestamp_ms]`. Label values escape \\ \" \n; HELP escapes
 // \\ \n; values are Go floats, including NaN, +Inf, -Inf.
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface PromSample {
   name: string;
@@ -15,17 +16,6 @@ export interface PromExposition {
   /** Metric family name -> counter, gauge, histogram, summary, untyped. */
   types: Record<string, string>;
   help: Record<string, string>;
-}
-
-export class PrometheusParseError extends Error {
-  readonly code = 'SB_ERR_METRICS_PARSE';
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
-    super(`metrics line ${line}: ${message}`);
-    this.name = 'PrometheusParseError';
-  }
 }
 
 export interface ParseOptions {
@@ -165,7 +155,7 @@ class SampleScanner {
   }
 
   private fail(message: string): never {
-    throw new PrometheusParseError(`${message} at column ${this.pos + 1}: ${this.text}`, this.lineNo);
+    throw new ServebenchError('SB_ERR_METRICS_PARSE', `metrics line ${this.lineNo}: ${message} at column ${this.pos + 1}: ${this.text}`, { details: { line: this.lineNo, column: this.pos + 1 } });
   }
 }
 
