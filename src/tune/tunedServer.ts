@@ -7,12 +7,12 @@ import type { Scenario } from '../contract/scenario.ts';
 import type { StartSettings } from '../runner/commandServer.ts';
 import type { RunSession } from '../runner/session.ts';
 import { probeCapacity } from '../soak/probe.ts';
-import { TuneError } from './errors.ts';
 import { checkLaunchSweepable, configFilePlaceholderOf, launchKnobs, launchServingControl, type Relaunched } from './launchControl.ts';
 import type { StepContext } from './rateStep.ts';
 import { checkSweepable, connectServingControl, sweptKnobs, type ServingControl } from './serving.ts';
 import type { SweepSpec } from './sweepSection.ts';
 import { checkTorchServeSweepable, connectTorchServeControl } from './torchserveControl.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** The closed-loop warm-up of a freshly started server: two rate steps long, within these bounds. */
 const SERVER_WARMUP_MIN_S = 0.5;
@@ -43,7 +43,7 @@ export function tuneMode(scenario: Scenario, spec: SweepSpec): TuneMode {
 
 /** Static refusals, before a server is started. */
 export function checkTuneMode(scenario: Scenario, spec: SweepSpec, mode: TuneMode): void {
-  if (mode.reconfigure === 'restart' && scenario.target.kind !== 'command') throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `sweep.reconfigure: restart needs a target the tune starts itself (kind: command), not a ${scenario.target.kind} target`);
+  if (mode.reconfigure === 'restart' && scenario.target.kind !== 'command') throw new ServebenchError('SB_ERR_KNOBS_NOT_SWEEPABLE', `sweep.reconfigure: restart needs a target the tune starts itself (kind: command), not a ${scenario.target.kind} target`);
   if (mode.reconfigure === 'restart') checkLaunchSweepable(sweptKnobs(spec.knobs), mode.launchable);
   else if (mode.managedTorchServe) checkTorchServeSweepable(sweptKnobs(spec.knobs));
 }
