@@ -49,7 +49,7 @@ export function summarize(histogram: Histogram): LatencySummary {
   const h = histogram as unknown as CountsView;
   // One walk over the counts, where getValueAtPercentile walks them once per percentile and mean
   // through an iterator: the runner summarises every second while it sends, and those walks
-  // (~20k slots each) held its event loop for several ms a second.
+  // (~20k slots each) would hold its event loop for several ms a second.
   const targets = SUMMARY_PERCENTILES.map((p) => countAtPercentile(p, count));
   const values = new Array<number>(targets.length).fill(0);
   let next = 0;

@@ -47,7 +47,7 @@ export const MAX_REPEATS = 100;
 const THRESHOLDS_ON: readonly ThresholdsOn[] = ['median', 'every_repeat'];
 const BUSIER_MACHINE: readonly BusierMachine[] = ['warn', 'inconclusive'];
 
-/** JSON Schema of the `gate` section, for scenarios/schema.json (the lead wires it under `properties.gate`). */
+/** JSON Schema of the `gate` section, for scenarios/schema.json (under `properties.gate`). */
 export const GATE_SCHEMA = {
   type: 'object',
   additionalProperties: false,

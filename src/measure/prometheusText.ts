@@ -22,7 +22,7 @@ export interface ParseOptions {
   /**
    * Sample names to keep (`name` as written, e.g. `foo_bucket`); the other sample lines are
    * skipped unread. A caller that needs three gauges every second need not scan every histogram
-   * bucket of the server: that scan held the load generator's event loop for milliseconds.
+   * bucket of the server: that scan would hold the load generator's event loop for milliseconds.
    */
   only?: ReadonlySet<string>;
 }

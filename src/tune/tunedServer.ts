@@ -97,9 +97,8 @@ export class TunedServer {
 
   /**
    * A server just started runs its request path unoptimised (V8 compiles hot code after some
-   * thousands of calls): its first rate steps read far slower than later ones (mlp at 3000 rps:
-   * p99 2.3 s, then 127 ms, then 36 ms), and the first trial, the base configuration, is what every
-   * gain is measured against. A short closed loop at full speed warms it before any trial.
+   * thousands of calls): its first rate steps read far slower than later ones, and the first
+   * trial, the base configuration, is what every gain is measured against. A short closed loop at full speed warms it before any trial.
    */
   async warm(when: string): Promise<void> {
     const seconds = Math.min(SERVER_WARMUP_MAX_S, Math.max(SERVER_WARMUP_MIN_S, 2 * this.spec.stepS));

@@ -104,8 +104,8 @@ export function pickRecommendation(trials: readonly Trial[], options: NoiseOptio
     return { chosen: best, runnerUp: summaries[1], overlap: summaries.length > 1, noise, reason: 'no configuration met the SLO at any rate; relax the SLO or the error limit, or add capacity' };
   }
   // What a cheaper configuration gives up is measured from the best's least favourable reading: its
-  // confirmatory runs, or all its runs when its first was the lower. A single confirmatory run above a
-  // low first one (cnn: 378 then 425 rps, a 2 ms delay against 399 rps without) is not an advantage.
+  // confirmatory runs, or all its runs when its first was the lower: a single confirmatory run above a
+  // low first one is noise, not an advantage.
   const maxSacrifice = options.maxSacrifice ?? 0.05;
   const floor = Math.min(best.estimateRps, best.medianRps) * (1 - maxSacrifice);
   const equivalent = summaries.filter((s) => s === best || (overlaps(s, best, noise, z) && s.estimateRps >= floor));
