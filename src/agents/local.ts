@@ -9,7 +9,7 @@ import type { Scenario } from '../contract/scenario.ts';
 import { agentArgv } from './argv.ts';
 import { agentFolder, readAgentFolder, writeMergedRun } from './folders.ts';
 import { mergeAgentResults } from './merge.ts';
-import { AgentError } from './startAt.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 const SERVEBENCH_BIN = fileURLToPath(new URL('../../bin/servebench', import.meta.url));
 
@@ -33,7 +33,7 @@ export interface LocalAgentsOptions {
 export async function runLocalAgents(options: LocalAgentsOptions): Promise<RunResults> {
   const { scenario, count } = options;
   const shutdown = scenario.phases.find((p) => p.kind === 'shutdown');
-  if (shutdown) throw new AgentError('SB_ERR_AGENT_OPTIONS', `--agents: phase ${shutdown.name} is a shutdown phase, which signals the server; with --agents the parent holds the server and no agent can, so run this scenario without --agents`);
+  if (shutdown) throw new ServebenchError('SB_ERR_AGENT_OPTIONS', `--agents: phase ${shutdown.name} is a shutdown phase, which signals the server; with --agents the parent holds the server and no agent can, so run this scenario without --agents`);
   // One server for every agent, started once here (embedded or command); a URL target is shared as it is.
   const target: RunningTarget | undefined = scenario.target.kind === 'url' ? undefined : await startTarget(scenario);
   const children: ServerProcess[] = [];

@@ -7,6 +7,7 @@ import { RESULTS_SCHEMA } from '../contract/results.ts';
 import type { Phase } from '../contract/scenario.ts';
 import { evaluateThresholds, exitCodeOf, totalsOf } from '../runner/assemble.ts';
 import { DRIVEN_BY_AGENT_0, DRIVER_INDEX } from './shares.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** Agents starting further apart than this did not send one load together: the merged run warns. */
 export const START_SPREAD_BOUND_MS = 50;
@@ -19,14 +20,6 @@ export interface AgentInput {
   problem?: string;
   /** The index it was started as, when the caller knows it (local agents); else read from its results. */
   index?: number;
-}
-
-export class MergeError extends Error {
-  readonly code = 'SB_ERR_MERGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'MergeError';
-  }
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
@@ -177,17 +170,17 @@ function agentSummary(input: AgentInput, index: number): AgentSummary {
 /** Which agent each input is, and how many there were: from the inputs' own records. */
 function indexAgents(inputs: readonly AgentInput[]): { count: number; byIndex: Map<number, AgentInput> } {
   const withInfo = inputs.filter((i) => i.results?.agent);
-  if (withInfo.length === 0) throw new MergeError(`no agent results among ${inputs.map((i) => i.source).join(', ')}: ${inputs.map((i) => `${i.source}: ${i.problem ?? 'not written by servebench agent (no agent section)'}`).join('; ')}`);
+  if (withInfo.length === 0) throw new ServebenchError('SB_ERR_MERGE', `no agent results among ${inputs.map((i) => i.source).join(', ')}: ${inputs.map((i) => `${i.source}: ${i.problem ?? 'not written by servebench agent (no agent section)'}`).join('; ')}`);
   const count = withInfo[0].results!.agent!.count;
   const byIndex = new Map<number, AgentInput>();
   for (const input of inputs) {
     const info = input.results?.agent;
-    if (input.results && !info) throw new MergeError(`${input.source}: not an agent's results (no agent section); merge folders written by servebench agent`);
-    if (info && info.count !== count) throw new MergeError(`${input.source}: agent ${info.index} of ${info.count}, but ${withInfo[0].source} is of ${count}; merge agents of one split`);
-    if (info && info.whole_scenario.name !== withInfo[0].results!.agent!.whole_scenario.name) throw new MergeError(`${input.source}: scenario ${info.whole_scenario.name}, others ${withInfo[0].results!.agent!.whole_scenario.name}`);
+    if (input.results && !info) throw new ServebenchError('SB_ERR_MERGE', `${input.source}: not an agent's results (no agent section); merge folders written by servebench agent`);
+    if (info && info.count !== count) throw new ServebenchError('SB_ERR_MERGE', `${input.source}: agent ${info.index} of ${info.count}, but ${withInfo[0].source} is of ${count}; merge agents of one split`);
+    if (info && info.whole_scenario.name !== withInfo[0].results!.agent!.whole_scenario.name) throw new ServebenchError('SB_ERR_MERGE', `${input.source}: scenario ${info.whole_scenario.name}, others ${withInfo[0].results!.agent!.whole_scenario.name}`);
     const index = info?.index ?? input.index;
     if (index === undefined) continue; // a folder without results and no known index: counted below as missing
-    if (byIndex.has(index) && byIndex.get(index)!.results) throw new MergeError(`${input.source}: agent ${index} given twice (also ${byIndex.get(index)!.source})`);
+    if (byIndex.has(index) && byIndex.get(index)!.results) throw new ServebenchError('SB_ERR_MERGE', `${input.source}: agent ${index} given twice (also ${byIndex.get(index)!.source})`);
     if (!byIndex.get(index)?.results) byIndex.set(index, input);
   }
   return { count, byIndex };

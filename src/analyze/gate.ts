@@ -10,9 +10,9 @@
 // The interval is a seeded percentile bootstrap of median(current)/median(baseline) (relative
 // rules) or of median(current) - median(baseline) (error_rate, in absolute points).
 import type { RunResults } from '../contract/results.ts';
-import { analysisError } from './errors.ts';
 import { mulberry32 } from './random.ts';
 import { bootstrapMedians, checkConfidence, median, percentileInterval } from './stats.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export const GATE_METRICS = ['p50', 'p90', 'p99', 'p999', 'mean', 'throughput', 'error_rate'] as const;
 export type GateMetric = (typeof GATE_METRICS)[number];
@@ -40,7 +40,7 @@ const RULE_PATTERN = /^\s*([a-z_][a-z0-9_.]*)\s+may\s+(rise|increase|grow|drop|f
 /** Parses `p99 may rise at most 10%`, `throughput may drop at most 5%`, `error_rate may rise at most 0.1%` (points). */
 export function parseRelativeRule(expression: string): RelativeRule {
   const fail = (problem: string): never => {
-    throw analysisError('SB_ERR_GATE_RULE', `gate rule "${expression}": ${problem}`);
+    throw new ServebenchError('SB_ERR_GATE_RULE', `gate rule "${expression}": ${problem}`);
   };
   const m = RULE_PATTERN.exec(expression);
   if (!m) return fail('expected "<metric> may rise|drop at most <N>%", e.g. "p99 may rise at most 10%" or "throughput may drop at most 5%"');
@@ -124,7 +124,7 @@ export function compareRule(rule: RelativeRule, baseline: readonly number[], cur
   const minRepeats = Math.max(1, options.minRepeats ?? GATE_DEFAULTS.minRepeats);
   for (const [side, values] of [['baseline', baseline], ['current', current]] as const) {
     const bad = values.findIndex((v) => !Number.isFinite(v) || v < 0);
-    if (bad >= 0) throw analysisError('SB_ERR_INVALID_INPUT', `gate: ${side} ${rule.metric} of repeat ${bad + 1} is ${values[bad]}, expected a finite number >= 0`);
+    if (bad >= 0) throw new ServebenchError('SB_ERR_INVALID_INPUT', `gate: ${side} ${rule.metric} of repeat ${bad + 1} is ${values[bad]}, expected a finite number >= 0`);
   }
   const base = summarise(baseline);
   const cur = summarise(current);
@@ -175,7 +175,7 @@ export function gate(
   rules: readonly (RelativeRule | string)[],
   options: GateOptions = {},
 ): GateReport {
-  if (rules.length === 0) throw analysisError('SB_ERR_GATE_RULE', 'gate: no rules given; add one such as "p99 may rise at most 10%"');
+  if (rules.length === 0) throw new ServebenchError('SB_ERR_GATE_RULE', 'gate: no rules given; add one such as "p99 may rise at most 10%"');
   const parsed = rules.map((r) => (typeof r === 'string' ? parseRelativeRule(r) : r));
   const pick = (samples: readonly GateSample[], metric: GateMetric): number[] =>
     samples.map((s) => s[metric]).filter((v): v is number => v !== undefined);

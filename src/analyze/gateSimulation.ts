@@ -1,8 +1,8 @@
 // How well does the gate's decision rule tell noise from a regression? Simulated repeats with
 // lognormal noise of a given coefficient of variation, seeded, so the answer is repeatable.
 import { compareRule, type GateOptions, type GateVerdict, type RelativeRule } from './gate.ts';
-import { analysisError } from './errors.ts';
 import { lognormalNoise, mulberry32, normalSource } from './random.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface GateSimulationOptions {
   /** Relative spread between repeats (coefficient of variation), e.g. 0.1 for 10%. */
@@ -32,7 +32,7 @@ function ruleFor(tolerance: number): RelativeRule {
 export function simulateGates(options: GateSimulationOptions): VerdictCounts {
   const { noiseCv, repeats, rise } = options;
   if (!(noiseCv >= 0) || !Number.isInteger(repeats) || repeats < 1) {
-    throw analysisError('SB_ERR_INVALID_INPUT', `simulateGates: expected noiseCv >= 0 and an integer repeats >= 1, got ${noiseCv} and ${repeats}`);
+    throw new ServebenchError('SB_ERR_INVALID_INPUT', `simulateGates: expected noiseCv >= 0 and an integer repeats >= 1, got ${noiseCv} and ${repeats}`);
   }
   const simulations = options.simulations ?? 200;
   const seed = options.seed ?? 1;

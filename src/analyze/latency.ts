@@ -3,6 +3,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import type { LatencySummary } from '../contract/results.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export type { Histogram };
 
@@ -48,7 +49,7 @@ export function summarize(histogram: Histogram): LatencySummary {
   const h = histogram as unknown as CountsView;
   // One walk over the counts, where getValueAtPercentile walks them once per percentile and mean
   // through an iterator: the runner summarises every second while it sends, and those walks
-  // (~20k slots each) held its event loop for several ms a second.
+  // (~20k slots each) would hold its event loop for several ms a second.
   const targets = SUMMARY_PERCENTILES.map((p) => countAtPercentile(p, count));
   const values = new Array<number>(targets.length).fill(0);
   let next = 0;
@@ -92,14 +93,6 @@ export function encodeHistogram(histogram: Histogram): string {
   return hdr.encodeIntoCompressedBase64(histogram);
 }
 
-export class HistogramDecodeError extends Error {
-  readonly code = 'SB_ERR_HISTOGRAM_DECODE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'HistogramDecodeError';
-  }
-}
-
 /** Inverse of encodeHistogram; an empty string decodes to an empty histogram. */
 export function decodeHistogram(encoded: string): Histogram {
   if (encoded === '') return createLatencyHistogram();
@@ -111,7 +104,7 @@ export function decodeHistogram(encoded: string): Histogram {
     return histogram;
   } catch (err) {
     const head = encoded.length > 24 ? `${encoded.slice(0, 24)}...` : encoded;
-    throw new HistogramDecodeError(`histogram "${head}" is not a compressed base64 HdrHistogram: ${(err as Error).message}`);
+    throw new ServebenchError('SB_ERR_HISTOGRAM_DECODE', `histogram "${head}" is not a compressed base64 HdrHistogram: ${(err as Error).message}`);
   }
 }
 

@@ -4,9 +4,9 @@
 // recent half: allocator arenas and caches grow for minutes and then stop, which a single fit over
 // a short soak reads as a slope.
 import type { SecondRow, SystemSample } from '../contract/results.ts';
-import { analysisError } from './errors.ts';
 import { median } from './stats.ts';
 import { mannKendall, theilSen, TREND_DEFAULTS, type TheilSenFit } from './trend.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** 1 MB = 10^6 bytes here (as in "MB/hour"), not MiB. */
 const BYTES_PER_MB = 1e6;
@@ -91,7 +91,7 @@ function cutWarmup(t: readonly number[], y: readonly number[], options: SoakOpti
   const first = Math.min(...t);
   const last = Math.max(...t);
   const warmup = options.warmupS ?? (last - first) * (options.warmupFraction ?? 0.1);
-  if (!(warmup >= 0)) throw analysisError('SB_ERR_INVALID_INPUT', `soak: warm-up must be >= 0 seconds, got ${warmup}`);
+  if (!(warmup >= 0)) throw new ServebenchError('SB_ERR_INVALID_INPUT', `soak: warm-up must be >= 0 seconds, got ${warmup}`);
   const keep = t.map((_, i) => i).filter((i) => t[i] >= first + warmup);
   return { t: keep.map((i) => t[i]), y: keep.map((i) => y[i]) };
 }
@@ -114,7 +114,7 @@ export function detectLeak(points: readonly { t: number; bytes: number }[], opti
   const threshold = options.thresholdMbPerHour ?? 1;
   const minPoints = Math.max(3, options.minPoints ?? 10);
   const fraction = options.recentFraction ?? 0.5;
-  if (!(fraction > 0 && fraction <= 1)) throw analysisError('SB_ERR_INVALID_INPUT', `soak: recentFraction must be in (0, 1], got ${fraction}`);
+  if (!(fraction > 0 && fraction <= 1)) throw new ServebenchError('SB_ERR_INVALID_INPUT', `soak: recentFraction must be in (0, 1], got ${fraction}`);
   const cut = cutWarmup(points.map((p) => p.t), points.map((p) => p.bytes), options);
   const empty = { points: cut.t.length, fromS: cut.t[0] ?? NaN, toS: cut.t.at(-1) ?? NaN, confidence: options.confidence ?? TREND_DEFAULTS.confidence, mannKendall: { z: NaN, pIncreasing: NaN } };
   if (cut.t.length < minPoints) {

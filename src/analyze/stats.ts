@@ -1,7 +1,8 @@
 // Robust statistics, each a named function with its method in one line (tinybench/mitata style).
 // Pure: no I/O, no clocks; randomness only from a seeded source.
-import { analysisError, requireFinite } from './errors.ts';
+import { requireFinite } from './errors.ts';
 import { mulberry32 } from './random.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** Arithmetic mean. */
 export function mean(xs: readonly number[]): number {
@@ -29,9 +30,9 @@ function sortedCopy(xs: readonly number[]): Float64Array {
  * h = (n - 1) p, linear interpolation between the order statistics around h.
  */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  if (!(p >= 0 && p <= 1)) throw analysisError('SB_ERR_INVALID_INPUT', `quantile: p must be within [0, 1], got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new ServebenchError('SB_ERR_INVALID_INPUT', `quantile: p must be within [0, 1], got ${p}`);
   const n = sorted.length;
-  if (n === 0) throw analysisError('SB_ERR_NO_DATA', 'quantile: needs at least 1 value, got 0');
+  if (n === 0) throw new ServebenchError('SB_ERR_NO_DATA', 'quantile: needs at least 1 value, got 0');
   const h = (n - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
@@ -71,9 +72,9 @@ export function iqr(xs: readonly number[]): number {
 /** Relative difference (current - baseline) / |baseline|: +0.1 means 10% higher than the baseline. */
 export function relativeDifference(baseline: number, current: number): number {
   if (!Number.isFinite(baseline) || !Number.isFinite(current)) {
-    throw analysisError('SB_ERR_INVALID_INPUT', `relativeDifference: expected finite numbers, got baseline ${baseline}, current ${current}`);
+    throw new ServebenchError('SB_ERR_INVALID_INPUT', `relativeDifference: expected finite numbers, got baseline ${baseline}, current ${current}`);
   }
-  if (baseline === 0) throw analysisError('SB_ERR_INVALID_INPUT', 'relativeDifference: baseline is 0, a relative change is undefined');
+  if (baseline === 0) throw new ServebenchError('SB_ERR_INVALID_INPUT', 'relativeDifference: baseline is 0, a relative change is undefined');
   return (current - baseline) / Math.abs(baseline);
 }
 
@@ -136,7 +137,7 @@ export function bootstrapMedianCI(xs: readonly number[], options: BootstrapOptio
 
 export function checkConfidence(confidence: number, where: string): number {
   if (!(confidence > 0 && confidence < 1)) {
-    throw analysisError('SB_ERR_INVALID_INPUT', `${where}: confidence must be between 0 and 1 (e.g. 0.95), got ${confidence}`);
+    throw new ServebenchError('SB_ERR_INVALID_INPUT', `${where}: confidence must be between 0 and 1 (e.g. 0.95), got ${confidence}`);
   }
   return confidence;
 }
@@ -151,7 +152,7 @@ export function normalCdf(z: number): number {
 
 /** Standard normal quantile (inverse CDF), Acklam's rational approximation (relative error < 1.2e-9). */
 export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw analysisError('SB_ERR_INVALID_INPUT', `normalQuantile: p must be strictly between 0 and 1, got ${p}`);
+  if (!(p > 0 && p < 1)) throw new ServebenchError('SB_ERR_INVALID_INPUT', `normalQuantile: p must be strictly between 0 and 1, got ${p}`);
   const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
   const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];

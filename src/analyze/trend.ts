@@ -1,8 +1,8 @@
 // Robust trend of a series over time: the Theil–Sen slope with Sen's rank-based confidence
 // interval, and the Mann–Kendall test of a monotonic trend. Both are O(n^2) in the points, so
 // long series are thinned to evenly spaced points first (deterministic, keeps the time span).
-import { analysisError } from './errors.ts';
 import { checkConfidence, median, normalCdf, normalQuantile, quantileSorted } from './stats.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface TrendOptions {
   /** Two-sided level of the slope's interval, default 0.95. */
@@ -41,11 +41,11 @@ export const TREND_DEFAULTS = { confidence: 0.95, maxPoints: 2000 } as const;
 
 /** Checks the series and returns it ordered by time, thinned to at most maxPoints evenly spaced points. */
 export function prepareSeries(ts: readonly number[], ys: readonly number[], maxPoints: number, where: string): { t: number[]; y: number[]; thinned: boolean } {
-  if (ts.length !== ys.length) throw analysisError('SB_ERR_INVALID_INPUT', `${where}: ${ts.length} times but ${ys.length} values; expected one value per time`);
-  if (ts.length < 2) throw analysisError('SB_ERR_NO_DATA', `${where}: needs at least 2 points, got ${ts.length}`);
+  if (ts.length !== ys.length) throw new ServebenchError('SB_ERR_INVALID_INPUT', `${where}: ${ts.length} times but ${ys.length} values; expected one value per time`);
+  if (ts.length < 2) throw new ServebenchError('SB_ERR_NO_DATA', `${where}: needs at least 2 points, got ${ts.length}`);
   for (let i = 0; i < ts.length; i++) {
     if (!Number.isFinite(ts[i]) || !Number.isFinite(ys[i])) {
-      throw analysisError('SB_ERR_INVALID_INPUT', `${where}: point [${i}] is (${ts[i]}, ${ys[i]}), expected finite numbers`);
+      throw new ServebenchError('SB_ERR_INVALID_INPUT', `${where}: point [${i}] is (${ts[i]}, ${ys[i]}), expected finite numbers`);
     }
   }
   const order = ts.map((_, i) => i).sort((a, b) => ts[a] - ts[b]);
@@ -82,7 +82,7 @@ export function theilSen(ts: readonly number[], ys: readonly number[], options: 
       if (dt !== 0) slopes[count++] = (y[j] - y[i]) / dt;
     }
   }
-  if (count === 0) throw analysisError('SB_ERR_INVALID_INPUT', 'theilSen: every point has the same time; a slope needs at least two distinct times');
+  if (count === 0) throw new ServebenchError('SB_ERR_INVALID_INPUT', 'theilSen: every point has the same time; a slope needs at least two distinct times');
   const sorted = slopes.subarray(0, count).sort();
   const slope = quantileSorted(sorted, 0.5);
   // Sen / Gilbert (1987, 16.5): C = z * sqrt(Var S); the bounds are the M1-th and (M2+1)-th smallest slopes.

@@ -9,9 +9,9 @@ import { runId } from '../report/writeRun.ts';
 import { writeRunFolder } from '../report/writeRun.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { startLiveView } from '../ui/liveView.ts';
-import { UsageError } from './args.ts';
 import { defineCommand, type CommandInput } from './command.ts';
 import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE, switchesGiven } from './flags.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 const flags = {
   shard: flag.text('I/N', 'this agent\'s index and the number of agents (0/3, 1/3, 2/3)'),
@@ -41,14 +41,14 @@ Thresholds are not judged here: the merge judges them on the whole load.`,
 });
 
 async function runShare({ flags: values, positionals: [file] }: CommandInput<typeof flags>): Promise<number> {
-  if (!file) throw new UsageError('agent needs a scenario file, e.g. servebench agent scenarios/quick.yaml --shard 0/2 --start-at 2026-12-07T10:00:00Z --out out/0');
-  for (const name of ['shard', 'start-at', 'out'] as const) if (values[name] === undefined) throw new UsageError(`--${name} is required`);
+  if (!file) throw new ServebenchError('SB_ERR_USAGE', 'agent needs a scenario file, e.g. servebench agent scenarios/quick.yaml --shard 0/2 --start-at 2026-12-07T10:00:00Z --out out/0');
+  for (const name of ['shard', 'start-at', 'out'] as const) if (values[name] === undefined) throw new ServebenchError('SB_ERR_USAGE', `--${name} is required`);
   // Checked before the scenario loads or anything starts: a bad pod spec fails at once.
   const shard = parseShard(values.shard!);
   const startAtMs = parseStartAt(values['start-at']!, Date.now());
   const loaded = (await loadScenarioFile(file)).scenario;
   const targetUrl = values['target-url'];
-  if (targetUrl !== undefined && !/^https?:\/\/[^/]+/.test(targetUrl)) throw new UsageError(`--target-url ${targetUrl}: expected http://host:port`);
+  if (targetUrl !== undefined && !/^https?:\/\/[^/]+/.test(targetUrl)) throw new ServebenchError('SB_ERR_USAGE', `--target-url ${targetUrl}: expected http://host:port`);
   const scenario = targetUrl ? withTargetUrl(loaded, targetUrl.replace(/\/+$/, '')) : loaded;
   const outDir = resolve(values.out!);
   const name = `agent ${shard.index}/${shard.count}`;

@@ -3,6 +3,7 @@
 // Node); its tokens let the messages be ours: did-you-mean, and single-dash words refused.
 import { parseArgs as tokenize } from 'node:util';
 import { closest } from '../scenario/errors.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** Flags a mistyped one may have meant: a part of it, one a typo away, or its letters swapped. */
 function nearFlags(name: string, flags: string[]): string[] {
@@ -12,13 +13,6 @@ function nearFlags(name: string, flags: string[]): string[] {
   if (typo) return [typo];
   const letters = (s: string) => [...s].sort().join('');
   return flags.filter((f) => letters(f) === letters(name));
-}
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 export interface ArgvShape {
@@ -61,22 +55,22 @@ export function parseArgv(argv: string[], shape: ArgvShape): ParsedArgv {
       if (shortWords.has(token.index)) continue;
       shortWords.add(token.index);
       // A single-dash word is a flag mistyped, not a file named "-x" (a lone "-" and negative numbers pass).
-      if (/^-[A-Za-z]/.test(written)) throw new UsageError(`unknown flag ${written}; flags take two dashes (-h is --help)`);
+      if (/^-[A-Za-z]/.test(written)) throw new ServebenchError('SB_ERR_USAGE', `unknown flag ${written}; flags take two dashes (-h is --help)`);
       parsed.positionals.push(written);
       continue;
     }
     const { name } = token;
     if (name === 'help' || switchFlags.has(name)) {
-      if (token.inlineValue) throw new UsageError(`--${name} takes no value`);
+      if (token.inlineValue) throw new ServebenchError('SB_ERR_USAGE', `--${name} takes no value`);
       if (name === 'help') parsed.help = true;
       else parsed.switches.add(name);
       continue;
     }
     if (!valueFlags.has(name)) {
       const near = nearFlags(name, [...valueFlags, ...switchFlags]);
-      throw new UsageError(`unknown flag --${name}${near.length ? ` (did you mean --${near.join(' or --')}?)` : '; see --help'}`);
+      throw new ServebenchError('SB_ERR_USAGE', `unknown flag --${name}${near.length ? ` (did you mean --${near.join(' or --')}?)` : '; see --help'}`);
     }
-    if (token.value === undefined) throw new UsageError(`--${name} needs a value`);
+    if (token.value === undefined) throw new ServebenchError('SB_ERR_USAGE', `--${name} needs a value`);
     parsed.values.set(name, token.value);
   }
   return parsed;

@@ -1,9 +1,10 @@
 // A command declared once: its flags and help layout make its parser and its --help, and its run
 // gets typed flag values. A new command is a module `export default defineCommand({...})` and a
 // line in commands.ts.
-import { parseArgv, UsageError } from './args.ts';
+import { parseArgv } from './args.ts';
 import type { FlagDeclarations, FlagValues } from './flags.ts';
 import { renderHelp, type HelpLayout } from './help.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface CommandInput<F extends FlagDeclarations> {
   flags: FlagValues<F>;
@@ -23,7 +24,7 @@ export interface Command {
   readonly help: string;
   /** Every flag it accepts, without dashes (--help and -h besides). */
   readonly flagNames: readonly string[];
-  /** What run would be given, or 'help'; throws UsageError as run does. Runs nothing. */
+  /** What run would be given, or 'help'; throws SB_ERR_USAGE as run does. Runs nothing. */
   parse(argv: string[]): CommandInput<FlagDeclarations> | 'help';
   run(argv: string[]): Promise<number>;
 }
@@ -40,7 +41,7 @@ export function defineCommand<const F extends FlagDeclarations>(spec: CommandSpe
     if (parsed.help) return 'help';
     const limit = spec.positionals;
     if (limit && parsed.positionals.length > limit.max) {
-      throw new UsageError(`${spec.name} takes ${limit.what}, got also: ${parsed.positionals.slice(limit.max).join(' ')}`);
+      throw new ServebenchError('SB_ERR_USAGE', `${spec.name} takes ${limit.what}, got also: ${parsed.positionals.slice(limit.max).join(' ')}`);
     }
     const flags: Record<string, unknown> = {};
     for (const [name, declaration] of Object.entries(spec.flags)) {

@@ -1,7 +1,6 @@
 // A command's flags, declared once: name, type (its parser), default, metavar and help line. The
 // argv parser, the help text and the did-you-mean suggestions are all read from these declarations.
-import { UnitError } from '../scenario/units.ts';
-import { UsageError } from './args.ts';
+import { isServebenchError, ServebenchError } from '../contract/errors.ts';
 
 export interface SwitchFlag {
   readonly kind: 'switch';
@@ -14,7 +13,7 @@ export interface ValueFlag<T> {
   readonly metavar: string;
   /** One line, or several joined by \n (the help indents them under the first). */
   readonly help: string;
-  /** The text given to the value; throws UsageError naming the flag. */
+  /** The text given to the value; throws SB_ERR_USAGE naming the flag. */
   readonly parse: (text: string, flag: string) => T;
   /** Applied when the flag is absent, and shown in the help. */
   readonly default?: string;
@@ -49,13 +48,13 @@ export const flag = {
   number: (metavar: string, help: string, rule: { expected: string; accepts: (n: number) => boolean }, options?: ValueOptions): ValueFlag<number> =>
     valueFlag(metavar, help, (text, name) => {
       const n = Number(text);
-      if (!(Number.isFinite(n) && rule.accepts(n))) throw new UsageError(`--${name}: expected ${rule.expected}, got "${text}"`);
+      if (!(Number.isFinite(n) && rule.accepts(n))) throw new ServebenchError('SB_ERR_USAGE', `--${name}: expected ${rule.expected}, got "${text}"`);
       return n;
     }, options),
 
   choice: <C extends string>(metavar: string, choices: readonly C[], help: string, options?: ValueOptions): ValueFlag<C> =>
     valueFlag(metavar, help, (text, name) => {
-      if (!(choices as readonly string[]).includes(text)) throw new UsageError(`--${name}: expected ${choices.join(' or ')}, got "${text}"`);
+      if (!(choices as readonly string[]).includes(text)) throw new ServebenchError('SB_ERR_USAGE', `--${name}: expected ${choices.join(' or ')}, got "${text}"`);
       return text as C;
     }, options),
 
@@ -64,10 +63,10 @@ export const flag = {
     valueFlag(metavar, help, (text, name) => {
       try {
         const value = parse(text);
-        if (!(value > 0 || (allowZero && value === 0))) throw new UnitError(`expected a positive value, got ${JSON.stringify(text)}`);
+        if (!(value > 0 || (allowZero && value === 0))) throw new ServebenchError('SB_ERR_UNIT', `expected a positive value, got ${JSON.stringify(text)}`);
         return value;
       } catch (err) {
-        if (err instanceof UnitError) throw new UsageError(`--${name}: ${err.message}`);
+        if (isServebenchError(err, 'SB_ERR_UNIT')) throw new ServebenchError('SB_ERR_USAGE', `--${name}: ${err.message}`);
         throw err;
       }
     }, options),

@@ -10,10 +10,10 @@ import { renderText } from '../gate/text.ts';
 import { runId } from '../report/writeRun.ts';
 import type { RunEvent } from '../contract/events.ts';
 import { plainProgress } from '../ui/plainProgress.ts';
-import { UsageError } from './args.ts';
 import { defineCommand, type CommandInput } from './command.ts';
 import { flag } from './flags.ts';
 import { onInterrupt } from './interrupt.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 const flags = {
   baseline: flag.text('FILE', 'the baseline (servebench.gate-baseline/v1); also a results.json or run folder'),
@@ -47,7 +47,7 @@ async function report(outcome: GateOutcome, { flags: values }: GateInput, outDir
 
 async function compare(input: GateInput, baselinePath: string, currentPath: string): Promise<number> {
   for (const name of ['repeats', 'out'] as const) {
-    if (input.given.has(name)) throw new UsageError(`--${name} needs a run; with --current nothing is run`);
+    if (input.given.has(name)) throw new ServebenchError('SB_ERR_USAGE', `--${name} needs a run; with --current nothing is run`);
   }
   const [file] = input.positionals;
   const config = file ? (await loadGateScenario(file)).config : undefined;
@@ -58,11 +58,11 @@ async function compare(input: GateInput, baselinePath: string, currentPath: stri
 async function gate(input: GateInput): Promise<number> {
   const { flags: values } = input;
   const baselinePath = values.baseline;
-  if (!baselinePath) throw new UsageError('gate needs --baseline FILE, e.g. servebench gate scenarios/gate.yaml --baseline ci/baseline.json (add --update-baseline to create it)');
+  if (!baselinePath) throw new ServebenchError('SB_ERR_USAGE', 'gate needs --baseline FILE, e.g. servebench gate scenarios/gate.yaml --baseline ci/baseline.json (add --update-baseline to create it)');
   if (values.current !== undefined) return compare(input, baselinePath, values.current);
 
   const [file] = input.positionals;
-  if (!file) throw new UsageError('gate needs a scenario file, e.g. servebench gate scenarios/gate.yaml --baseline ci/baseline.json');
+  if (!file) throw new ServebenchError('SB_ERR_USAGE', 'gate needs a scenario file, e.g. servebench gate scenarios/gate.yaml --baseline ci/baseline.json');
   const { scenario, config } = await loadGateScenario(file);
   const repeats = values.repeats;
   const gateId = runId(`${scenario.name}-gate`);

@@ -9,11 +9,11 @@ import { defaultRunId, dns1123LabelProblem, dns1123SubdomainProblem, MAX_RUN_ID_
 import { fixtureKey, shippedScenario } from '../k8s/shippedScenario.ts';
 import { loadScenarioFile, parseScenario, parseScenarioText, readMalformedClasses } from '../scenario/load.ts';
 import type { ScenarioInput } from '../scenario/input.ts';
-import { parseDurationMs, UnitError } from '../scenario/units.ts';
-import { UsageError } from './args.ts';
+import { parseDurationMs } from '../scenario/units.ts';
 import { defineCommand } from './command.ts';
 import { flag } from './flags.ts';
 import { checkServerUrl } from './urlScenario.ts';
+import { isServebenchError, ServebenchError } from '../contract/errors.ts';
 
 export const DEFAULT_START_IN = '120s';
 export const DEFAULT_RESULTS_MOUNT = '/results';
@@ -49,23 +49,23 @@ const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 function required(values: Values, name: Flag, example: string): string {
   const value = values[name];
-  if (value === undefined || value.trim() === '') throw new UsageError(`k8s needs --${name}, e.g. --${name} ${example}`);
+  if (value === undefined || value.trim() === '') throw new ServebenchError('SB_ERR_USAGE', `k8s needs --${name}, e.g. --${name} ${example}`);
   return value;
 }
 
 function agentCount(text: string): number {
   const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= MAX_AGENTS)) throw new UsageError(`--agents takes a whole number from 1 to ${MAX_AGENTS}, got ${JSON.stringify(text)}`);
+  if (!(n >= 1 && n <= MAX_AGENTS)) throw new ServebenchError('SB_ERR_USAGE', `--agents takes a whole number from 1 to ${MAX_AGENTS}, got ${JSON.stringify(text)}`);
   return n;
 }
 
 function name(flag: string, value: string, problem: string | undefined): string {
-  if (problem !== undefined) throw new UsageError(`--${flag} ${JSON.stringify(value)} is not a valid Kubernetes name: ${problem}`);
+  if (problem !== undefined) throw new ServebenchError('SB_ERR_USAGE', `--${flag} ${JSON.stringify(value)} is not a valid Kubernetes name: ${problem}`);
   return value;
 }
 
 function quantity(flag: string, value: string): string {
-  if (!QUANTITY.test(value)) throw new UsageError(`--${flag} takes a Kubernetes quantity like ${flag === 'cpu' ? '2 or 500m' : '512Mi or 2Gi'}, got ${JSON.stringify(value)}`);
+  if (!QUANTITY.test(value)) throw new ServebenchError('SB_ERR_USAGE', `--${flag} takes a Kubernetes quantity like ${flag === 'cpu' ? '2 or 500m' : '512Mi or 2Gi'}, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -74,10 +74,10 @@ function startInMs(text: string): number {
   try {
     ms = parseDurationMs(text);
   } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
-    throw new UsageError(`--start-in takes a duration like 120s or 5m, got ${JSON.stringify(text)}`);
+    if (!isServebenchError(err, 'SB_ERR_UNIT')) throw err;
+    throw new ServebenchError('SB_ERR_USAGE', `--start-in takes a duration like 120s or 5m, got ${JSON.stringify(text)}`);
   }
-  if (ms < 1000) throw new UsageError(`--start-in must leave the pods at least 1s to start, got ${JSON.stringify(text)}`);
+  if (ms < 1000) throw new ServebenchError('SB_ERR_USAGE', `--start-in must leave the pods at least 1s to start, got ${JSON.stringify(text)}`);
   return ms;
 }
 
@@ -90,24 +90,24 @@ function readFixture(input: ScenarioInput, scenarioFile: string): K8sRunOptions[
   try {
     isFile = statSync(file).isFile();
   } catch (err) {
-    throw new UsageError(`${scenarioFile}: payload.fixture: cannot read ${fixture} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new ServebenchError('SB_ERR_USAGE', `${scenarioFile}: payload.fixture: cannot read ${fixture} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  if (!isFile) throw new UsageError(`${scenarioFile}: payload.fixture ${fixture} is a folder, which a ConfigMap cannot carry; use one file (.json, raw bytes or .jsonl) or build the folder into the image`);
+  if (!isFile) throw new ServebenchError('SB_ERR_USAGE', `${scenarioFile}: payload.fixture ${fixture} is a folder, which a ConfigMap cannot carry; use one file (.json, raw bytes or .jsonl) or build the folder into the image`);
   return { key: fixtureKey(fixture), bytes: readFileSync(file) };
 }
 
 function checkedOptions(args: { positionals: string[]; values: Values }, now: Date): { options: K8sRunOptions; startInS: number; file: string } {
   const [file] = args.positionals;
-  if (file === undefined) throw new UsageError('k8s needs a scenario file, e.g. servebench k8s scenarios/quick.yaml --agents 4 ...');
+  if (file === undefined) throw new ServebenchError('SB_ERR_USAGE', 'k8s needs a scenario file, e.g. servebench k8s scenarios/quick.yaml --agents 4 ...');
   const v = args.values;
   const agents = agentCount(required(v, 'agents', '4'));
   const image = required(v, 'image', 'registry.example.com/servebench:0.1.0');
-  if (/\s/.test(image)) throw new UsageError(`--image takes an image reference like registry.example.com/servebench:0.1.0, got ${JSON.stringify(image)}`);
+  if (/\s/.test(image)) throw new ServebenchError('SB_ERR_USAGE', `--image takes an image reference like registry.example.com/servebench:0.1.0, got ${JSON.stringify(image)}`);
   const url = required(v, 'url', 'http://my-model.default.svc:8000');
   checkServerUrl(url);
   const resultsPvc = name('results-pvc', required(v, 'results-pvc', 'servebench-results'), dns1123SubdomainProblem(v['results-pvc']!));
   const resultsMount = v['results-mount'] ?? DEFAULT_RESULTS_MOUNT;
-  if (!/^\/[^\s:]*$/.test(resultsMount) || resultsMount === '/') throw new UsageError(`--results-mount takes an absolute folder like /results, got ${JSON.stringify(resultsMount)}`);
+  if (!/^\/[^\s:]*$/.test(resultsMount) || resultsMount === '/') throw new ServebenchError('SB_ERR_USAGE', `--results-mount takes an absolute folder like /results, got ${JSON.stringify(resultsMount)}`);
   const namespace = v.namespace !== undefined ? name('namespace', v.namespace, dns1123LabelProblem(v.namespace)) : undefined;
   const startMs = startInMs(v['start-in'] ?? DEFAULT_START_IN);
   return {
@@ -147,7 +147,7 @@ async function writeManifests(args: { positionals: string[]; values: Values }): 
   };
   const configMapBytes = Buffer.byteLength(o.scenarioYaml) + (fixture ? Math.ceil(fixture.bytes.length / 3) * 4 : 0);
   if (configMapBytes > CONFIGMAP_LIMIT_BYTES) {
-    throw new UsageError(`the scenario and its payload file come to ${configMapBytes} bytes, over a ConfigMap's 1 MiB; use a smaller payload.fixture or build it into the image`);
+    throw new ServebenchError('SB_ERR_USAGE', `the scenario and its payload file come to ${configMapBytes} bytes, over a ConfigMap's 1 MiB; use a smaller payload.fixture or build it into the image`);
   }
   const yaml = manifestsYaml(runManifests(o));
   const steps = { runId: o.runId, ...(o.namespace ? { namespace: o.namespace } : {}), startAt: o.startAt, waitS: agentsWaitSeconds(scenario, startInS), resultsMount: o.resultsMount };

@@ -1,8 +1,7 @@
 // servebench's entry point: dispatch to a command; every error ends as one clear line, no stack.
 import { readFileSync } from 'node:fs';
+import { errorEntry } from '../contract/errors.ts';
 import { isServeError } from '../server/errors.ts';
-import { isScenarioError } from '../scenario/errors.ts';
-import { UsageError } from './args.ts';
 import { COMMANDS } from './commands.ts';
 
 const USAGE = `Usage: servebench <command> [options]
@@ -13,13 +12,24 @@ ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}
 Run 'servebench <command> --help' for a command's options.
 `;
 
-/** Errors that carry their own user-facing message: printed as one line, exit 2. */
-function userFacing(err: unknown): string | undefined {
-  if (isScenarioError(err)) return err.message;
-  if (isServeError(err)) return `${err.code}: ${err.message}`;
+/** The server's start-up errors end `servebench serve` as the docs/server.md table says. */
+const SERVE_ERROR_EXIT = 2;
+
+/**
+ * How an error ends a command, from the error table: its exit code and what is printed. Any
+ * SB_ERR_ error counts (one that crossed a worker thread has lost its class); undefined for
+ * anything else, a bug whose stack is worth seeing.
+ */
+function ending(err: unknown, command: string, help: string): { exit: number; text: string } | undefined {
   const code = (err as { code?: unknown })?.code;
-  if (err instanceof Error && typeof code === 'string' && code.startsWith('SB_ERR_')) return `${code}: ${err.message}`;
-  return undefined;
+  if (!(err instanceof Error) || typeof code !== 'string' || !code.startsWith('SB_ERR_')) return undefined;
+  if (isServeError(err)) return { exit: SERVE_ERROR_EXIT, text: `${code}: ${err.message}` };
+  const entry = errorEntry(code);
+  const exit = entry?.exit ?? 2;
+  if (entry?.print === 'message') return { exit, text: err.message };
+  // The message first and alone, then the usage line: the full help is one flag away.
+  if (entry?.print === 'usage') return { exit, text: `${err.message}\n${help.split('\n')[0]}\nRun 'servebench ${command} --help' for every option.` };
+  return { exit, text: `${code}: ${err.message}` };
 }
 
 function packageVersion(): string {
@@ -47,18 +57,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof UsageError) {
-      // The message first and alone, then the usage line: the full help is one flag away.
-      const usage = command.help.split('\n')[0];
-      process.stderr.write(`servebench ${name}: ${err.message}\n${usage}\nRun 'servebench ${name} --help' for every option.\n`);
-      return 2;
-    }
-    const message = userFacing(err);
-    if (message !== undefined) {
-      process.stderr.write(`servebench ${name}: ${message}\n`);
-      return 2;
-    }
-    throw err;
+    const end = ending(err, name, command.help);
+    if (end === undefined) throw err;
+    process.stderr.write(`servebench ${name}: ${end.text}\n`);
+    return end.exit;
   }
 }
 

@@ -5,9 +5,9 @@ import { readAgentFolder, writeMergedRun } from '../agents/folders.ts';
 import { mergeAgentResults } from '../agents/merge.ts';
 import { formatSummary } from '../report/summaryTable.ts';
 import { runId } from '../report/writeRun.ts';
-import { UsageError } from './args.ts';
 import { defineCommand } from './command.ts';
 import { flag } from './flags.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export default defineCommand({
   name: 'merge',
@@ -26,8 +26,8 @@ A missing agent (no results.json: killed, never finished) is named, and the run 
     'Exit code: 0 all thresholds and verdicts passed, 1 one failed, 2 an agent is missing or failed.',
   ],
   async run({ flags, positionals }) {
-    if (positionals.length === 0) throw new UsageError('merge needs the agents\' folders, e.g. servebench merge out/0 out/1 out/2 --out merged');
-    if (flags.out === undefined) throw new UsageError('--out is required: the folder to write the merged run to');
+    if (positionals.length === 0) throw new ServebenchError('SB_ERR_USAGE', 'merge needs the agents\' folders, e.g. servebench merge out/0 out/1 out/2 --out merged');
+    if (flags.out === undefined) throw new ServebenchError('SB_ERR_USAGE', '--out is required: the folder to write the merged run to');
     const outDir = resolve(flags.out);
     const inputs = [];
     for (const dir of positionals) inputs.push(await readAgentFolder(resolve(dir)));

@@ -5,9 +5,9 @@ import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic, writeDerivedFiles } from '../report/writeRun.ts';
 import { loadSoakFolder } from '../soak/folder.ts';
 import { loadRun } from '../report/readResults.ts';
-import { UsageError } from './args.ts';
 import { defineCommand } from './command.ts';
 import { flag } from './flags.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export default defineCommand({
   name: 'report',
@@ -26,7 +26,7 @@ with the change from A to B (a ratio beyond a factor of ten), and their latency 
   ],
   positionals: { max: 2, what: 'one or two runs' },
   async run({ flags, positionals: [first, second] }) {
-    if (!first) throw new UsageError('report needs a run folder or a results.json, e.g. servebench report reports/<run-id>');
+    if (!first) throw new ServebenchError('SB_ERR_USAGE', 'report needs a run folder or a results.json, e.g. servebench report reports/<run-id>');
     const a = await loadRun(first, { loadSoakFolder });
     if (second === undefined) {
       const out = resolve(flags.out ?? a.dir);

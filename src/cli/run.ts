@@ -11,11 +11,11 @@ import { loadScenarioFile, PACKAGE_ROOT, parseScenario } from '../scenario/load.
 import type { Scenario } from '../contract/scenario.ts';
 import { parseDurationMs } from '../scenario/units.ts';
 import { startLiveView } from '../ui/liveView.ts';
-import { UsageError } from './args.ts';
 import { defineCommand, type CommandInput } from './command.ts';
 import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE, switchesGiven } from './flags.ts';
 import { runSummaryJson } from './summaryJson.ts';
 import { schemaReference, scenarioYaml, URL_RUN_FLAGS, URL_VALUE_FLAGS, urlScenarioInput, type UrlRunValues } from './urlScenario.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 const flags = {
   out: flag.text('DIR', 'where to write the run', { defaultNote: 'reports/<run-id>/' }),
@@ -33,17 +33,17 @@ const URL_SOURCE = '--url';
 
 function agentCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--agents ${value}: expected a whole number of agent processes, at least 1`);
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new ServebenchError('SB_ERR_USAGE', `--agents ${value}: expected a whole number of agent processes, at least 1`);
   return Number(value);
 }
 
 function startLead(value: string | undefined, agents: number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (agents === undefined) throw new UsageError('--start-lead goes with --agents (it sets how far ahead the agents\' common start is)');
+  if (agents === undefined) throw new ServebenchError('SB_ERR_USAGE', '--start-lead goes with --agents (it sets how far ahead the agents\' common start is)');
   try {
     return parseDurationMs(value);
   } catch (err) {
-    throw new UsageError(`--start-lead ${value}: ${(err as Error).message}`);
+    throw new ServebenchError('SB_ERR_USAGE', `--start-lead ${value}: ${(err as Error).message}`);
   }
 }
 
@@ -53,13 +53,13 @@ function urlScenario({ flags: values, given }: CommandInput<typeof flags>, file:
   const printing = values['print-scenario'];
   if (values.url === undefined) {
     const stray = [...urlFlags, ...(printing ? ['print-scenario'] : [])];
-    if (stray.length > 0) throw new UsageError(`--${stray[0]} goes with --url (a scenario file sets the target, model and load itself)`);
+    if (stray.length > 0) throw new ServebenchError('SB_ERR_USAGE', `--${stray[0]} goes with --url (a scenario file sets the target, model and load itself)`);
     return undefined;
   }
-  if (file !== undefined) throw new UsageError(`give a scenario file or --url, not both (got ${file}); to change a file's target, edit its target.url`);
+  if (file !== undefined) throw new ServebenchError('SB_ERR_USAGE', `give a scenario file or --url, not both (got ${file}); to change a file's target, edit its target.url`);
   if (printing) {
     const unused = (['out', 'json'] as const).filter((name) => given.has(name));
-    if (unused.length > 0) throw new UsageError(`--print-scenario runs nothing, so --${unused[0]} has no use`);
+    if (unused.length > 0) throw new ServebenchError('SB_ERR_USAGE', `--print-scenario runs nothing, so --${unused[0]} has no use`);
   }
   const urlValues: UrlRunValues = Object.fromEntries(urlFlags.map((name) => [name, values[name]]));
   let payloadFile: string | undefined;
@@ -68,7 +68,7 @@ function urlScenario({ flags: values, given }: CommandInput<typeof flags>, file:
     try {
       statSync(payloadFile);
     } catch (err) {
-      throw new UsageError(`--payload: cannot read ${urlValues.payload} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a request body file, a folder of them or a .jsonl file`);
+      throw new ServebenchError('SB_ERR_USAGE', `--payload: cannot read ${urlValues.payload} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a request body file, a folder of them or a .jsonl file`);
     }
   }
   const input = urlScenarioInput(urlValues, payloadFile);
@@ -103,14 +103,14 @@ dashboard shows the run; elsewhere (pipes, CI logs) one progress line a second g
       process.stdout.write(fromUrl.yaml());
       return 0;
     }
-    if (!fromUrl && !file) throw new UsageError('run needs a scenario file, e.g. servebench run scenarios/quick.yaml, or --url and --model for a server already running');
+    if (!fromUrl && !file) throw new ServebenchError('SB_ERR_USAGE', 'run needs a scenario file, e.g. servebench run scenarios/quick.yaml, or --url and --model for a server already running');
     const scenario = fromUrl?.scenario ?? (await loadScenarioFile(file!)).scenario;
     const id = runId(scenario.name);
     const outDir = resolve(values.out ?? join('reports', id));
 
     const agents = agentCount(values.agents);
     const leadMs = startLead(values['start-lead'], agents);
-    if (agents !== undefined && !file) throw new UsageError('--agents needs a scenario file (each agent process loads it); write the --url run out with --print-scenario first');
+    if (agents !== undefined && !file) throw new ServebenchError('SB_ERR_USAGE', '--agents needs a scenario file (each agent process loads it); write the --url run out with --print-scenario first');
 
     const controller = new AbortController();
     const view = await startLiveView({ command: 'run', flags: switchesGiven(flags, values), onStop: () => controller.abort() });

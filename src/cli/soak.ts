@@ -11,10 +11,10 @@ import { resolveSoakSettings } from '../soak/settings.ts';
 import { formatSoakSummary } from '../soak/summary.ts';
 import { parseDurationSeconds, parseRate, parseSize } from '../scenario/units.ts';
 import { startLiveView } from '../ui/liveView.ts';
-import { UsageError } from './args.ts';
 import { defineCommand } from './command.ts';
 import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE, switchesGiven } from './flags.ts';
 import { runSummaryJson } from './summaryJson.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 const flags = {
   duration: flag.quantity('D', 'how long to hold the load (30s to try it, 8h overnight)', parseDurationSeconds),
@@ -76,13 +76,13 @@ Exit code: 0 all passed, 1 a threshold or verdict failed, 2 the soak could not b
       if (values.resume !== undefined) {
         const setup = [...given].filter((name) => (SETUP_FLAGS as readonly string[]).includes(name));
         const extra = [...positionals, ...setup.map((name) => `--${name}`)];
-        if (extra.length > 0) throw new UsageError(`--resume continues a soak with its own scenario and settings; drop ${extra.join(' ')}`);
+        if (extra.length > 0) throw new ServebenchError('SB_ERR_USAGE', `--resume continues a soak with its own scenario and settings; drop ${extra.join(' ')}`);
         outDir = resolve(values.resume);
         await startView();
         results = await resumeSoak(outDir, common);
       } else {
         const [file] = positionals;
-        if (!file) throw new UsageError('soak needs a scenario file, e.g. servebench soak scenarios/soak.yaml --duration 30s');
+        if (!file) throw new ServebenchError('SB_ERR_USAGE', 'soak needs a scenario file, e.g. servebench soak scenarios/soak.yaml --duration 30s');
         const section: SoakSection = {
           duration_s: values.duration,
           rate: values.rate,

@@ -7,9 +7,9 @@ import { formatTuneSummary } from '../tune/summary.ts';
 import { loadTuneScenario } from '../tune/sweepSection.ts';
 import { runTune } from '../tune/tune.ts';
 import { startLiveView } from '../ui/liveView.ts';
-import { UsageError } from './args.ts';
 import { defineCommand } from './command.ts';
 import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE, switchesGiven } from './flags.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 const flags = {
   out: flag.text('DIR', 'the run folder', { defaultNote: 'reports/<run-id>/' }),
@@ -44,9 +44,9 @@ Exit code: 0 a configuration met the SLO, 1 none did, 2 the run could not be fin
   ],
   positionals: { max: 1, what: 'one scenario file' },
   async run({ flags: values, given, positionals: [file] }) {
-    if (!file) throw new UsageError('tune needs a scenario file with a sweep section, e.g. servebench tune scenarios/tune-mlp.yaml');
-    if (values.out !== undefined && values.resume !== undefined) throw new UsageError('give --out for a new run or --resume for an existing one, not both');
-    if (given.has('headroom') && values['target-rps'] === undefined) throw new UsageError('--headroom goes with --target-rps N');
+    if (!file) throw new ServebenchError('SB_ERR_USAGE', 'tune needs a scenario file with a sweep section, e.g. servebench tune scenarios/tune-mlp.yaml');
+    if (values.out !== undefined && values.resume !== undefined) throw new ServebenchError('SB_ERR_USAGE', 'give --out for a new run or --resume for an existing one, not both');
+    if (given.has('headroom') && values['target-rps'] === undefined) throw new ServebenchError('SB_ERR_USAGE', '--headroom goes with --target-rps N');
 
     const { scenario, spec } = await loadTuneScenario(file);
     if (values.strategy !== undefined) spec.strategy = values.strategy;

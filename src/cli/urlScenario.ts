@@ -5,10 +5,10 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { DEFAULTS } from '../scenario/defaults.ts';
 import type { PhaseInput, ScenarioInput } from '../scenario/input.ts';
-import { parseDurationMs, UnitError } from '../scenario/units.ts';
+import { parseDurationMs } from '../scenario/units.ts';
 import { formatDurationMs, formatNumber } from '../format/units.ts';
-import { UsageError } from './args.ts';
 import { flag } from './flags.ts';
+import { isServebenchError, ServebenchError } from '../contract/errors.ts';
 
 export const URL_RUN_DEFAULTS = { duration: '30s', warmup: '3s', connections: 8 } as const;
 const PROTOCOLS = ['kserve-v2', 'torchserve'] as const;
@@ -35,23 +35,23 @@ function durationFlag(flag: string, text: string, allowZero: boolean): string {
   try {
     ms = parseDurationMs(text);
   } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
-    throw new UsageError(`--${flag} takes a duration like 30s, 500ms or 2m, got ${JSON.stringify(text)}`);
+    if (!isServebenchError(err, 'SB_ERR_UNIT')) throw err;
+    throw new ServebenchError('SB_ERR_USAGE', `--${flag} takes a duration like 30s, 500ms or 2m, got ${JSON.stringify(text)}`);
   }
-  if (ms === 0 && !allowZero) throw new UsageError(`--${flag} takes a positive duration like 30s, got ${JSON.stringify(text)}`);
+  if (ms === 0 && !allowZero) throw new ServebenchError('SB_ERR_USAGE', `--${flag} takes a positive duration like 30s, got ${JSON.stringify(text)}`);
   return formatDurationMs(ms);
 }
 
 function positiveNumber(flag: string, text: string, what: string, integer: boolean, max?: number): number {
   const value = /^\s*(\d+(\.\d+)?|\.\d+)\s*$/.test(text) ? Number(text) : NaN;
   const ok = value > 0 && (!integer || Number.isInteger(value)) && (max === undefined || value <= max);
-  if (!ok) throw new UsageError(`--${flag} takes ${what}, got ${JSON.stringify(text)}`);
+  if (!ok) throw new ServebenchError('SB_ERR_USAGE', `--${flag} takes ${what}, got ${JSON.stringify(text)}`);
   return value;
 }
 
-/** --url as a scenario's target.url accepts it; throws UsageError otherwise. */
+/** --url as a scenario's target.url accepts it; throws SB_ERR_USAGE otherwise. */
 export function checkServerUrl(url: string): void {
-  if (!/^https?:\/\/[^\s/]+/.test(url) || !URL.canParse(url)) throw new UsageError(`--url takes a server origin like http://127.0.0.1:8000, got ${JSON.stringify(url)}`);
+  if (!/^https?:\/\/[^\s/]+/.test(url) || !URL.canParse(url)) throw new ServebenchError('SB_ERR_USAGE', `--url takes a server origin like http://127.0.0.1:8000, got ${JSON.stringify(url)}`);
 }
 
 /** A scenario name from the model's: `resnet50` stays, odd characters become `-`. */
@@ -66,19 +66,19 @@ function shellWord(word: string): string {
 
 /**
  * The scenario input of a url run. `payloadFile` is --payload made absolute by the caller, so
- * the printed scenario sends the same bodies wherever it is saved. Throws UsageError for flags
+ * the printed scenario sends the same bodies wherever it is saved. Throws SB_ERR_USAGE for flags
  * the scenario could not express; the loader checks the rest as it checks any file.
  */
 export function urlScenarioInput(values: UrlRunValues, payloadFile?: string): ScenarioInput {
   const { url, model } = values;
-  if (url === undefined) throw new UsageError('a url run needs --url, e.g. --url http://127.0.0.1:8000');
-  if (model === undefined || model.trim() === '') throw new UsageError('--url needs --model, the model to send requests to, e.g. --model mlp');
+  if (url === undefined) throw new ServebenchError('SB_ERR_USAGE', 'a url run needs --url, e.g. --url http://127.0.0.1:8000');
+  if (model === undefined || model.trim() === '') throw new ServebenchError('SB_ERR_USAGE', '--url needs --model, the model to send requests to, e.g. --model mlp');
   checkServerUrl(url);
   if (values.rate !== undefined && values.connections !== undefined) {
-    throw new UsageError('give --rate (open loop: requests per second) or --connections (closed loop), not both');
+    throw new ServebenchError('SB_ERR_USAGE', 'give --rate (open loop: requests per second) or --connections (closed loop), not both');
   }
   const protocol = values.protocol ?? 'kserve-v2';
-  if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw new UsageError(`--protocol takes ${PROTOCOLS.join(' or ')}, got ${JSON.stringify(protocol)}`);
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) throw new ServebenchError('SB_ERR_USAGE', `--protocol takes ${PROTOCOLS.join(' or ')}, got ${JSON.stringify(protocol)}`);
   const rate = values.rate !== undefined ? positiveNumber('rate', values.rate, 'requests per second, a positive number like 200', false) : undefined;
   const connections = values.connections !== undefined
     ? positiveNumber('connections', values.connections, 'a whole number of connections between 1 and 10000', true, 10_000)

@@ -2,9 +2,9 @@
 // embedded server's settings, sweep, soak, gate, the model), every problem as `file:line:col:`.
 import { isScenarioError, type ScenarioIssue } from '../scenario/errors.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { UsageError } from './args.ts';
 import { defineCommand } from './command.ts';
 import { SCENARIO_SECTIONS } from './scenarioSections.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** `file:3:7: phases[0].load.rate: expected a positive number, got "fast"` (no position: `file: ...`). */
 export function formatIssue(file: string, issue: ScenarioIssue): string {
@@ -35,7 +35,7 @@ line, as file:line:column: field: what is wrong; a good file gets one OK line.
 Exit code: 0 every file is valid, 2 a file has a problem or cannot be read.`,
   ],
   async run({ positionals }) {
-    if (positionals.length === 0) throw new UsageError('validate needs a scenario file, e.g. servebench validate scenarios/quick.yaml');
+    if (positionals.length === 0) throw new ServebenchError('SB_ERR_USAGE', 'validate needs a scenario file, e.g. servebench validate scenarios/quick.yaml');
     let bad = 0;
     for (const file of positionals) {
       const issues = await validateFile(file);

@@ -3,8 +3,8 @@
 // and a run's results.json reads as one with a single repeat. Pure: no I/O here.
 import type { EnvironmentInfo, RunResults } from '../contract/results.ts';
 import { RESULTS_SCHEMA } from '../contract/results.ts';
-import { GateError } from './errors.ts';
 import { repeatSampleOf, scenarioHash, type RepeatSample } from './sample.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export const GATE_BASELINE_SCHEMA = 'servebench.gate-baseline/v1';
 
@@ -26,7 +26,7 @@ export interface SampleSet {
 
 /** The repeats of one gate run, as a samples file. */
 export function sampleSetOf(runs: readonly RunResults[], createdAt: Date, scenarioFile?: string): SampleSet {
-  if (runs.length === 0) throw new GateError('SB_ERR_GATE_INPUT', 'no repeats to record: the gate ran nothing');
+  if (runs.length === 0) throw new ServebenchError('SB_ERR_GATE_INPUT', 'no repeats to record: the gate ran nothing');
   const { scenario, environment } = runs[0];
   const file = scenarioFile ?? runs[0].scenario_file;
   return {
@@ -43,7 +43,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** Reads parsed JSON as gate samples: a samples/baseline file, or a run's results.json (one repeat). */
 export function parseSampleData(data: unknown, source: string): SampleSet {
   const fail = (problem: string): never => {
-    throw new GateError('SB_ERR_GATE_INPUT', `${source}: ${problem}`);
+    throw new ServebenchError('SB_ERR_GATE_INPUT', `${source}: ${problem}`);
   };
   if (!isObject(data)) return fail('expected a gate baseline (servebench.gate-baseline/v1) or a run\'s results.json, got something else');
   if (data.schema === RESULTS_SCHEMA) return fromResults(data as unknown as RunResults, source);
@@ -73,10 +73,10 @@ export function parseSampleData(data: unknown, source: string): SampleSet {
 
 function fromResults(results: RunResults, source: string): SampleSet {
   if (!isObject(results.totals) || !isObject(results.totals.latency_us) || !isObject(results.scenario) || !isObject(results.environment)) {
-    throw new GateError('SB_ERR_GATE_INPUT', `${source}: a results.json without totals, scenario or environment; was it cut short?`);
+    throw new ServebenchError('SB_ERR_GATE_INPUT', `${source}: a results.json without totals, scenario or environment; was it cut short?`);
   }
   if (results.exit_code === 2) {
-    throw new GateError('SB_ERR_GATE_INPUT', `${source}: this run could not be done (${results.error ?? 'no reason recorded'}), so it is no evidence either way`);
+    throw new ServebenchError('SB_ERR_GATE_INPUT', `${source}: this run could not be done (${results.error ?? 'no reason recorded'}), so it is no evidence either way`);
   }
   return sampleSetOf([results], new Date(results.finished_at), results.scenario_file);
 }

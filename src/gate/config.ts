@@ -4,7 +4,8 @@
 import { GATE_DEFAULTS, parseRelativeRule, type RelativeRule } from '../analyze/gate.ts';
 import { describeValue, type FieldPath, type Problems } from '../scenario/errors.ts';
 import { type Locate, readSection, type ScenarioSection } from '../scenario/sections.ts';
-import { parseRatio, UnitError } from '../scenario/units.ts';
+import { parseRatio } from '../scenario/units.ts';
+import { isServebenchError } from '../contract/errors.ts';
 
 /**
  * `median`: a threshold holds when the median of the repeats' values meets it (one noisy repeat
@@ -46,7 +47,7 @@ export const MAX_REPEATS = 100;
 const THRESHOLDS_ON: readonly ThresholdsOn[] = ['median', 'every_repeat'];
 const BUSIER_MACHINE: readonly BusierMachine[] = ['warn', 'inconclusive'];
 
-/** JSON Schema of the `gate` section, for scenarios/schema.json (the lead wires it under `properties.gate`). */
+/** JSON Schema of the `gate` section, for scenarios/schema.json (under `properties.gate`). */
 export const GATE_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -165,7 +166,7 @@ function readLevel(raw: unknown): number | undefined {
     const value = parseRatio(raw);
     return value > 0 && value < 1 ? value : undefined;
   } catch (err) {
-    if (err instanceof UnitError) return undefined;
+    if (isServebenchError(err, 'SB_ERR_UNIT')) return undefined;
     throw err;
   }
 }

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../report/writeRun.ts';
 import { mergeResults, parseSampleData, type SampleSet } from './baseline.ts';
-import { GateError } from './errors.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** The gate's output folder holds the current side as this file (a baseline-format samples file). */
 export const SAMPLES_FILE = 'samples.json';
@@ -14,7 +14,7 @@ async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new GateError('SB_ERR_GATE_INPUT', `${file}: not valid JSON (${(err as Error).message})`);
+    throw new ServebenchError('SB_ERR_GATE_INPUT', `${file}: not valid JSON (${(err as Error).message})`);
   }
 }
 
@@ -39,8 +39,8 @@ export async function readSampleSet(path: string, role: 'baseline' | 'current'):
   try {
     info = await stat(path);
   } catch {
-    if (role === 'baseline') throw new GateError('SB_ERR_GATE_NO_BASELINE', `baseline ${path} does not exist; run with --update-baseline to create one`);
-    throw new GateError('SB_ERR_GATE_INPUT', `${path} does not exist; give a baseline file, a results.json or a run folder`);
+    if (role === 'baseline') throw new ServebenchError('SB_ERR_GATE_NO_BASELINE', `baseline ${path} does not exist; run with --update-baseline to create one`);
+    throw new ServebenchError('SB_ERR_GATE_INPUT', `${path} does not exist; give a baseline file, a results.json or a run folder`);
   }
   if (!info.isDirectory()) return parseSampleData(await readJson(path), path);
   for (const name of [SAMPLES_FILE, 'results.json']) {
@@ -48,7 +48,7 @@ export async function readSampleSet(path: string, role: 'baseline' | 'current'):
     if (await exists(file)) return parseSampleData(await readJson(file), file);
   }
   const repeats = await repeatFolders(path);
-  if (repeats.length === 0) throw new GateError('SB_ERR_GATE_INPUT', `${path}: no ${SAMPLES_FILE}, results.json or repeat-N/results.json inside; give a run folder or a baseline file`);
+  if (repeats.length === 0) throw new ServebenchError('SB_ERR_GATE_INPUT', `${path}: no ${SAMPLES_FILE}, results.json or repeat-N/results.json inside; give a run folder or a baseline file`);
   return mergeResults(await Promise.all(repeats.map(async (file) => ({ results: await readJson(file), source: file }))));
 }
 

@@ -9,9 +9,9 @@ import { runScenario } from '../runner/run.ts';
 import type { Scenario } from '../contract/scenario.ts';
 import { type SampleSet, sampleSetOf } from './baseline.ts';
 import { type GateConfig, parseGateConfig } from './config.ts';
-import { GateError } from './errors.ts';
 import { evaluateGate, type GateOutcome } from './evaluate.ts';
 import { fileExists, readSampleSet, SAMPLES_FILE, writeSampleSet } from './files.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export const OUTCOME_FILE = 'gate.json';
 
@@ -62,7 +62,7 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
   const runs: RunResults[] = [];
   const runDirs: string[] = [];
   for (let repeat = 1; repeat <= config.repeats; repeat++) {
-    if (options.signal?.aborted) throw new GateError('SB_ERR_GATE_REPEAT', `interrupted after ${runs.length} of ${config.repeats} repeats; nothing was compared (the repeats so far are in ${outDir})`);
+    if (options.signal?.aborted) throw new ServebenchError('SB_ERR_GATE_REPEAT', `interrupted after ${runs.length} of ${config.repeats} repeats; nothing was compared (the repeats so far are in ${outDir})`);
     options.onRepeat?.({ type: 'repeat-start', repeat, total: config.repeats });
     const results = await runScenario(scenario, { runId: `${options.gateId}-repeat-${repeat}`, scenarioFile: options.scenarioFile, signal: options.signal, onEvent: options.onEvent });
     const dir = join(outDir, `repeat-${repeat}`);
@@ -71,7 +71,7 @@ export async function runGate(options: RunGateOptions): Promise<GateRun> {
     runDirs.push(dir);
     options.onRepeat?.({ type: 'repeat-end', repeat, total: config.repeats, results });
     if (results.exit_code === 2) {
-      throw new GateError('SB_ERR_GATE_REPEAT', `repeat ${repeat} of ${config.repeats} could not run: ${results.error ?? 'no reason recorded'} (its results are in ${dir})`);
+      throw new ServebenchError('SB_ERR_GATE_REPEAT', `repeat ${repeat} of ${config.repeats} could not run: ${results.error ?? 'no reason recorded'} (its results are in ${dir})`);
     }
   }
   const current = sampleSetOf(runs, now(), options.scenarioFile);

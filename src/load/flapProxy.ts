@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { nowUs } from './clock.ts';
-import { loadError } from './errors.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface FlapProxyOptions {
   /** Where to forward, e.g. `http://127.0.0.1:8000`. */
@@ -41,7 +41,7 @@ export class FlapProxy extends EventEmitter<FlapProxyEvents> {
   constructor(private readonly options: FlapProxyOptions) {
     super();
     if (!(options.everyS > 0) || !(options.downMs > 0) || options.downMs >= options.everyS * 1000) {
-      throw loadError('SB_ERR_FLAP_PROXY', `flap: need every_s > 0 and 0 < down_ms < every_s x 1000, got every_s ${options.everyS}, down_ms ${options.downMs}`);
+      throw new ServebenchError('SB_ERR_FLAP_PROXY', `flap: need every_s > 0 and 0 < down_ms < every_s x 1000, got every_s ${options.everyS}, down_ms ${options.downMs}`);
     }
     const url = new URL(options.target);
     this.targetHost = url.hostname.replace(/^\[|\]$/g, '');
@@ -51,7 +51,7 @@ export class FlapProxy extends EventEmitter<FlapProxyEvents> {
 
   /** The proxy's own origin (`http://127.0.0.1:PORT`), set once started. */
   get url(): string {
-    if (this.origin === undefined) throw loadError('SB_ERR_FLAP_PROXY', 'flap proxy: url read before start()');
+    if (this.origin === undefined) throw new ServebenchError('SB_ERR_FLAP_PROXY', 'flap proxy: url read before start()');
     return this.origin;
   }
 
@@ -65,7 +65,7 @@ export class FlapProxy extends EventEmitter<FlapProxyEvents> {
       this.server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = this.server.address();
-    if (address === null || typeof address === 'string') throw loadError('SB_ERR_FLAP_PROXY', 'flap proxy: no TCP address after listen');
+    if (address === null || typeof address === 'string') throw new ServebenchError('SB_ERR_FLAP_PROXY', 'flap proxy: no TCP address after listen');
     this.origin = `http://127.0.0.1:${address.port}`;
     this.cycle = setInterval(() => this.cut(), this.options.everyS * 1000);
     return this.origin;

@@ -1,10 +1,10 @@
 // The malformed phase's request picker: per the phase's `mix` (percent per corpus class) a request
 // is a case of that class, otherwise a valid one; deterministic by seed. Cases written for the corpus
 // model (mlp) are aimed at the target model by rewriting the model name in their path.
-import { loadError } from './errors.ts';
 import { CORPUS_MODEL, materializeBody, type MalformedCase } from './malformedCorpus.ts';
 import { seededRandom } from './random.ts';
 import type { RequestTemplate } from './types.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface MalformedMixOptions {
   cases: MalformedCase[];
@@ -51,11 +51,11 @@ export function checkMix(mix: Record<string, number>, classes: Iterable<string>,
   const known = [...classes];
   let sum = 0;
   for (const [cls, percent] of Object.entries(mix)) {
-    if (!known.includes(cls)) throw loadError('SB_ERR_MALFORMED_MIX', `mix: unknown malformed class "${cls}"; the corpus has ${known.sort().join(', ')}${protocol ? ` for ${protocol}` : ''}`);
-    if (!(Number.isFinite(percent) && percent >= 0 && percent <= 100)) throw loadError('SB_ERR_MALFORMED_MIX', `mix.${cls}: expected a percent in [0, 100], got ${percent}`);
+    if (!known.includes(cls)) throw new ServebenchError('SB_ERR_MALFORMED_MIX', `mix: unknown malformed class "${cls}"; the corpus has ${known.sort().join(', ')}${protocol ? ` for ${protocol}` : ''}`);
+    if (!(Number.isFinite(percent) && percent >= 0 && percent <= 100)) throw new ServebenchError('SB_ERR_MALFORMED_MIX', `mix.${cls}: expected a percent in [0, 100], got ${percent}`);
     sum += percent;
   }
-  if (sum > 100 + 1e-9) throw loadError('SB_ERR_MALFORMED_MIX', `mix: shares add up to ${sum}%, more than 100%`);
+  if (sum > 100 + 1e-9) throw new ServebenchError('SB_ERR_MALFORMED_MIX', `mix: shares add up to ${sum}%, more than 100%`);
 }
 
 /** nextRequest for a malformed phase. Within a class, cases take turns so every case is sent. */

@@ -4,7 +4,7 @@
 // `contentLength` lies about its body's length and is sent over a raw socket.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadError } from './errors.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** A body too big to store: `prefix + chunk × times + suffix`. */
 export interface BodyRepeat {
@@ -49,7 +49,7 @@ export type CorpusProtocol = 'kserve' | 'torchserve';
 export const MALFORMED_FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/malformed/', import.meta.url));
 
 function fail(where: string, message: string): never {
-  throw loadError('SB_ERR_MALFORMED_CORPUS', `malformed corpus ${where}: ${message}`);
+  throw new ServebenchError('SB_ERR_MALFORMED_CORPUS', `malformed corpus ${where}: ${message}`);
 }
 
 /** The protocol a case speaks, by its path. */
@@ -123,5 +123,5 @@ export function materializeBody(c: MalformedCase): Buffer {
 export function corpusProtocol(c: MalformedCase): CorpusProtocol {
   if (/^\/v2\/models\/[^/]+(\/versions\/[^/]+)?\/infer$/.test(c.path)) return 'kserve';
   if (c.path.startsWith('/predictions/')) return 'torchserve';
-  throw loadError('SB_ERR_MALFORMED_CORPUS', `malformed corpus case ${c.name}: no protocol for path ${c.path}`);
+  throw new ServebenchError('SB_ERR_MALFORMED_CORPUS', `malformed corpus case ${c.name}: no protocol for path ${c.path}`);
 }

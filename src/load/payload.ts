@@ -5,11 +5,11 @@
 // Shapes: a -1 leading dimension is the request's batch (payload.batch); any other -1 dimension
 // is filled with 1 (the smallest valid size; a model whose real inputs need more takes a fixture).
 import type { PayloadSpec } from '../contract/scenario.ts';
-import { loadError } from './errors.ts';
 import { loadFixtureRequests } from './payloadFixture.ts';
 import { deriveSeed, seededRandom } from './random.ts';
 import { binaryValues, jsonValues, randomValues, requireDatatype, type KserveDatatype } from './tensorData.ts';
 import type { RequestTemplate } from './types.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface TensorMetadata {
   name: string;
@@ -52,7 +52,7 @@ function checkMetadata(json: unknown, where: string): ModelMetadata {
     Array.isArray(list) &&
     list.every((t: TensorMetadata) => typeof t?.name === 'string' && typeof t.datatype === 'string' && Array.isArray(t.shape) && t.shape.every((d) => Number.isInteger(d) && d >= -1));
   if (typeof m?.name !== 'string' || !tensorsOk(m.inputs) || m.inputs.length === 0) {
-    throw loadError('SB_ERR_MODEL_METADATA', `${where}: expected KServe v2 model metadata {name, inputs: [{name, datatype, shape}]}, got ${JSON.stringify(json).slice(0, 200)}`);
+    throw new ServebenchError('SB_ERR_MODEL_METADATA', `${where}: expected KServe v2 model metadata {name, inputs: [{name, datatype, shape}]}, got ${JSON.stringify(json).slice(0, 200)}`);
   }
   return { ...m, outputs: tensorsOk(m.outputs) ? m.outputs : [] };
 }
@@ -62,14 +62,14 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    throw loadError('SB_ERR_MODEL_METADATA', `GET ${url}: ${(err as Error).message}`, err);
+    throw new ServebenchError('SB_ERR_MODEL_METADATA', `GET ${url}: ${(err as Error).message}`, { cause: err });
   }
   const text = await res.text();
-  if (res.status !== 200) throw loadError('SB_ERR_MODEL_METADATA', `GET ${url}: status ${res.status}: ${text.slice(0, 200)}`);
+  if (res.status !== 200) throw new ServebenchError('SB_ERR_MODEL_METADATA', `GET ${url}: status ${res.status}: ${text.slice(0, 200)}`);
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw loadError('SB_ERR_MODEL_METADATA', `GET ${url}: answer is not JSON: ${text.slice(0, 200)}`, err);
+    throw new ServebenchError('SB_ERR_MODEL_METADATA', `GET ${url}: answer is not JSON: ${text.slice(0, 200)}`, { cause: err });
   }
 }
 
@@ -117,7 +117,7 @@ function kserveBinary(tensors: Tensor[]): { headers: Record<string, string>; bod
 /** `batch` samples of the model's one input as raw bytes; the batch dimension exists only if the metadata has one. */
 function torchserveBytes(metadata: ModelMetadata, batch: number, encoding: RawEncoding, random: () => number): { headers: Record<string, string>; body: Buffer } {
   if (metadata.inputs.length !== 1) {
-    throw loadError('SB_ERR_PAYLOAD', `model ${metadata.name} has ${metadata.inputs.length} inputs; TorchServe-style raw bodies carry one (set payload.fixture)`);
+    throw new ServebenchError('SB_ERR_PAYLOAD', `model ${metadata.name} has ${metadata.inputs.length} inputs; TorchServe-style raw bodies carry one (set payload.fixture)`);
   }
   const count = concreteShape(metadata.inputs[0].shape, batch).reduce((a, b) => a * b, 1);
   const values = randomValues(encoding === 'uint8' ? 'UINT8' : 'FP32', count, random) as number[];
@@ -126,8 +126,8 @@ function torchserveBytes(metadata: ModelMetadata, batch: number, encoding: RawEn
 
 /** `payload.variants` distinct valid requests, the same for the same seed. */
 export function generateRequests(metadata: ModelMetadata, target: PayloadTarget, payload: PayloadSpec, rawEncoding: RawEncoding = 'uint8'): RequestTemplate[] {
-  if (!(Number.isInteger(payload.batch) && payload.batch >= 1)) throw loadError('SB_ERR_PAYLOAD', `payload.batch must be a positive integer, got ${payload.batch}`);
-  if (!(Number.isInteger(payload.variants) && payload.variants >= 1)) throw loadError('SB_ERR_PAYLOAD', `payload.variants must be a positive integer, got ${payload.variants}`);
+  if (!(Number.isInteger(payload.batch) && payload.batch >= 1)) throw new ServebenchError('SB_ERR_PAYLOAD', `payload.batch must be a positive integer, got ${payload.batch}`);
+  if (!(Number.isInteger(payload.variants) && payload.variants >= 1)) throw new ServebenchError('SB_ERR_PAYLOAD', `payload.variants must be a positive integer, got ${payload.variants}`);
   const path = inferPath(target);
   return Array.from({ length: payload.variants }, (_, v) => {
     const random = seededRandom(deriveSeed(payload.seed, v));
@@ -167,7 +167,7 @@ export async function buildPayloads(source: PayloadSource): Promise<RequestTempl
     metadata = await fetchModelMetadata(origin, target.model, target.version, timeoutMs);
   } catch (err) {
     if (target.protocol !== 'torchserve') throw err;
-    throw loadError('SB_ERR_PAYLOAD', `TorchServe-style target ${origin}: no KServe v2 metadata to size a payload from (${(err as Error).message}); set payload.fixture (servebench run --url: --payload FILE) to request bodies like those under fixtures/payloads/`, err);
+    throw new ServebenchError('SB_ERR_PAYLOAD', `TorchServe-style target ${origin}: no KServe v2 metadata to size a payload from (${(err as Error).message}); set payload.fixture (servebench run --url: --payload FILE) to request bodies like those under fixtures/payloads/`, { cause: err });
   }
   const rawEncoding = target.protocol === 'torchserve' ? await rawEncodingOf(origin, target, timeoutMs) : 'uint8';
   return generateRequests(metadata, target, payload, rawEncoding);
@@ -175,7 +175,7 @@ export async function buildPayloads(source: PayloadSource): Promise<RequestTempl
 
 /** nextRequest over a fixed list, in order, forever. */
 export function cycleRequests(templates: RequestTemplate[]): () => RequestTemplate {
-  if (templates.length === 0) throw loadError('SB_ERR_PAYLOAD', 'no requests to send: the payload list is empty');
+  if (templates.length === 0) throw new ServebenchError('SB_ERR_PAYLOAD', 'no requests to send: the payload list is empty');
   let i = 0;
   return () => templates[i++ % templates.length];
 }

@@ -12,8 +12,8 @@
 //                  bodies, which must carry their Inference-Header-Content-Length header.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { loadError } from './errors.ts';
 import type { RequestTemplate } from './types.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 const CONTENT_TYPES: Record<string, string> = { '.json': 'application/json', '.txt': 'text/plain', '.b64': 'text/plain' };
 
@@ -48,13 +48,13 @@ function jsonlRequests(file: string, defaultPath: string): RequestTemplate[] {
       try {
         r = JSON.parse(text) as JsonlRequest;
       } catch (err) {
-        throw loadError('SB_ERR_PAYLOAD_FIXTURE', `${where}: not a JSON object (${(err as Error).message})`, err);
+        throw new ServebenchError('SB_ERR_PAYLOAD_FIXTURE', `${where}: not a JSON object (${(err as Error).message})`, { cause: err });
       }
       const bodies = [r.body, r.bodyBase64, r.json].filter((b) => b !== undefined).length;
-      if (bodies !== 1) throw loadError('SB_ERR_PAYLOAD_FIXTURE', `${where}: needs exactly one of "body", "bodyBase64", "json"`);
-      if (r.method !== undefined && r.method !== 'POST' && r.method !== 'GET') throw loadError('SB_ERR_PAYLOAD_FIXTURE', `${where}: method must be POST or GET, got ${JSON.stringify(r.method)}`);
+      if (bodies !== 1) throw new ServebenchError('SB_ERR_PAYLOAD_FIXTURE', `${where}: needs exactly one of "body", "bodyBase64", "json"`);
+      if (r.method !== undefined && r.method !== 'POST' && r.method !== 'GET') throw new ServebenchError('SB_ERR_PAYLOAD_FIXTURE', `${where}: method must be POST or GET, got ${JSON.stringify(r.method)}`);
       if (r.headers !== undefined && (typeof r.headers !== 'object' || Object.values(r.headers).some((v) => typeof v !== 'string'))) {
-        throw loadError('SB_ERR_PAYLOAD_FIXTURE', `${where}: headers must be an object of strings`);
+        throw new ServebenchError('SB_ERR_PAYLOAD_FIXTURE', `${where}: headers must be an object of strings`);
       }
       const body = r.json !== undefined ? Buffer.from(JSON.stringify(r.json), 'utf8') : r.bodyBase64 !== undefined ? Buffer.from(r.bodyBase64, 'base64') : Buffer.from(r.body!, 'utf8');
       const headers = { ...(r.json !== undefined ? { 'content-type': 'application/json' } : {}), ...(r.headers ?? {}) };
@@ -82,8 +82,8 @@ export function loadFixtureRequests(fixture: string, defaultPath: string, baseDi
     }
   } catch (err) {
     if ((err as { code?: string }).code === 'SB_ERR_PAYLOAD_FIXTURE') throw err;
-    throw loadError('SB_ERR_PAYLOAD_FIXTURE', `payload.fixture ${fixture} (${path}): ${(err as Error).message}`, err);
+    throw new ServebenchError('SB_ERR_PAYLOAD_FIXTURE', `payload.fixture ${fixture} (${path}): ${(err as Error).message}`, { cause: err });
   }
-  if (requests.length === 0) throw loadError('SB_ERR_PAYLOAD_FIXTURE', `payload.fixture ${fixture} (${path}): no request bodies found`);
+  if (requests.length === 0) throw new ServebenchError('SB_ERR_PAYLOAD_FIXTURE', `payload.fixture ${fixture} (${path}): no request bodies found`);
   return requests;
 }

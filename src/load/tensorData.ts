@@ -1,6 +1,6 @@
 // Random, valid tensor data for a KServe datatype, and its two wire forms: JSON values and
 // Triton's binary tensor extension (little-endian raw bytes; BYTES as 4-byte length + bytes).
-import { loadError } from './errors.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export const KSERVE_DATATYPES = ['BOOL', 'UINT8', 'INT8', 'UINT16', 'INT16', 'UINT32', 'INT32', 'UINT64', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
 export type KserveDatatype = (typeof KSERVE_DATATYPES)[number];
@@ -104,6 +104,6 @@ export function binaryValues(datatype: KserveDatatype, values: Values): Buffer {
 }
 
 export function requireDatatype(value: string, where: string): KserveDatatype {
-  if (!isDatatype(value)) throw loadError('SB_ERR_MODEL_METADATA', `${where}: datatype ${JSON.stringify(value)} is not a KServe v2 datatype (${KSERVE_DATATYPES.join(', ')})`);
+  if (!isDatatype(value)) throw new ServebenchError('SB_ERR_MODEL_METADATA', `${where}: datatype ${JSON.stringify(value)} is not a KServe v2 datatype (${KSERVE_DATATYPES.join(', ')})`);
   return value;
 }

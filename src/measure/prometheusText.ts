@@ -2,6 +2,7 @@
 // Lines: `# HELP name text`, `# TYPE name type`, other `#` comments, and samples
 // `name{label="value",...} value [timestamp_ms]`. Label values escape \\ \" \n; HELP escapes
 // \\ \n; values are Go floats, including NaN, +Inf, -Inf.
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface PromSample {
   name: string;
@@ -17,22 +18,11 @@ export interface PromExposition {
   help: Record<string, string>;
 }
 
-export class PrometheusParseError extends Error {
-  readonly code = 'SB_ERR_METRICS_PARSE';
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
-    super(`metrics line ${line}: ${message}`);
-    this.name = 'PrometheusParseError';
-  }
-}
-
 export interface ParseOptions {
   /**
    * Sample names to keep (`name` as written, e.g. `foo_bucket`); the other sample lines are
    * skipped unread. A caller that needs three gauges every second need not scan every histogram
-   * bucket of the server: that scan held the load generator's event loop for milliseconds.
+   * bucket of the server: that scan would hold the load generator's event loop for milliseconds.
    */
   only?: ReadonlySet<string>;
 }
@@ -165,7 +155,7 @@ class SampleScanner {
   }
 
   private fail(message: string): never {
-    throw new PrometheusParseError(`${message} at column ${this.pos + 1}: ${this.text}`, this.lineNo);
+    throw new ServebenchError('SB_ERR_METRICS_PARSE', `metrics line ${this.lineNo}: ${message} at column ${this.pos + 1}: ${this.text}`, { details: { line: this.lineNo, column: this.pos + 1 } });
   }
 }
 

@@ -11,7 +11,7 @@ export interface ScrapeOptions {
 
 /**
  * One scrape; null when the server has no metrics endpoint (non-200, connection refused,
- * timeout). A 200 answer that is not the text format throws PrometheusParseError.
+ * timeout). A 200 answer that is not the text format throws SB_ERR_METRICS_PARSE.
  */
 export async function scrapeMetrics(url: string, options: ScrapeOptions = {}): Promise<PromExposition | null> {
   let text: string;

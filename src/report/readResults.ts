@@ -4,18 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RESULTS_SCHEMA, type RunResults } from '../contract/results.ts';
-
-export type ResultsErrorCode = 'SB_ERR_RESULTS_NOT_FOUND' | 'SB_ERR_RESULTS_INVALID';
-
-export class ResultsError extends Error {
-  constructor(
-    readonly code: ResultsErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ResultsError';
-  }
-}
+import { ServebenchError } from '../contract/errors.ts';
 
 const REQUIRED: [string, 'string' | 'object' | 'array' | 'number'][] = [
   ['run_id', 'string'], ['started_at', 'string'], ['scenario', 'object'], ['target', 'object'], ['environment', 'object'],
@@ -35,22 +24,22 @@ export function parseResults(text: string, source: string): RunResults {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ResultsError('SB_ERR_RESULTS_INVALID', `${source}: not JSON (${(err as Error).message}); expected a results.json written by servebench run, tune or soak`);
+    throw new ServebenchError('SB_ERR_RESULTS_INVALID', `${source}: not JSON (${(err as Error).message}); expected a results.json written by servebench run, tune or soak`);
   }
-  if (kindOf(data) !== 'object') throw new ResultsError('SB_ERR_RESULTS_INVALID', `${source}: expected a JSON object, got ${kindOf(data)}`);
+  if (kindOf(data) !== 'object') throw new ServebenchError('SB_ERR_RESULTS_INVALID', `${source}: expected a JSON object, got ${kindOf(data)}`);
   const record = data as Record<string, unknown>;
   if (record.schema !== RESULTS_SCHEMA) {
-    throw new ResultsError('SB_ERR_RESULTS_INVALID', `${source}: schema is ${JSON.stringify(record.schema)}, expected "${RESULTS_SCHEMA}" (is this a servebench results.json?)`);
+    throw new ServebenchError('SB_ERR_RESULTS_INVALID', `${source}: schema is ${JSON.stringify(record.schema)}, expected "${RESULTS_SCHEMA}" (is this a servebench results.json?)`);
   }
   for (const [field, kind] of REQUIRED) {
-    if (kindOf(record[field]) !== kind) throw new ResultsError('SB_ERR_RESULTS_INVALID', `${source}: ${field}: expected ${article(kind)}, got ${kindOf(record[field])}`);
+    if (kindOf(record[field]) !== kind) throw new ServebenchError('SB_ERR_RESULTS_INVALID', `${source}: ${field}: expected ${article(kind)}, got ${kindOf(record[field])}`);
   }
   const totals = record.totals as Record<string, unknown>;
-  if (kindOf(totals.latency_us) !== 'object') throw new ResultsError('SB_ERR_RESULTS_INVALID', `${source}: totals.latency_us: expected an object, got ${kindOf(totals.latency_us)}`);
+  if (kindOf(totals.latency_us) !== 'object') throw new ServebenchError('SB_ERR_RESULTS_INVALID', `${source}: totals.latency_us: expected an object, got ${kindOf(totals.latency_us)}`);
   (record.phases as unknown[]).forEach((phase, i) => {
     const p = phase as Record<string, unknown>;
     for (const field of ['name', 'requests', 'latency_us', 'load']) {
-      if (p?.[field] === undefined) throw new ResultsError('SB_ERR_RESULTS_INVALID', `${source}: phases[${i}].${field}: missing`);
+      if (p?.[field] === undefined) throw new ServebenchError('SB_ERR_RESULTS_INVALID', `${source}: phases[${i}].${field}: missing`);
     }
   });
   const results = record as unknown as RunResults;
@@ -63,7 +52,7 @@ export async function readResultsFile(path: string): Promise<RunResults> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ResultsError('SB_ERR_RESULTS_NOT_FOUND', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; give a run folder or its results.json`);
+    throw new ServebenchError('SB_ERR_RESULTS_NOT_FOUND', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; give a run folder or its results.json`);
   }
   return parseResults(text, path);
 }
@@ -87,9 +76,9 @@ export interface LoadRunOptions {
 export async function loadRun(pathOrDir: string, options: LoadRunOptions): Promise<LoadedRun> {
   const path = resolve(pathOrDir);
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new ResultsError('SB_ERR_RESULTS_NOT_FOUND', `${pathOrDir} does not exist; give a run folder (reports/<run-id>) or its results.json`);
+  if (!info) throw new ServebenchError('SB_ERR_RESULTS_NOT_FOUND', `${pathOrDir} does not exist; give a run folder (reports/<run-id>) or its results.json`);
   if (info.isFile()) return { results: await readResultsFile(path), dir: dirname(path) };
   if (await exists(join(path, 'results.json'))) return { results: await readResultsFile(join(path, 'results.json')), dir: path };
   if (await exists(join(path, 'soak.jsonl'))) return { results: await options.loadSoakFolder(path), dir: path };
-  throw new ResultsError('SB_ERR_RESULTS_NOT_FOUND', `no results.json in ${pathOrDir}; give a folder written by servebench run, tune or soak`);
+  throw new ServebenchError('SB_ERR_RESULTS_NOT_FOUND', `no results.json in ${pathOrDir}; give a folder written by servebench run, tune or soak`);
 }

@@ -8,10 +8,10 @@ import { knobPlaceholderValues, type Knob } from '../serving/knobs.ts';
 import { CONFIG_FILE_PLACEHOLDERS, expandPlaceholders, isConfigFilePlaceholder, isPortPlaceholder, placeholdersIn, type ConfigFilePlaceholder } from '../scenario/placeholders.ts';
 import { renderConfigFile } from './configFiles.ts';
 import type { CommandTarget } from '../contract/scenario.ts';
-import { RunError } from './errors.ts';
 import { freePorts } from './freePorts.ts';
 import { waitUntilReady } from './readiness.ts';
 import { launchServerProcess, type ServerProcess } from './serverProcess.ts';
+import { ServebenchError, isServebenchError } from '../contract/errors.ts';
 
 export interface CommandServer extends ServerProcess {
   origin: string;
@@ -53,7 +53,7 @@ async function placeholderValues(target: CommandTarget, model: ModelRef, start: 
       await writeFile(file, start.files?.[name] ?? renderConfigFile(name, knobs, model));
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
-      throw new RunError('SB_ERR_TARGET_START', `cannot write {${name}} for the server (${file}): ${(err as Error).message}`);
+      throw new ServebenchError('SB_ERR_TARGET_START', `cannot write {${name}} for the server (${file}): ${(err as Error).message}`);
     }
     values[name] = file;
   }
@@ -96,7 +96,7 @@ export async function startCommandServer(target: CommandTarget, model: ModelRef,
   } catch (err) {
     await server.stop(2000);
     await removeTmp();
-    if (err instanceof RunError && err.code === 'SB_ERR_TARGET_NOT_READY') err.message += lastLines(server.recentLogs());
+    if (isServebenchError(err, 'SB_ERR_TARGET_NOT_READY')) err.message += lastLines(server.recentLogs());
     throw err;
   }
   const startupMs = Math.round(performance.now() - launchedAt);

@@ -2,8 +2,8 @@
 // exactly like an external server. Always stopped at the end, on errors and on Ctrl-C.
 import { fileURLToPath } from 'node:url';
 import type { EmbeddedTarget } from '../contract/scenario.ts';
-import { RunError } from './errors.ts';
 import { launchServerProcess, type ServerProcess } from './serverProcess.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export type { ServerExit } from './serverProcess.ts';
 
@@ -44,12 +44,12 @@ export async function startEmbeddedServer(target: EmbeddedTarget, extraFlags: st
     const origin = await Promise.race([
       announced,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new RunError('SB_ERR_TARGET_START', `the embedded server did not start within ${target.ready_timeout_ms} ms`)), target.ready_timeout_ms);
+        timer = setTimeout(() => reject(new ServebenchError('SB_ERR_TARGET_START', `the embedded server did not start within ${target.ready_timeout_ms} ms`)), target.ready_timeout_ms);
       }),
       server.exited.then(async ({ code }): Promise<never> => {
         const logs = await server.finalLogs();
         const detail = logs.filter((l) => !l.startsWith('{')).slice(-5).join('\n') || logs.slice(-3).join('\n');
-        throw new RunError('SB_ERR_TARGET_START', `the embedded server exited with code ${code} before listening:\n${detail}`);
+        throw new ServebenchError('SB_ERR_TARGET_START', `the embedded server exited with code ${code} before listening:\n${detail}`);
       }),
     ]);
     return { ...server, origin };

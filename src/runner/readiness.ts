@@ -1,7 +1,7 @@
 // Waits until a target answers ready: KServe's /v2/health/ready, TorchServe's /ping, or the path
 // a command target names (a launched server's model readiness).
 import type { UrlTarget } from '../contract/scenario.ts';
-import { RunError } from './errors.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export function readinessPath(protocol: UrlTarget['protocol']): string {
   return protocol === 'torchserve' ? '/ping' : '/v2/health/ready';
@@ -40,6 +40,6 @@ export async function waitUntilReady(origin: string, protocol: UrlTarget['protoc
     await Promise.race([new Promise((resolve) => setTimeout(resolve, delay)), givingUp]);
     delay = Math.min(delay * 2, 1000);
   }
-  if (gaveUp !== undefined) throw new RunError('SB_ERR_TARGET_START', gaveUp);
-  throw new RunError('SB_ERR_TARGET_NOT_READY', `${url} did not answer 200 within ${timeoutMs} ms: is the server up and the model loaded?`);
+  if (gaveUp !== undefined) throw new ServebenchError('SB_ERR_TARGET_START', gaveUp);
+  throw new ServebenchError('SB_ERR_TARGET_NOT_READY', `${url} did not answer 200 within ${timeoutMs} ms: is the server up and the model loaded?`);
 }

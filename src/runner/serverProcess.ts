@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { RunError } from './errors.ts';
 import { leashServer } from './orphan.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface ServerExit {
   code: number | null;
@@ -60,7 +60,7 @@ export async function launchServerProcess(options: LaunchOptions): Promise<Serve
   const pid = child.pid;
   if (spawned || pid === undefined) {
     const why = spawned?.code === 'ENOENT' ? 'no such file or command (is it installed, and is the path relative to target.cwd?)' : spawned?.code === 'EACCES' ? 'not executable' : (spawned?.message ?? 'no process');
-    throw new RunError('SB_ERR_TARGET_START', `cannot run ${JSON.stringify(options.file)}${options.cwd ? ` in ${options.cwd}` : ''}: ${why}`);
+    throw new ServebenchError('SB_ERR_TARGET_START', `cannot run ${JSON.stringify(options.file)}${options.cwd ? ` in ${options.cwd}` : ''}: ${why}`);
   }
   readLines(child.stderr!, keep);
   readLines(child.stdout!, (line) => {

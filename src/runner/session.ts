@@ -10,9 +10,9 @@ import type { RunEvent, RunEventListener } from '../contract/events.ts';
 import type { EnvironmentInfo, RunMarker, RunTarget, SystemSample } from '../contract/results.ts';
 import type { Scenario } from '../contract/scenario.ts';
 import type { StartSettings } from './commandServer.ts';
-import { RunError } from './errors.ts';
 import type { ServerExit } from './serverProcess.ts';
 import { describeTarget, startTarget, type RunningTarget } from './target.ts';
+import { isServebenchError } from '../contract/errors.ts';
 
 export interface SessionOptions {
   /** Stops the session's work gracefully; the session itself only reads it. */
@@ -82,7 +82,7 @@ export class RunSession {
     try {
       target = await startTarget(this.scenario, start);
     } catch (err) {
-      if (!o.retryOnce || !(err instanceof RunError && err.code === 'SB_ERR_TARGET_START') || this.signal.aborted) throw err;
+      if (!o.retryOnce || !isServebenchError(err, 'SB_ERR_TARGET_START') || this.signal.aborted) throw err;
       this.warn(`the server failed to start (${err.message.split('\n')[0]}); starting it once more`);
       target = await startTarget(this.scenario, start);
     }

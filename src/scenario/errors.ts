@@ -1,5 +1,6 @@
 // Scenario problems: each names the field in JS notation (`phases[2].load.rate`), what was
 // expected and what came. All problems of a file are reported together in one ScenarioError.
+import { ServebenchError } from '../contract/errors.ts';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -13,8 +14,8 @@ export interface ScenarioIssue {
   column?: number;
 }
 
-export class ScenarioError extends Error {
-  readonly code = 'SB_ERR_SCENARIO';
+/** SB_ERR_SCENARIO with its problems kept apart: callers (gate, soak, tests) read them one by one. */
+export class ScenarioError extends ServebenchError {
   /** Where the scenario came from (a file path, or a label such as `--scenario-json`). */
   readonly source: string;
   readonly issues: readonly ScenarioIssue[];
@@ -26,7 +27,7 @@ export class ScenarioError extends Error {
     const where = (i: ScenarioIssue): string => (i.line ? ` (line ${i.line}${i.column ? `, column ${i.column}` : ''})` : '');
     const lines = issues.map((i, n) => `  ${problems[n]}${where(i)}`);
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super(`${source}: invalid scenario (${count}):\n${lines.join('\n')}`);
+    super('SB_ERR_SCENARIO', `${source}: invalid scenario (${count}):\n${lines.join('\n')}`);
     this.name = 'ScenarioError';
     this.source = source;
     this.issues = issues;

@@ -1,9 +1,10 @@
 // Reading single fields of a schema-valid scenario into resolved values, adding a problem (with
 // the field's path as written) when the value is well-formed but still wrong.
 import { describeValue, type FieldPath, type Problems } from './errors.ts';
-import { parseThreshold, ThresholdError } from './thresholds.ts';
-import { parseDurationMs, UnitError } from './units.ts';
+import { parseThreshold } from './thresholds.ts';
+import { parseDurationMs } from './units.ts';
 import { formatDurationMs } from '../format/units.ts';
+import { isServebenchError } from '../contract/errors.ts';
 
 export interface ReadDuration {
   /** In the canonical field's unit (seconds for `_s`, milliseconds for `_ms`). */
@@ -39,7 +40,7 @@ export function readDuration(
   try {
     ms = parseDurationMs(raw, hasField || !inMs ? 's' : 'ms');
   } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
+    if (!isServebenchError(err, 'SB_ERR_UNIT')) throw err;
     problems.add([...path, key], err.message);
     return {};
   }
@@ -64,7 +65,7 @@ export function readThresholds(raw: string | string[] | undefined, path: FieldPa
     try {
       out.push(parseThreshold(expression).expression);
     } catch (err) {
-      if (!(err instanceof ThresholdError)) throw err;
+      if (!isServebenchError(err, 'SB_ERR_THRESHOLD')) throw err;
       problems.add(Array.isArray(raw) ? [...path, i] : path, err.message);
     }
   });
@@ -76,7 +77,7 @@ export function readUnit<T>(raw: string | number, parse: (raw: string | number) 
   try {
     return parse(raw);
   } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
+    if (!isServebenchError(err, 'SB_ERR_UNIT')) throw err;
     problems.add(path, err.message);
     return undefined;
   }

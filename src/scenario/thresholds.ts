@@ -4,8 +4,9 @@
 // thresholds or its soak section), its unit and the comparisons it takes. Parsing and evaluation are
 // pure; the runner and the soak decide which numbers a threshold is evaluated on.
 import type { LatencySummary, ThresholdResult } from '../contract/results.ts';
-import { parseDurationMs, parseGrowthRate, parseRate, parseRatio, UnitError } from './units.ts';
+import { parseDurationMs, parseGrowthRate, parseRate, parseRatio } from './units.ts';
 import { formatDurationMs, formatNumber, formatPercent } from '../format/units.ts';
+import { ServebenchError, isServebenchError } from '../contract/errors.ts';
 
 export type LatencyMetric = 'min' | 'mean' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max';
 export type ThresholdMetric = LatencyMetric | 'error_rate' | 'throughput';
@@ -33,15 +34,6 @@ export interface ObservedMetrics {
   latency_us: LatencySummary & { p95?: number };
   error_rate: number;
   throughput_rps: number;
-}
-
-export class ThresholdError extends Error {
-  readonly code = 'SB_ERR_THRESHOLD';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'ThresholdError';
-  }
 }
 
 const LATENCY_METRICS: readonly LatencyMetric[] = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'];
@@ -72,7 +64,7 @@ interface MetricFamily {
   ops: readonly ThresholdOp[];
   /** Why another comparison is refused. */
   opsMessage?: string;
-  /** The value in the family's unit; throws UnitError. */
+  /** The value in the family's unit; throws SB_ERR_UNIT. */
   parse(raw: string): number;
   /** What a value looks like, for messages. */
   expected: string;
@@ -90,7 +82,7 @@ const FAMILIES: readonly MetricFamily[] = [
     scope: 'run', names: LATENCY_METRICS, unit: 'us', ops: ALL_OPS, expected: 'a duration like 50ms',
     // A bare number would be ambiguous (ms? us?): latency limits carry their unit.
     parse: (raw) => {
-      if (/^[\d.]+$/.test(raw)) throw new UnitError('');
+      if (/^[\d.]+$/.test(raw)) throw new ServebenchError('SB_ERR_UNIT', '');
       return parseDurationMs(raw) * 1000;
     },
     pattern: `${LATENCY_NAMES}${OP}(${LATENCY_VALUE})`,
@@ -110,7 +102,7 @@ const FAMILIES: readonly MetricFamily[] = [
     scope: 'soak', names: ['p99_drift'], unit: '%', ops: UPPER_BOUNDS, opsMessage: SOAK_OPS, expected: 'a percentage like 10%',
     parse: (raw) => {
       const match = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/.exec(raw);
-      if (!match) throw new UnitError('');
+      if (!match) throw new ServebenchError('SB_ERR_UNIT', '');
       return Number(match[1]);
     },
   },
@@ -155,27 +147,27 @@ export interface ParsedThreshold {
   expression: string;
 }
 
-/** Parse one expression of `scope`; throws ThresholdError naming the expression and what was expected. */
+/** Parse one expression of `scope`; throws SB_ERR_THRESHOLD naming the expression and what was expected. */
 export function parseThresholdIn(expression: string, scope: ThresholdScope): ParsedThreshold {
   const text = typeof expression === 'string' ? expression.trim() : '';
   const quoted = JSON.stringify(typeof expression === 'string' ? text : expression);
   const words = SCOPE_TEXT[scope];
   const shape = SHAPE.exec(text);
-  if (!shape) throw new ThresholdError(`${quoted}: ${words.shape}`);
+  if (!shape) throw new ServebenchError('SB_ERR_THRESHOLD', `${quoted}: ${words.shape}`);
   const [, name, op, rawValue] = shape;
   const found = lookup(name);
   if (!found || found.family.scope !== scope) {
     const hint = found ? `; ${words.elsewhere}` : '';
-    throw new ThresholdError(`${quoted}: ${words.unknown} "${name}", expected one of ${namesIn(scope).join(', ')}${hint}`);
+    throw new ServebenchError('SB_ERR_THRESHOLD', `${quoted}: ${words.unknown} "${name}", expected one of ${namesIn(scope).join(', ')}${hint}`);
   }
   const { metric, family } = found;
-  if (!family.ops.includes(op as ThresholdOp)) throw new ThresholdError(`${quoted}: ${family.opsMessage ?? `use one of ${family.ops.join(' ')}`}`);
-  if (rawValue === '') throw new ThresholdError(`${quoted}: expected a value after "${op}"`);
+  if (!family.ops.includes(op as ThresholdOp)) throw new ServebenchError('SB_ERR_THRESHOLD', `${quoted}: ${family.opsMessage ?? `use one of ${family.ops.join(' ')}`}`);
+  if (rawValue === '') throw new ServebenchError('SB_ERR_THRESHOLD', `${quoted}: expected a value after "${op}"`);
   try {
     return { metric, op: op as ThresholdOp, value: family.parse(rawValue), unit: family.unit, expression: text };
   } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
-    throw new ThresholdError(`${quoted}: expected ${family.expected}`);
+    if (!isServebenchError(err, 'SB_ERR_UNIT')) throw err;
+    throw new ServebenchError('SB_ERR_THRESHOLD', `${quoted}: expected ${family.expected}`);
   }
 }
 
@@ -186,7 +178,7 @@ export function parseThresholdIn(expression: string, scope: ThresholdScope): Par
  */
 export const THRESHOLD_PATTERN = `^\\s*(${FAMILIES.filter((f) => f.scope === 'run').map((f) => f.pattern).join('|')})\\s*$`;
 
-/** Parse one expression of a scenario's (or phase's) thresholds; throws ThresholdError. */
+/** Parse one expression of a scenario's (or phase's) thresholds; throws SB_ERR_THRESHOLD. */
 export function parseThreshold(expression: string): Threshold {
   return parseThresholdIn(expression, 'run') as Threshold;
 }

@@ -1,15 +1,6 @@
 // Durations, sizes, ratios and rates as people write them (`30s`, `1.5m`, `4GiB`, `10%`, `500/s`).
 // Pure: used by scenario files, thresholds and command flags (`--duration 8h`, `--memory-limit 4GiB`).
-
-/** A value that is not a well-formed quantity; `message` says what was expected and what came. */
-export class UnitError extends Error {
-  readonly code = 'SB_ERR_UNIT';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnitError';
-  }
-}
+import { ServebenchError } from '../contract/errors.ts';
 
 export type DurationUnit = 'us' | 'ms' | 's' | 'm' | 'h';
 
@@ -41,14 +32,14 @@ function unitOf(text: string): DurationUnit {
 export function parseDurationMs(input: string | number, numberUnit: DurationUnit = 's'): number {
   const expected = `expected a duration like 30s, 500ms or 2h${numberUnit === 's' ? ', or a number of seconds' : ''}`;
   if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) throw new UnitError(`${expected}, got ${got(input)}`);
+    if (!Number.isFinite(input) || input < 0) throw new ServebenchError('SB_ERR_UNIT', `${expected}, got ${got(input)}`);
     return clean(input * MS_PER[numberUnit]);
   }
-  if (typeof input !== 'string') throw new UnitError(`${expected}, got ${got(input)}`);
+  if (typeof input !== 'string') throw new ServebenchError('SB_ERR_UNIT', `${expected}, got ${got(input)}`);
   const text = input.trim();
   if (/^(\d+(\.\d+)?|\.\d+)$/.test(text)) return clean(Number(text) * MS_PER[numberUnit]);
   const match = DURATION_RE.exec(text);
-  if (!match) throw new UnitError(`${expected}, got ${got(input)}`);
+  if (!match) throw new ServebenchError('SB_ERR_UNIT', `${expected}, got ${got(input)}`);
   return clean(Number(match[1]) * MS_PER[unitOf(match[2])]);
 }
 
@@ -68,12 +59,12 @@ const SIZE_RE = /^(\d+(?:\.\d+)?|\.\d+)\s*([a-z]+)?$/i;
 export function parseSize(input: string | number): number {
   const expected = 'expected a size like 512MB, 4GiB or a number of bytes';
   if (typeof input === 'number') {
-    if (!Number.isFinite(input) || input < 0) throw new UnitError(`${expected}, got ${got(input)}`);
+    if (!Number.isFinite(input) || input < 0) throw new ServebenchError('SB_ERR_UNIT', `${expected}, got ${got(input)}`);
     return Math.round(input);
   }
   const match = typeof input === 'string' ? SIZE_RE.exec(input.trim()) : null;
   const factor = match ? SIZE_FACTOR[(match[2] ?? 'b').toLowerCase()] : undefined;
-  if (!match || factor === undefined) throw new UnitError(`${expected}, got ${got(input)}`);
+  if (!match || factor === undefined) throw new ServebenchError('SB_ERR_UNIT', `${expected}, got ${got(input)}`);
   return Math.round(Number(match[1]) * factor);
 }
 
@@ -83,7 +74,7 @@ const SECONDS_PER: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3
 export function parseGrowthRate(text: string): number {
   const match = /^(.+?)\s*\/\s*([a-z]+)$/i.exec(text.trim());
   const per = match ? SECONDS_PER[match[2].toLowerCase()] : undefined;
-  if (!match || per === undefined) throw new UnitError(`expected a growth rate like 5MB/h, got ${JSON.stringify(text)}`);
+  if (!match || per === undefined) throw new ServebenchError('SB_ERR_UNIT', `expected a growth rate like 5MB/h, got ${JSON.stringify(text)}`);
   return (parseSize(match[1]) / 1e6) * (3600 / per);
 }
 
@@ -96,7 +87,7 @@ export function parsePercent(input: string | number): number {
   const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input.trim() : '';
   const match = PERCENT_RE.exec(text) ?? PLAIN_RE.exec(text);
   const value = match ? Number(match[1]) : NaN;
-  if (!(value >= 0 && value <= 100)) throw new UnitError(`${expected}, got ${got(input)}`);
+  if (!(value >= 0 && value <= 100)) throw new ServebenchError('SB_ERR_UNIT', `${expected}, got ${got(input)}`);
   return value;
 }
 
@@ -107,7 +98,7 @@ export function parseRatio(input: string | number): number {
   const percent = PERCENT_RE.exec(text);
   const plain = PLAIN_RE.exec(text);
   const value = percent ? clean(Number(percent[1]) / 100) : plain ? Number(plain[1]) : NaN;
-  if (!(value >= 0 && value <= 1)) throw new UnitError(`${expected}, got ${got(input)}`);
+  if (!(value >= 0 && value <= 1)) throw new ServebenchError('SB_ERR_UNIT', `${expected}, got ${got(input)}`);
   return value;
 }
 
@@ -118,7 +109,7 @@ export function parseRate(input: string | number): number {
   const expected = 'expected a rate like 500/s';
   const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input.trim() : '';
   const match = RATE_RE.exec(text);
-  if (!match) throw new UnitError(`${expected}, got ${got(input)}`);
+  if (!match) throw new ServebenchError('SB_ERR_UNIT', `${expected}, got ${got(input)}`);
   const perMinute = match[2] === '/m' || match[2] === '/min';
   return clean(Number(match[1]) / (perMinute ? 60 : 1));
 }

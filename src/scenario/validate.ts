@@ -3,7 +3,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { closest, describeValue, type FieldPath, Problems } from './errors.ts';
 import { PHASE_FIELDS, SCENARIO_SCHEMA, type JsonSchema } from './schema.ts';
-import { parseThreshold, THRESHOLD_PATTERN, ThresholdError } from './thresholds.ts';
+import { parseThreshold, THRESHOLD_PATTERN } from './thresholds.ts';
+import { isServebenchError } from '../contract/errors.ts';
 
 const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
 // VS Code's schema extensions: annotations to ajv, the text of our messages.
@@ -76,7 +77,7 @@ function thresholdProblem(expression: unknown): string | undefined {
     parseThreshold(expression as string);
     return undefined;
   } catch (err) {
-    if (err instanceof ThresholdError) return err.message;
+    if (isServebenchError(err, 'SB_ERR_THRESHOLD')) return err.message;
     throw err;
   }
 }

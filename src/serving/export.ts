@@ -1,8 +1,8 @@
 // A chosen configuration in the forms servers read: a servebench server config file (the setting
 // names of `servebench serve`), TorchServe config.properties lines, and a Triton config.pbtxt
 // fragment. Text only: the caller writes it where it belongs.
-import { analysisError } from '../analyze/errors.ts';
 import { knobExpected, knobValueOk, KNOBS, type ServingConfig, torchServeDelayMs } from './knobs.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface ExportNote {
   /** Comment lines put at the top (e.g. "capacity 11055 rps at p99 <= 20 ms"). */
@@ -12,7 +12,7 @@ export interface ExportNote {
 function checkConfig(c: ServingConfig, where: string): void {
   // Minimums only: the maximums are the embedded server's, and each exported-to server has its own.
   for (const knob of KNOBS) {
-    if (!knobValueOk(knob, c[knob], false)) throw analysisError('SB_ERR_INVALID_INPUT', `${where}: ${knob} is ${c[knob]}, expected ${knobExpected(knob, false)}`);
+    if (!knobValueOk(knob, c[knob], false)) throw new ServebenchError('SB_ERR_INVALID_INPUT', `${where}: ${knob} is ${c[knob]}, expected ${knobExpected(knob, false)}`);
   }
 }
 
@@ -35,7 +35,7 @@ export function toServebenchYaml(c: ServingConfig, o: ExportNote & { model?: str
   ];
   const lines = comments('#', 'servebench server config, recommended by servebench tune (servebench serve --config FILE)', o);
   if (o.model !== undefined) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(o.model)) throw analysisError('SB_ERR_INVALID_INPUT', `servebench config: model name "${o.model}" has characters a model directory cannot have`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(o.model)) throw new ServebenchError('SB_ERR_INVALID_INPUT', `servebench config: model name "${o.model}" has characters a model directory cannot have`);
     lines.push('model_settings:', `  ${o.model}:`, ...settings.map(([k, v]) => `    ${k}: ${v}`));
   } else lines.push(...settings.map(([k, v]) => `${k}: ${v}`));
   return `${lines.join('\n')}\n`;

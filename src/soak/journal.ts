@@ -10,8 +10,8 @@ import { createInterface } from 'node:readline';
 import type { EnvironmentInfo, RunResults, SoakSample } from '../contract/results.ts';
 import { writeFileAtomic } from '../report/writeRun.ts';
 import type { Scenario } from '../contract/scenario.ts';
-import { SoakError } from './errors.ts';
 import type { SoakSettings } from './settings.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export const SOAK_META_FILE = 'soak-meta.json';
 export const SOAK_JOURNAL_FILE = 'soak.jsonl';
@@ -74,9 +74,9 @@ export async function readSoakMeta(dir: string): Promise<SoakMeta> {
     meta = JSON.parse(await readFile(file, 'utf8')) as SoakMeta;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new SoakError('SB_ERR_SOAK_FOLDER', code === 'ENOENT' ? `${file} not found: not a soak folder (servebench soak writes soak-meta.json and soak.jsonl)` : `${file} is not readable JSON: ${(err as Error).message}`);
+    throw new ServebenchError('SB_ERR_SOAK_FOLDER', code === 'ENOENT' ? `${file} not found: not a soak folder (servebench soak writes soak-meta.json and soak.jsonl)` : `${file} is not readable JSON: ${(err as Error).message}`);
   }
-  if (meta?.schema !== SOAK_META_SCHEMA) throw new SoakError('SB_ERR_SOAK_FOLDER', `${file}: expected schema "${SOAK_META_SCHEMA}", got ${JSON.stringify(meta?.schema)}`);
+  if (meta?.schema !== SOAK_META_SCHEMA) throw new ServebenchError('SB_ERR_SOAK_FOLDER', `${file}: expected schema "${SOAK_META_SCHEMA}", got ${JSON.stringify(meta?.schema)}`);
   return meta;
 }
 
@@ -131,7 +131,7 @@ export async function readJournal(dir: string, visit: (record: JournalRecord) =>
       visit(record);
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SoakError('SB_ERR_SOAK_FOLDER', `${file} not found: the soak wrote no interval yet`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ServebenchError('SB_ERR_SOAK_FOLDER', `${file} not found: the soak wrote no interval yet`);
     throw err;
   }
   return { records, torn };

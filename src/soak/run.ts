@@ -12,13 +12,13 @@ import type { RunEventListener } from '../contract/events.ts';
 import { RunSession } from '../runner/session.ts';
 import { effectiveServerConfig } from '../runner/target.ts';
 import type { Scenario } from '../contract/scenario.ts';
-import { SoakError } from './errors.ts';
 import { loadSoakFolder, readSoakFolder } from './folder.ts';
 import { JournalWriter, SOAK_JOURNAL_FILE, type SoakMeta, writeSoakMeta, SOAK_META_SCHEMA } from './journal.ts';
 import { probeCapacity } from './probe.ts';
 import { runSegment } from './segment.ts';
 import type { SoakSettings } from './settings.ts';
 import { parseSoakThreshold } from './thresholds.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface SoakOptions {
   /** The run folder: soak-meta.json, soak.jsonl, then results.json and the CSVs. */
@@ -86,7 +86,7 @@ async function holdAndFinish(dir: string, meta: SoakMeta, started: Started, segm
 /** A new soak of `scenario` into options.outDir (which must not hold a soak already). */
 export async function runSoak(scenario: Scenario, settings: SoakSettings, options: SoakOptions): Promise<RunResults> {
   const dir = options.outDir;
-  if (existsSync(join(dir, SOAK_JOURNAL_FILE))) throw new SoakError('SB_ERR_SOAK_FOLDER', `${dir} already holds a soak: continue it with --resume ${dir}, or choose another --out`);
+  if (existsSync(join(dir, SOAK_JOURNAL_FILE))) throw new ServebenchError('SB_ERR_SOAK_FOLDER', `${dir} already holds a soak: continue it with --resume ${dir}, or choose another --out`);
   await mkdir(dir, { recursive: true });
   const session = new RunSession(scenario, options);
   void session.environment();
@@ -154,10 +154,10 @@ export type ResumeOptions = Omit<SoakOptions, 'outDir' | 'runId' | 'scenarioFile
 export async function resumeSoak(dir: string, options: ResumeOptions): Promise<RunResults> {
   const contents = await readSoakFolder(dir);
   const { meta } = contents;
-  if (contents.end?.completed) throw new SoakError('SB_ERR_SOAK_RESUME', `${dir}: this soak already held its full ${meta.settings.duration_s}s; start a new one instead`);
+  if (contents.end?.completed) throw new ServebenchError('SB_ERR_SOAK_RESUME', `${dir}: this soak already held its full ${meta.settings.duration_s}s; start a new one instead`);
   const last = contents.segments.at(-1);
   if (last && last.harness_pid !== process.pid && !contents.end && (await isServebench(last.harness_pid))) {
-    throw new SoakError('SB_ERR_SOAK_RESUME', `${dir}: its soak is still running (pid ${last.harness_pid}); stop it first`);
+    throw new ServebenchError('SB_ERR_SOAK_RESUME', `${dir}: its soak is still running (pid ${last.harness_pid}); stop it first`);
   }
   const loadBeforeS = contents.samples.at(-1)?.load_s ?? 0;
   const remaining = meta.settings.duration_s - loadBeforeS;

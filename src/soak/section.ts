@@ -3,10 +3,10 @@
 import { describeValue, type FieldPath, type Problems } from '../scenario/errors.ts';
 import { readDuration } from '../scenario/fields.ts';
 import { type Locate, readSection, type ScenarioSection } from '../scenario/sections.ts';
-import { DURATION_PATTERN, parseRate, parseRatio, parseSize, UnitError } from '../scenario/units.ts';
+import { DURATION_PATTERN, parseRate, parseRatio, parseSize } from '../scenario/units.ts';
 import { DEFAULTS } from '../scenario/defaults.ts';
-import { ThresholdError } from '../scenario/thresholds.ts';
 import { DEFAULT_SOAK_THRESHOLDS, parseSoakThreshold } from './thresholds.ts';
+import { isServebenchError } from '../contract/errors.ts';
 
 /** The section as validated: durations in seconds, sizes in bytes; absent fields take defaults later. */
 export interface SoakSection {
@@ -68,7 +68,7 @@ function positiveNumber(raw: unknown, parse: (x: string | number) => number, pat
     const value = parse(raw);
     if (value > 0) return value;
   } catch (err) {
-    if (!(err instanceof UnitError)) throw err;
+    if (!isServebenchError(err, 'SB_ERR_UNIT')) throw err;
   }
   problems.add(path, `expected ${what}, got ${describeValue(raw)}`);
   return undefined;
@@ -126,7 +126,7 @@ function readSoakThresholds(raw: unknown, problems: Problems): string[] {
     try {
       out.push(parseSoakThreshold(expression).expression);
     } catch (err) {
-      if (!(err instanceof ThresholdError)) throw err;
+      if (!isServebenchError(err, 'SB_ERR_THRESHOLD')) throw err;
       problems.add(path, err.message);
     }
   });

@@ -2,9 +2,9 @@
 // defaults that scale with the duration (a 30 s try and an 8 h night both get a usable series).
 import { DEFAULTS } from '../scenario/defaults.ts';
 import { formatDurationMs } from '../format/units.ts';
-import { SoakError } from './errors.ts';
 import type { SoakSection } from './section.ts';
 import { DEFAULT_SOAK_THRESHOLDS } from './thresholds.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface SoakSettings {
   duration_s: number;
@@ -37,16 +37,16 @@ const FLOOR_INTERVAL_S = 0.1;
 
 const show = (s: number): string => formatDurationMs(s * 1000);
 
-/** `flags` win over `section`; throws SoakError when the result cannot make a soak. */
+/** `flags` win over `section`; throws SB_ERR_SOAK_SETTINGS when the result cannot make a soak. */
 export function resolveSoakSettings(section: SoakSection, flags: SoakSection = {}): SoakSettings {
   const pick = <K extends keyof SoakSection>(key: K): SoakSection[K] => flags[key] ?? section[key];
   const duration = pick('duration_s');
-  if (duration === undefined) throw new SoakError('SB_ERR_SOAK_SETTINGS', 'no soak duration: give --duration (e.g. --duration 8h, or 30s to try it) or soak.duration in the scenario');
+  if (duration === undefined) throw new ServebenchError('SB_ERR_SOAK_SETTINGS', 'no soak duration: give --duration (e.g. --duration 8h, or 30s to try it) or soak.duration in the scenario');
   const interval = pick('interval_s') ?? Math.min(SOAK_DEFAULTS.maxIntervalS, Math.max(SOAK_DEFAULTS.minIntervalS, duration / SOAK_DEFAULTS.minSamples));
   const warmup = pick('warmup_s') ?? Math.min(SOAK_DEFAULTS.maxWarmupS, duration * SOAK_DEFAULTS.warmupShare);
-  if (interval < FLOOR_INTERVAL_S) throw new SoakError('SB_ERR_SOAK_SETTINGS', `sampling interval ${show(interval)} is too short: use at least ${show(FLOOR_INTERVAL_S)}`);
-  if (interval > duration) throw new SoakError('SB_ERR_SOAK_SETTINGS', `sampling interval ${show(interval)} is longer than the soak (${show(duration)}): shorten --interval or lengthen --duration`);
-  if (warmup >= duration) throw new SoakError('SB_ERR_SOAK_SETTINGS', `warm-up ${show(warmup)} is not shorter than the soak (${show(duration)}): nothing would be left to fit a trend on; shorten --warmup or lengthen --duration`);
+  if (interval < FLOOR_INTERVAL_S) throw new ServebenchError('SB_ERR_SOAK_SETTINGS', `sampling interval ${show(interval)} is too short: use at least ${show(FLOOR_INTERVAL_S)}`);
+  if (interval > duration) throw new ServebenchError('SB_ERR_SOAK_SETTINGS', `sampling interval ${show(interval)} is longer than the soak (${show(duration)}): shorten --interval or lengthen --duration`);
+  if (warmup >= duration) throw new ServebenchError('SB_ERR_SOAK_SETTINGS', `warm-up ${show(warmup)} is not shorter than the soak (${show(duration)}): nothing would be left to fit a trend on; shorten --warmup or lengthen --duration`);
   const rate = pick('rate');
   return {
     duration_s: duration,

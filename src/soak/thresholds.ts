@@ -18,7 +18,7 @@ export interface SoakThreshold {
 
 export const DEFAULT_SOAK_THRESHOLDS = ['rss_slope < 5MB/h', 'p99_drift < 10%'] as const;
 
-/** Parse one soak threshold; throws ThresholdError (SB_ERR_THRESHOLD) naming what is wrong. */
+/** Parse one soak threshold; throws SB_ERR_THRESHOLD naming what is wrong. */
 export function parseSoakThreshold(expression: string): SoakThreshold {
   return parseThresholdIn(expression, 'soak') as SoakThreshold;
 }

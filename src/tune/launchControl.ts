@@ -9,9 +9,9 @@ import { CONFIG_FILE_KNOBS } from '../runner/configFiles.ts';
 import type { CommandTarget } from '../contract/scenario.ts';
 import { fetchModelConfig } from '../runner/target.ts';
 import { describeTorchServeModel, knobsOfTorchServe } from './torchserveControl.ts';
-import { TuneError } from './errors.ts';
 import type { ServingConfig } from '../serving/knobs.ts';
 import { knobsOfModelConfig, notApplied, type ServingControl } from './serving.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** The placeholders the command line and its env use (the URLs' are not the server's to read). */
 const commandPlaceholders = (target: CommandTarget): string[] => [...target.command, ...Object.values(target.env)].flatMap(placeholdersIn);
@@ -72,7 +72,7 @@ export function launchServingControl(o: LaunchControlOptions): LaunchControl {
     const launched = Object.fromEntries(o.knobs.map((k) => [k, readBack?.[k]]).filter(([, v]) => v !== undefined)) as Partial<ServingConfig>;
     const wrong = notApplied(config, launched);
     if (wrong.length > 0) {
-      throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `${o.model} restarted with ${wrong.join(', ')}: the server runs another value than it was started with; check how its command line (or config file) passes that knob`);
+      throw new ServebenchError('SB_ERR_KNOB_NOT_APPLIED', `${o.model} restarted with ${wrong.join(', ')}: the server runs another value than it was started with; check how its command line (or config file) passes that knob`);
     }
     return { ...(modelConfig ?? {}), ...(readBack ? { effective_serving: readBack } : {}) };
   };
@@ -85,6 +85,6 @@ export function checkLaunchSweepable(swept: readonly string[], knobs: readonly K
   if (missing.length === 0) return;
   const can = knobs.length > 0 ? knobs.join(', ') : 'none';
   const how = missing.map((k) => `{${namesOfKnob(k as Knob).join('} or {')}}`).join('; ');
-  throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `the target's command line has no placeholder for ${missing.join(', ')}, so a restart cannot change ${missing.length === 1 ? 'it' : 'them'} (it can sweep: ${can}). Pass the knob in the command, e.g. ${how}`);
+  throw new ServebenchError('SB_ERR_KNOBS_NOT_SWEEPABLE', `the target's command line has no placeholder for ${missing.join(', ')}, so a restart cannot change ${missing.length === 1 ? 'it' : 'them'} (it can sweep: ${can}). Pass the knob in the command, e.g. ${how}`);
 }
 

@@ -4,9 +4,9 @@
 // current one with the trial's knobs, for Triton), then `GET /v2/models/{m}/config` to check that
 // the server runs what was asked. A target without those endpoints is measured as it is, and a
 // sweep that needs them is refused naming the knobs that cannot be swept.
-import { TuneError } from './errors.ts';
 import { KNOBS, type Knob, type ServingConfig } from '../serving/knobs.ts';
 import { knobsOfTritonConfig, tritonConfigFor } from '../serving/tritonConfig.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface ServingControlOptions {
   origin: string;
@@ -111,19 +111,19 @@ export async function connectServingControl(options: ServingControlOptions): Pro
     try {
       answer = await request(loadUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ parameters: { config: JSON.stringify(settings) } }) }, timeoutMs);
     } catch (err) {
-      throw new TuneError('SB_ERR_MODEL_RELOAD', `POST ${loadUrl} failed: ${(err as Error).message}; is the server still up?`);
+      throw new ServebenchError('SB_ERR_MODEL_RELOAD', `POST ${loadUrl} failed: ${(err as Error).message}; is the server still up?`);
     }
     // A client error (not a missing model) is the server refusing that configuration; the rest, a server in trouble.
     if (answer.status !== 200) {
       const refused = answer.status >= 400 && answer.status < 500 && answer.status !== 404;
-      throw new TuneError(refused ? 'SB_ERR_CONFIG_REFUSED' : 'SB_ERR_MODEL_RELOAD', `POST ${loadUrl} with ${JSON.stringify(settings)} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+      throw new ServebenchError(refused ? 'SB_ERR_CONFIG_REFUSED' : 'SB_ERR_MODEL_RELOAD', `POST ${loadUrl} with ${JSON.stringify(settings)} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
     }
     const fromLoad = parseJson(answer.text)?.effective_serving;
     const loaded = (await modelConfig()) ?? (fromLoad ? { effective_serving: fromLoad } : undefined);
     const effective = loaded ? knobsOfModelConfig(loaded) : undefined;
     const wrong = effective ? notApplied(config, effective) : [];
     if (wrong.length > 0) {
-      throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `${model} on ${origin} did not take ${wrong.join(', ')}: remove that value from sweep.knobs (the server caps it, e.g. at the model's own max_batch_size)`);
+      throw new ServebenchError('SB_ERR_KNOB_NOT_APPLIED', `${model} on ${origin} did not take ${wrong.join(', ')}: remove that value from sweep.knobs (the server caps it, e.g. at the model's own max_batch_size)`);
     }
     return loaded && effective && loaded.effective_serving === undefined ? { ...loaded, effective_serving: effective } : loaded;
   };
@@ -139,7 +139,7 @@ export function checkSweepable(control: ServingControl, knobs: Partial<Record<Kn
   const next = embedded
     ? 'The embedded server was started with its management API off or behind a token: remove management: false and management_token / management_token_file from target.server, and set management: true if it names a host (the harness turns management on for its own server only when target.server names neither).'
     : 'Sweep an embedded target, or restart the server with each setting yourself and list one value per knob to measure its capacity as it is.';
-  throw new TuneError(
+  throw new ServebenchError(
     'SB_ERR_KNOBS_NOT_SWEEPABLE',
     `${origin} has no model management API (POST /v2/repository/index, /v2/repository/models/{m}/load), so these knobs cannot be swept: ${list}. ${next}`,
   );

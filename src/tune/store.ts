@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { TuneError } from './errors.ts';
 import type { SweepSpec } from './sweepSection.ts';
 import type { TrialRecord } from './trialRecord.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export const TUNE_STATE_SCHEMA = 'servebench.tune/v1';
 
@@ -38,7 +38,7 @@ export function readTrials(file: string): TrialRecord[] {
     try {
       return JSON.parse(line) as TrialRecord;
     } catch {
-      throw new TuneError('SB_ERR_TUNE_RESUME', `${file}: line ${i + 1} is not JSON; the file was edited or damaged (remove that line to resume)`);
+      throw new ServebenchError('SB_ERR_TUNE_RESUME', `${file}: line ${i + 1} is not JSON; the file was edited or damaged (remove that line to resume)`);
     }
   });
   // Whatever follows the last newline is the torn tail of a killed write: that trial never finished.
@@ -59,13 +59,13 @@ export class TuneStore {
   /** A new run folder; refuses one that already holds trials (resume it instead). */
   static create(dir: string, state: TuneState): TuneStore {
     if (existsSync(join(dir, 'trials.jsonl'))) {
-      throw new TuneError('SB_ERR_TUNE_OUTPUT', `${dir} already holds a tuning run; continue it with --resume ${dir}, or choose another --out`);
+      throw new ServebenchError('SB_ERR_TUNE_OUTPUT', `${dir} already holds a tuning run; continue it with --resume ${dir}, or choose another --out`);
     }
     try {
       mkdirSync(dir, { recursive: true });
       writeDurably(join(dir, 'tune.json'), `${JSON.stringify(state, null, 2)}\n`, 'w');
     } catch (err) {
-      throw new TuneError('SB_ERR_TUNE_OUTPUT', `cannot write the run folder ${dir}: ${(err as Error).message}`);
+      throw new ServebenchError('SB_ERR_TUNE_OUTPUT', `cannot write the run folder ${dir}: ${(err as Error).message}`);
     }
     return new TuneStore(dir, state);
   }
@@ -73,11 +73,11 @@ export class TuneStore {
   /** An existing run folder, checked against what this run would tune. */
   static resume(dir: string, fingerprint: string): TuneStore {
     const file = join(dir, 'tune.json');
-    if (!existsSync(file)) throw new TuneError('SB_ERR_TUNE_RESUME', `${dir} has no tune.json: not a tuning run folder (start one with --out ${dir})`);
+    if (!existsSync(file)) throw new ServebenchError('SB_ERR_TUNE_RESUME', `${dir} has no tune.json: not a tuning run folder (start one with --out ${dir})`);
     const state = JSON.parse(readFileSync(file, 'utf8')) as TuneState;
-    if (state.schema !== TUNE_STATE_SCHEMA) throw new TuneError('SB_ERR_TUNE_RESUME', `${file}: schema ${state.schema}, expected ${TUNE_STATE_SCHEMA}`);
+    if (state.schema !== TUNE_STATE_SCHEMA) throw new ServebenchError('SB_ERR_TUNE_RESUME', `${file}: schema ${state.schema}, expected ${TUNE_STATE_SCHEMA}`);
     if (state.fingerprint !== fingerprint) {
-      throw new TuneError('SB_ERR_TUNE_RESUME', `${dir} was started with another sweep (model, knobs, SLO or search settings changed); resume it with the scenario it was started with, or start a new run`);
+      throw new ServebenchError('SB_ERR_TUNE_RESUME', `${dir} was started with another sweep (model, knobs, SLO or search settings changed); resume it with the scenario it was started with, or start a new run`);
     }
     return new TuneStore(dir, state);
   }

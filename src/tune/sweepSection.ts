@@ -5,11 +5,12 @@ import { describeValue, type FieldPath, type Problems } from '../scenario/errors
 import { readDuration, readUnit } from '../scenario/fields.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { type Locate, readSection, type ScenarioSection } from '../scenario/sections.ts';
-import { parseThreshold, ThresholdError } from '../scenario/thresholds.ts';
+import { parseThreshold } from '../scenario/thresholds.ts';
 import type { Scenario } from '../contract/scenario.ts';
 import { parseDurationMs, parseRate, parseRatio } from '../scenario/units.ts';
 import { knobExpected, knobValueOk, KNOBS, type Knob } from '../serving/knobs.ts';
 import { OBJECTIVES, SWEEP_DEFAULTS, SWEEP_SCHEMA } from './sweepSchema.ts';
+import { isServebenchError } from '../contract/errors.ts';
 
 export { SWEEP_SCHEMA } from './sweepSchema.ts';
 
@@ -135,7 +136,7 @@ function readSlo(raw: unknown, fallback: readonly string[], path: FieldPath, pro
     try {
       t = parseThreshold(expression);
     } catch (err) {
-      if (!(err instanceof ThresholdError)) throw err;
+      if (!isServebenchError(err, 'SB_ERR_THRESHOLD')) throw err;
       if (at) problems.add(at, err.message);
       return;
     }

@@ -3,9 +3,9 @@
 // model and registers its archive again (synchronously, with initial_workers); a change of workers
 // alone scales them (`PUT /models/{m}?min_worker=N&max_worker=N&synchronous=true`). What TorchServe
 // then describes (`GET /models/{m}`) is checked against what was asked.
-import { TuneError } from './errors.ts';
 import type { Knob, ServingConfig } from '../serving/knobs.ts';
 import { notApplied, request, type ServingControl } from './serving.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** The knobs TorchServe's management API sets per model (its queue size is a server setting). */
 export const TORCHSERVE_API_KNOBS: readonly Knob[] = ['workers', 'max_batch_size', 'max_batch_delay_us'];
@@ -29,7 +29,7 @@ async function call(method: string, url: string, timeoutMs: number): Promise<{ s
   try {
     return await request(url, { method }, timeoutMs);
   } catch (err) {
-    throw new TuneError('SB_ERR_MODEL_RELOAD', `${method} ${url} failed: ${(err as Error).message}; is TorchServe's management API there?`);
+    throw new ServebenchError('SB_ERR_MODEL_RELOAD', `${method} ${url} failed: ${(err as Error).message}; is TorchServe's management API there?`);
   }
 }
 
@@ -40,7 +40,7 @@ export async function describeTorchServeModel(managementUrl: string, model: stri
   const modelPath = modelPathOf(managementUrl, model);
   const { status, text } = await call('GET', modelPath, 10_000);
   const entry = status === 200 ? (JSON.parse(text) as Described[])[0] : undefined;
-  if (!entry) throw new TuneError('SB_ERR_MODEL_RELOAD', `GET ${modelPath} answered ${status}: ${text.slice(0, 300)}`);
+  if (!entry) throw new ServebenchError('SB_ERR_MODEL_RELOAD', `GET ${modelPath} answered ${status}: ${text.slice(0, 300)}`);
   return entry;
 }
 
@@ -52,7 +52,7 @@ export async function connectTorchServeControl(o: { managementUrl: string; model
   // An error answer to a registration is TorchServe refusing that configuration; to anything else, a server in trouble.
   const expectOk = async (method: string, url: string, code: 'SB_ERR_CONFIG_REFUSED' | 'SB_ERR_MODEL_RELOAD' = 'SB_ERR_MODEL_RELOAD') => {
     const { status, text } = await call(method, url, timeoutMs);
-    if (status < 200 || status >= 300) throw new TuneError(code, `${method} ${url} answered ${status}: ${text.slice(0, 300)}`);
+    if (status < 200 || status >= 300) throw new ServebenchError(code, `${method} ${url} answered ${status}: ${text.slice(0, 300)}`);
   };
   const modelUrl = (await describe()).modelUrl;
   const register = (c: Pick<ServingConfig, 'workers' | 'max_batch_size' | 'max_batch_delay_us'>) =>
@@ -60,7 +60,7 @@ export async function connectTorchServeControl(o: { managementUrl: string; model
 
   const apply = async (config: ServingConfig): Promise<Record<string, unknown>> => {
     const now = knobsOfTorchServe(await describe());
-    if (!Number.isInteger(config.max_batch_delay_us / 1000)) throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `TorchServe counts max_batch_delay in whole milliseconds: ${config.max_batch_delay_us} us cannot be set; sweep multiples of 1ms`);
+    if (!Number.isInteger(config.max_batch_delay_us / 1000)) throw new ServebenchError('SB_ERR_KNOB_NOT_APPLIED', `TorchServe counts max_batch_delay in whole milliseconds: ${config.max_batch_delay_us} us cannot be set; sweep multiples of 1ms`);
     if (notApplied(config, { max_batch_size: now.max_batch_size, max_batch_delay_us: now.max_batch_delay_us }).length > 0) {
       await expectOk('DELETE', modelPath);
       try {
@@ -68,7 +68,7 @@ export async function connectTorchServeControl(o: { managementUrl: string; model
       } catch (err) {
         // The previous registration back, so that the next trial finds the model.
         await register(now).catch((again: Error) => {
-          throw new TuneError('SB_ERR_MODEL_RELOAD', `${(err as Error).message}; registering ${o.model} again as it was failed too (${again.message}): the tune cannot go on`);
+          throw new ServebenchError('SB_ERR_MODEL_RELOAD', `${(err as Error).message}; registering ${o.model} again as it was failed too (${again.message}): the tune cannot go on`);
         });
         throw err;
       }
@@ -82,7 +82,7 @@ export async function connectTorchServeControl(o: { managementUrl: string; model
     const ready = described.workers.filter((w) => w.status === 'READY').length;
     const wrong = notApplied(config, effective);
     if (ready !== config.workers) wrong.push(`${config.workers} ready workers (TorchServe: ${ready})`);
-    if (wrong.length > 0) throw new TuneError('SB_ERR_KNOB_NOT_APPLIED', `${o.model} on TorchServe did not take ${wrong.join(', ')}`);
+    if (wrong.length > 0) throw new ServebenchError('SB_ERR_KNOB_NOT_APPLIED', `${o.model} on TorchServe did not take ${wrong.join(', ')}`);
     return { effective_serving: effective, torchserve: described };
   };
   return { canReconfigure: true, current: async () => knobsOfTorchServe(await describe()), apply };
@@ -92,5 +92,5 @@ export async function connectTorchServeControl(o: { managementUrl: string; model
 export function checkTorchServeSweepable(swept: readonly Knob[]): void {
   const missing = swept.filter((k) => !TORCHSERVE_API_KNOBS.includes(k));
   if (missing.length === 0) return;
-  throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `TorchServe's management API sets ${TORCHSERVE_API_KNOBS.join(', ')} per model, not ${missing.join(', ')} (job_queue_size and thread counts are server settings): sweep ${missing.length === 1 ? 'it' : 'them'} in launch mode: set sweep.reconfigure: restart, with the knob in the command line ({job_queue_size}...) or its config file ({config_properties})`);
+  throw new ServebenchError('SB_ERR_KNOBS_NOT_SWEEPABLE', `TorchServe's management API sets ${TORCHSERVE_API_KNOBS.join(', ')} per model, not ${missing.join(', ')} (job_queue_size and thread counts are server settings): sweep ${missing.length === 1 ? 'it' : 'them'} in launch mode: set sweep.reconfigure: restart, with the knob in the command line ({job_queue_size}...) or its config file ({config_properties})`);
 }

@@ -8,6 +8,7 @@ import { measureRate, serverUsage, type StepContext, type StepMeasurement } from
 import type { ServingControl } from './serving.ts';
 import type { SweepSpec } from './sweepSection.ts';
 import type { TrialRecord } from './trialRecord.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 export interface TrialContext {
   spec: SweepSpec;
@@ -54,15 +55,8 @@ async function prepare(ctx: TrialContext, config: ServingConfig, warmRps: number
 }
 
 /** A trial cut short by Ctrl-C is not a measurement: it is dropped, and a resume runs it again. */
-export class TrialInterrupted extends Error {
-  constructor() {
-    super('interrupted during a trial');
-    this.name = 'TrialInterrupted';
-  }
-}
-
 function checkNotInterrupted(ctx: TrialContext): void {
-  if (ctx.step.signal?.aborted) throw new TrialInterrupted();
+  if (ctx.step.signal?.aborted) throw new ServebenchError('SB_ERR_TRIAL_INTERRUPTED', 'interrupted during a trial');
 }
 
 export async function runTrial(ctx: TrialContext, plan: TrialPlan): Promise<TrialRecord> {

@@ -9,22 +9,21 @@ import type { PhaseResult, RunResults, SecondRow } from '../contract/results.ts'
 import type { RunEventListener } from '../contract/events.ts';
 import type { Scenario } from '../contract/scenario.ts';
 import { writeFileAtomic, writeRunFolder } from '../report/writeRun.ts';
-import { RunError } from '../runner/errors.ts';
 import { RunSession } from '../runner/session.ts';
 import { CONFIG_FILE_PLACEHOLDERS, type ConfigFilePlaceholder } from '../scenario/placeholders.ts';
 import { KNOBS, type ServingConfig } from '../serving/knobs.ts';
-import { TuneError } from './errors.ts';
 import { servingReadBack } from './launchControl.ts';
 import { baseConfig, bestSoFar, etaSeconds, planSweep, searchStartRate, type SweepPlan } from './plan.ts';
 import { AS_LOADED, describeProof, exportProof, failedProof, type ExportProof } from './proof.ts';
 import { recommend, type RecommendationFile } from './recommend.ts';
 import { sweepFingerprint, TuneStore, TUNE_STATE_SCHEMA } from './store.ts';
 import type { SweepSpec } from './sweepSection.ts';
-import { failedTrial, runTrial, TrialInterrupted } from './trial.ts';
+import { failedTrial, runTrial } from './trial.ts';
 import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts';
 import { checkTuneMode, settingsOf, TunedServer, tuneMode } from './tunedServer.ts';
 import { assembleTuneResults } from './tuneResults.ts';
 import { verifyAtLoad, type Verification } from './verify.ts';
+import { isServebenchError, ServebenchError } from '../contract/errors.ts';
 
 export interface TuneOptions {
   runId: string;
@@ -122,11 +121,11 @@ async function searchTrials(t: Tuning, plan: SweepPlan): Promise<void> {
     try {
       record = await runTrial({ spec, control: server.control, step: server.step }, { index, config: proposal.config, reason: proposal.reason, startRps: searchStartRate(records, spec) });
     } catch (err) {
-      if (err instanceof TrialInterrupted) return;
+      if (isServebenchError(err, 'SB_ERR_TRIAL_INTERRUPTED')) return;
       // A configuration the server refuses, runs otherwise than asked, or (launch mode) will not
       // start with is a finding about that configuration; the tune goes on with the next.
-      const refused = err instanceof TuneError && (err.code === 'SB_ERR_KNOB_NOT_APPLIED' || err.code === 'SB_ERR_CONFIG_REFUSED');
-      if (!(refused || (server.mode.launchable.length > 0 && err instanceof RunError))) throw err;
+      const refused = isServebenchError(err, 'SB_ERR_KNOB_NOT_APPLIED', 'SB_ERR_CONFIG_REFUSED');
+      if (!(refused || (server.mode.launchable.length > 0 && isServebenchError(err, 'SB_ERR_TARGET_START', 'SB_ERR_TARGET_NOT_READY')))) throw err;
       record = failedTrial(index, proposal.config, proposal.reason, err.message);
     }
     store.appendTrial(record);
@@ -171,7 +170,7 @@ async function proveExport(t: Tuning, o: { name: string; configFile: ConfigFileP
     const record = await runTrial({ spec, control: AS_LOADED, step: server.step }, { index: t.found.records.length, config: o.chosen, reason: `proof: ${o.name} loaded into the server`, startRps: o.searchCapacityRps });
     return exportProof({ file: o.name, chosen: o.chosen, searchCapacityRps: o.searchCapacityRps, noise: o.noise, precision: spec.precision, record, effective, startupMs: started.startupMs });
   } catch (err) {
-    if (err instanceof TrialInterrupted || session.signal.aborted) {
+    if (isServebenchError(err, 'SB_ERR_TRIAL_INTERRUPTED') || session.signal.aborted) {
       session.notes.push(`the proof of ${o.name} was interrupted: the recommendation stands on the search alone`);
       return undefined;
     }

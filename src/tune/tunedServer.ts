@@ -7,12 +7,12 @@ import type { Scenario } from '../contract/scenario.ts';
 import type { StartSettings } from '../runner/commandServer.ts';
 import type { RunSession } from '../runner/session.ts';
 import { probeCapacity } from '../soak/probe.ts';
-import { TuneError } from './errors.ts';
 import { checkLaunchSweepable, configFilePlaceholderOf, launchKnobs, launchServingControl, type Relaunched } from './launchControl.ts';
 import type { StepContext } from './rateStep.ts';
 import { checkSweepable, connectServingControl, sweptKnobs, type ServingControl } from './serving.ts';
 import type { SweepSpec } from './sweepSection.ts';
 import { checkTorchServeSweepable, connectTorchServeControl } from './torchserveControl.ts';
+import { ServebenchError } from '../contract/errors.ts';
 
 /** The closed-loop warm-up of a freshly started server: two rate steps long, within these bounds. */
 const SERVER_WARMUP_MIN_S = 0.5;
@@ -43,7 +43,7 @@ export function tuneMode(scenario: Scenario, spec: SweepSpec): TuneMode {
 
 /** Static refusals, before a server is started. */
 export function checkTuneMode(scenario: Scenario, spec: SweepSpec, mode: TuneMode): void {
-  if (mode.reconfigure === 'restart' && scenario.target.kind !== 'command') throw new TuneError('SB_ERR_KNOBS_NOT_SWEEPABLE', `sweep.reconfigure: restart needs a target the tune starts itself (kind: command), not a ${scenario.target.kind} target`);
+  if (mode.reconfigure === 'restart' && scenario.target.kind !== 'command') throw new ServebenchError('SB_ERR_KNOBS_NOT_SWEEPABLE', `sweep.reconfigure: restart needs a target the tune starts itself (kind: command), not a ${scenario.target.kind} target`);
   if (mode.reconfigure === 'restart') checkLaunchSweepable(sweptKnobs(spec.knobs), mode.launchable);
   else if (mode.managedTorchServe) checkTorchServeSweepable(sweptKnobs(spec.knobs));
 }
@@ -97,9 +97,8 @@ export class TunedServer {
 
   /**
    * A server just started runs its request path unoptimised (V8 compiles hot code after some
-   * thousands of calls): its first rate steps read far slower than later ones (mlp at 3000 rps:
-   * p99 2.3 s, then 127 ms, then 36 ms), and the first trial, the base configuration, is what every
-   * gain is measured against. A short closed loop at full speed warms it before any trial.
+   * thousands of calls): its first rate steps read far slower than later ones, and the first
+   * trial, the base configuration, is what every gain is measured against. A short closed loop at full speed warms it before any trial.
    */
   async warm(when: string): Promise<void> {
     const seconds = Math.min(SERVER_WARMUP_MAX_S, Math.max(SERVER_WARMUP_MIN_S, 2 * this.spec.stepS));

@@ -1,7 +1,8 @@
 // The agent's --shard and --start-at, refused with one line naming what to give.
 import { describe, expect, it } from 'vitest';
 import { offsetFromDateTick } from '../../src/agents/clock.ts';
-import { AgentError, parseShard, parseStartAt } from '../../src/agents/startAt.ts';
+import { parseShard, parseStartAt } from '../../src/agents/startAt.ts';
+import { isServebenchError } from '../../src/contract/errors.ts';
 
 const NOW = Date.parse('2026-12-07T10:00:00.000Z');
 
@@ -9,7 +10,7 @@ function refusal(f: () => unknown): string {
   try {
     f();
   } catch (err) {
-    expect(err).toBeInstanceOf(AgentError);
+    expect(isServebenchError(err, 'SB_ERR_AGENT_SHARD', 'SB_ERR_AGENT_START_AT')).toBe(true);
     return (err as Error).message;
   }
   throw new Error('not refused');

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { compareRule, gate, gateSampleOf, parseRelativeRule, type GateSample } from '../../src/analyze/gate.ts';
 import { minimumDetectableRegression, simulateGates } from '../../src/analyze/gateSimulation.ts';
+import { isServebenchError } from '../../src/contract/errors.ts';
 
 function ruleError(expr: string): string {
   try {
     parseRelativeRule(expr);
   } catch (err) {
-    if (isAnalysisError(err) && err.code === 'SB_ERR_GATE_RULE') return err.message;
+    if (isServebenchError(err, 'SB_ERR_GATE_RULE')) return err.message;
     throw err;
   }
   throw new Error(`"${expr}" was accepted`);

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { lognormalNoise, mulberry32, normalSource } from '../../src/analyze/random.ts';
 import {
   bootstrapMedianCI, bootstrapMedians, iqr, mad, madNormal, mean, median, normalCdf, normalQuantile, quantile, relativeDifference, stdev,
 } from '../../src/analyze/stats.ts';
+import { isServebenchError } from '../../src/contract/errors.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (err) {
-    return isAnalysisError(err) ? err.code : 'not an AnalysisError';
+    return isServebenchError(err) ? err.code : 'not a ServebenchError';
   }
   return undefined;
 }

@@ -2,11 +2,12 @@
 // accepts is in its help, every flag its help shows is accepted, and argv is read the way shells
 // and people write it.
 import { describe, expect, it } from 'vitest';
-import { parseArgv, UsageError } from '../../src/cli/args.ts';
+import { parseArgv } from '../../src/cli/args.ts';
 import type { Command } from '../../src/cli/command.ts';
 import { COMMANDS } from '../../src/cli/commands.ts';
 import { flag } from '../../src/cli/flags.ts';
 import { renderHelp } from '../../src/cli/help.ts';
+import { isServebenchError } from '../../src/contract/errors.ts';
 
 const commands: [string, Command][] = await Promise.all(Object.entries(COMMANDS).map(async ([name, entry]) => [name, (await entry.load()).default] as [string, Command]));
 
@@ -14,7 +15,7 @@ function usageErrorOf(run: () => unknown): string | undefined {
   try {
     run();
   } catch (err) {
-    if (err instanceof UsageError) return err.message;
+    if (isServebenchError(err, 'SB_ERR_USAGE')) return err.message;
     throw err;
   }
   return undefined;

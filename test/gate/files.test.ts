@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATE_BASELINE_SCHEMA, parseSampleData } from '../../src/gate/baseline.ts';
-import { GateError } from '../../src/gate/errors.ts';
+import type { ServebenchError } from '../../src/contract/errors.ts';
 import { readSampleSet, writeSampleSet } from '../../src/gate/files.ts';
 import { backgroundCores, scenarioHash, stableStringify } from '../../src/gate/sample.ts';
 import type { PhaseResult } from '../../src/contract/results.ts';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const errorOf = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a GateError'); }, (e: unknown) => e as GateError);
+const errorOf = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a ServebenchError'); }, (e: unknown) => e as ServebenchError);
 
 describe('the baseline file', () => {
   it('round-trips: versioned, with the scenario hash, the machine and every repeat', async () => {

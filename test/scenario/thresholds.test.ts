@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LatencySummary } from '../../src/contract/results.ts';
-import { evaluateThreshold, type ObservedMetrics, parseThreshold, parseThresholdIn, ThresholdError } from '../../src/scenario/thresholds.ts';
+import { evaluateThreshold, type ObservedMetrics, parseThreshold, parseThresholdIn } from '../../src/scenario/thresholds.ts';
+import { ServebenchError } from '../../src/contract/errors.ts';
 
 describe('parseThreshold', () => {
   it.each([
@@ -36,7 +37,7 @@ describe('parseThreshold', () => {
     ['p99 <', '"p99 <": expected a value after "<"'],
     ['', '"": expected "<metric> <op> <value>" like "p99 < 50ms", "error_rate < 1%" or "throughput > 500/s"'],
   ])('refuses %j with a message naming it', (expression, message) => {
-    expect(() => parseThreshold(expression)).toThrow(new ThresholdError(message));
+    expect(() => parseThreshold(expression)).toThrow(new ServebenchError('SB_ERR_THRESHOLD', message));
   });
 
   it('errors carry a stable code', () => {
@@ -82,9 +83,9 @@ describe('one threshold grammar over one metric registry', () => {
   it('reads soak trends with the same grammar, each metric only where it can be judged', () => {
     expect(parseThresholdIn('rss_slope < 5MB/h', 'soak')).toEqual({ metric: 'rss_slope', op: '<', value: 5, unit: 'MB/h', expression: 'rss_slope < 5MB/h' });
     expect(parseThresholdIn('P99_DRIFT <= 150%', 'soak')).toMatchObject({ metric: 'p99_drift', op: '<=', value: 150, unit: '%' });
-    expect(() => parseThreshold('rss_slope < 5MB/h')).toThrow(new ThresholdError('"rss_slope < 5MB/h": unknown metric "rss_slope", expected one of min, mean, p50, p90, p95, p99, p999, max, error_rate, throughput, rps; memory and p99 trends go in the soak section\'s thresholds (soak.thresholds)'));
+    expect(() => parseThreshold('rss_slope < 5MB/h')).toThrow(new ServebenchError('SB_ERR_THRESHOLD', '"rss_slope < 5MB/h": unknown metric "rss_slope", expected one of min, mean, p50, p90, p95, p99, p999, max, error_rate, throughput, rps; memory and p99 trends go in the soak section\'s thresholds (soak.thresholds)'));
     expect(() => parseThresholdIn('p99 < 5ms', 'soak')).toThrow(/unknown soak metric "p99".*go in the scenario's thresholds/);
-    expect(() => parseThresholdIn('heap_slope >= 1MB/h', 'soak')).toThrow(new ThresholdError('"heap_slope >= 1MB/h": soak thresholds are upper bounds: use < or <='));
+    expect(() => parseThresholdIn('heap_slope >= 1MB/h', 'soak')).toThrow(new ServebenchError('SB_ERR_THRESHOLD', '"heap_slope >= 1MB/h": soak thresholds are upper bounds: use < or <='));
   });
 
   it('keeps every soak threshold the examples and docs write, with the meaning it had', async () => {

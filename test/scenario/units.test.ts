@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs, parseDurationSeconds, parsePercent, parseRate, parseRatio, parseSize, UnitError } from '../../src/scenario/units.ts';
+import { parseDurationMs, parseDurationSeconds, parsePercent, parseRate, parseRatio, parseSize } from '../../src/scenario/units.ts';
 import { formatDurationMs, formatPercent, formatSize } from '../../src/format/units.ts';
+import { ServebenchError } from '../../src/contract/errors.ts';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -29,7 +30,7 @@ describe('parseDurationMs', () => {
   });
 
   it.each(['fast', '10 parsecs', '-3s', '1e3s', '', '5 s s'])('refuses %j, saying what a duration looks like', (input) => {
-    expect(() => parseDurationMs(input)).toThrow(new UnitError(`expected a duration like 30s, 500ms or 2h, or a number of seconds, got ${JSON.stringify(input)}`));
+    expect(() => parseDurationMs(input)).toThrow(new ServebenchError('SB_ERR_UNIT', `expected a duration like 30s, 500ms or 2h, or a number of seconds, got ${JSON.stringify(input)}`));
   });
 
   it('refuses negative and non-finite numbers', () => {

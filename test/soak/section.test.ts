@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../../src/scenario/errors.ts';
-import { SoakError } from '../../src/soak/errors.ts';
+import type { ServebenchError } from '../../src/contract/errors.ts';
 import { loadSoakScenario } from '../../src/soak/load.ts';
 import { parseSoakSection, SOAK_SECTION_SCHEMA } from '../../src/soak/section.ts';
 import { resolveSoakSettings } from '../../src/soak/settings.ts';
@@ -82,7 +82,7 @@ describe('soak settings', () => {
       try {
         resolveSoakSettings({ warmup_s: 120 }, { duration_s: 30 });
       } catch (e) {
-        return e as SoakError;
+        return e as ServebenchError;
       }
     })();
     expect(err?.code).toBe('SB_ERR_SOAK_SETTINGS');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { nextRate, observe, searchCapacity, startCapacitySearch, type CapacityObservation } from '../../src/tune/search/capacity.ts';
+import { isServebenchError } from '../../src/contract/errors.ts';
 
 /** An M/M/1-like server of 1000 rps: p99 = 2 ms / (1 - load); beyond 1000 rps it only completes 1000. */
 function queueServer(rate: number): CapacityObservation {
@@ -12,7 +12,7 @@ function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (err) {
-    return isAnalysisError(err) ? err.code : 'other';
+    return isServebenchError(err) ? err.code : 'other';
   }
   return undefined;
 }

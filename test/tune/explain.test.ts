@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { EVENT_LOOP_BOUND_PERCENT, explainEventLoop, explainRecommendation, replicasFor, tuningVsReplicas } from '../../src/tune/search/explain.ts';
 import { pickRecommendation } from '../../src/tune/search/noise.ts';
 import { gridConfigs } from '../../src/tune/search/space.ts';
 import type { ServingConfig } from '../../src/serving/knobs.ts';
 import { cnnSurface, mlpSurface, REALISTIC_SPACE } from './surfaces.ts';
+import { isServebenchError } from '../../src/contract/errors.ts';
 
 const BASE: ServingConfig = { workers: 1, max_batch_size: 1, max_batch_delay_us: 0, intra_op_threads: 1, max_queue_size: 256 };
 const exact = (surface: typeof mlpSurface) => gridConfigs(REALISTIC_SPACE).map((config) => ({ config, ...surface(config) }));
@@ -33,7 +33,7 @@ describe('explainRecommendation', () => {
       explainRecommendation(trials, BASE);
       throw new Error('accepted');
     } catch (err) {
-      expect(isAnalysisError(err) && err.code).toBe('SB_ERR_NO_DATA');
+      expect(isServebenchError(err) && err.code).toBe('SB_ERR_NO_DATA');
     }
   });
 });
@@ -48,7 +48,7 @@ describe('capacity planning', () => {
         bad();
         throw new Error('accepted');
       } catch (err) {
-        expect(isAnalysisError(err) && err.code).toBe('SB_ERR_INVALID_INPUT');
+        expect(isServebenchError(err) && err.code).toBe('SB_ERR_INVALID_INPUT');
       }
     }
   });

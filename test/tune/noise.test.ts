@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { candidatesToRepeat, overlaps, pickRecommendation, pooledNoise, summariseTrials } from '../../src/tune/search/noise.ts';
 import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../../src/serving/knobs.ts';
 import type { Trial } from '../../src/tune/search/space.ts';
+import { isServebenchError } from '../../src/contract/errors.ts';
 
 const cfg = (o: Partial<ServingConfig>): ServingConfig => ({ ...DEFAULT_SERVING_CONFIG, max_batch_size: 16, ...o });
 const trials = (config: ServingConfig, ...caps: number[]): Trial[] => caps.map((capacityRps) => ({ config, capacityRps, p99Us: 10_000 }));
@@ -98,7 +98,7 @@ describe('pickRecommendation', () => {
       pickRecommendation([]);
       throw new Error('accepted');
     } catch (err) {
-      expect(isAnalysisError(err) && err.code).toBe('SB_ERR_NO_DATA');
+      expect(isServebenchError(err) && err.code).toBe('SB_ERR_NO_DATA');
     }
   });
 });

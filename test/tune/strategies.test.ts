@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { isAnalysisError } from '../../src/analyze/errors.ts';
 import { pickRecommendation } from '../../src/tune/search/noise.ts';
 import { allCombinations, gridConfigs, validateSpace } from '../../src/tune/search/space.ts';
 import { configKey } from '../../src/serving/config.ts';
 import { DEFAULT_SERVING_CONFIG, type ServingConfig } from '../../src/serving/knobs.ts';
 import { adaptiveStrategy, createStrategy, gridStrategy, runStrategy } from '../../src/tune/search/strategies.ts';
 import { cnnSurface, mlpSurface, noisyMeasure, REALISTIC_SPACE } from './surfaces.ts';
+import { isServebenchError } from '../../src/contract/errors.ts';
 
 function spaceError(fn: () => unknown): string {
   try {
     fn();
   } catch (err) {
-    if (isAnalysisError(err) && err.code === 'SB_ERR_SEARCH_SPACE') return err.message;
+    if (isServebenchError(err, 'SB_ERR_SEARCH_SPACE')) return err.message;
     throw err;
   }
   throw new Error('accepted');

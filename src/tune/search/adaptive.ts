@@ -33,8 +33,8 @@ export interface AdaptiveOptions {
   patience?: number;
   /**
    * How far below the walk's best a reading must fall to count as clearly worse, default 0.1. One
-   * capacity reading on a shared 2-core machine spreads +-15%: at 3% a real mlp walk stopped at
-   * batch 16 (4125, 3868, 3868 rps) and never met batch 64, the grid's best.
+   * capacity reading on a shared machine spreads about +-15%: a tighter margin ends a walk on noise
+   * before it reaches the knob value the grid would find best.
    */
   worseMargin?: number;
 }
@@ -153,7 +153,7 @@ export function adaptiveStrategy(space: SearchSpace, options: AdaptiveOptions = 
         pool = rank(pool).slice(0, Math.ceil(pool.length / 2));
       }
       // A configuration read once ranks on the very reading that singled it out, while those read
-      // again have come down from theirs (a real mlp run: 5362 then 2513 rps): read the best again
+      // again have come down from theirs (a lucky reading regresses to the mean): read the best again
       // until it has two runs. Then the recommendation's cheap pick within noise of the best.
       for (;;) {
         const best = summariseTrials(ledger.trials())[0];

@@ -6,7 +6,7 @@
 // before anything passed (usually the start rate, set from the best capacity so far) is measured
 // once more too, and the second reading decides: one pause of a shared machine there would
 // otherwise send the whole search down and halve the capacity.
-import { analysisError } from '../../analyze/errors.ts';
+import { ServebenchError } from '../../contract/errors.ts';
 
 export interface CapacitySearchOptions {
   sloP99Us: number;
@@ -81,7 +81,7 @@ export function startCapacitySearch(options: CapacitySearchOptions): CapacitySta
     maxRps: Number.POSITIVE_INFINITY, minAchievedRatio: 0.9, remeasureMargin: 0.1, confirmFirstFailure: true, ...options,
   };
   const bad = (name: string, value: number, expected: string): never => {
-    throw analysisError('SB_ERR_INVALID_INPUT', `capacity search: ${name} is ${value}, expected ${expected}`);
+    throw new ServebenchError('SB_ERR_INVALID_INPUT', `capacity search: ${name} is ${value}, expected ${expected}`);
   };
   if (!(o.sloP99Us > 0)) bad('sloP99Us', o.sloP99Us, 'a p99 limit > 0 microseconds');
   if (!(o.growthFactor > 1)) bad('growthFactor', o.growthFactor, 'a number > 1');
@@ -136,10 +136,10 @@ function limitsBroken(o: Options, rate: number, obs: CapacityObservation, slack 
 /** Records the measurement of the rate nextRate() asked for and returns the new state. */
 export function observe(state: CapacityState, rateRps: number, obs: CapacityObservation): CapacityState {
   const step = nextRate(state);
-  if (step.done) throw analysisError('SB_ERR_SEARCH_STATE', `capacity search: observe(${rateRps} rps) after the search ended (${step.result.reason})`);
-  if (step.rateRps !== rateRps) throw analysisError('SB_ERR_SEARCH_STATE', `capacity search: expected a measurement at ${step.rateRps} rps, got ${rateRps} rps`);
+  if (step.done) throw new ServebenchError('SB_ERR_SEARCH_STATE', `capacity search: observe(${rateRps} rps) after the search ended (${step.result.reason})`);
+  if (step.rateRps !== rateRps) throw new ServebenchError('SB_ERR_SEARCH_STATE', `capacity search: expected a measurement at ${step.rateRps} rps, got ${rateRps} rps`);
   for (const [k, v] of Object.entries(obs)) {
-    if (!Number.isFinite(v) || v < 0) throw analysisError('SB_ERR_INVALID_INPUT', `capacity search: ${k} at ${rateRps} rps is ${v}, expected a number >= 0`);
+    if (!Number.isFinite(v) || v < 0) throw new ServebenchError('SB_ERR_INVALID_INPUT', `capacity search: ${k} at ${rateRps} rps is ${v}, expected a number >= 0`);
   }
   const o = state.options;
   const broke = limitsBroken(o, rateRps, obs);

@@ -1,11 +1,11 @@
 // Why this configuration, in plain words from the trials; and the capacity-planning arithmetic
 // behind "is more tuning worth it, or is one more machine cheaper?".
-import { analysisError } from '../../analyze/errors.ts';
 import { summariseTrials, type ConfigSummary } from './noise.ts';
 import { configKey, describeConfig, describeDelay } from '../../serving/config.ts';
 import { DEFAULT_SERVING_CONFIG, KNOBS, type Knob, type ServingConfig } from '../../serving/knobs.ts';
 import type { Trial } from './space.ts';
 import { msText } from '../../format/units.ts';
+import { ServebenchError } from '../../contract/errors.ts';
 
 const KNOB_WORDS: Record<Knob, (v: number) => string> = {
   workers: (v) => `${v} worker${v === 1 ? '' : 's'}`,
@@ -31,7 +31,7 @@ function line(summaries: readonly ConfigSummary[], center: ServingConfig, knob: 
 export function explainRecommendation(trials: readonly Trial[], chosen: ServingConfig, base: ServingConfig = DEFAULT_SERVING_CONFIG): string[] {
   const summaries = summariseTrials(trials);
   const mine = summaries.find((s) => s.key === configKey(chosen));
-  if (!mine) throw analysisError('SB_ERR_NO_DATA', `explainRecommendation: ${describeConfig(chosen)} was never measured`);
+  if (!mine) throw new ServebenchError('SB_ERR_NO_DATA', `explainRecommendation: ${describeConfig(chosen)} was never measured`);
   const lines: string[] = [];
   const reference = summaries.find((s) => s.key === configKey(base)) ?? [...summaries].sort((a, b) => a.medianRps - b.medianRps)[0];
   const refName = reference.key === configKey(base) ? 'the base configuration' : `the weakest measured (${describeConfig(reference.config)})`;
@@ -91,9 +91,9 @@ export interface ReplicaPlan {
 /** Replicas needed for a target rate keeping `headroom` (a share, e.g. 0.3) of every replica spare. */
 export function replicasFor(targetRps: number, capacityRps: number, headroom = 0.3): ReplicaPlan {
   if (!(targetRps > 0) || !(capacityRps > 0)) {
-    throw analysisError('SB_ERR_INVALID_INPUT', `replicasFor: target and capacity must be > 0 rps, got ${targetRps} and ${capacityRps}`);
+    throw new ServebenchError('SB_ERR_INVALID_INPUT', `replicasFor: target and capacity must be > 0 rps, got ${targetRps} and ${capacityRps}`);
   }
-  if (!(headroom >= 0 && headroom < 1)) throw analysisError('SB_ERR_INVALID_INPUT', `replicasFor: headroom must be within [0, 1), got ${headroom}`);
+  if (!(headroom >= 0 && headroom < 1)) throw new ServebenchError('SB_ERR_INVALID_INPUT', `replicasFor: headroom must be within [0, 1), got ${headroom}`);
   const replicas = Math.max(1, Math.ceil(targetRps / (capacityRps * (1 - headroom)) - 1e-9));
   return { replicas, utilisation: targetRps / (replicas * capacityRps) };
 }

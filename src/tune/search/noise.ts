@@ -5,12 +5,12 @@
 // selection (Breiman et al., CART), with "simplest" read as "fewest resources".
 // Decisions use the confirmatory runs only: a configuration measured again was picked for it by its
 // first run, which is biased high by that choice (the winner's curse), so that run is left out.
-import { analysisError } from '../../analyze/errors.ts';
 import { median } from '../../analyze/stats.ts';
 import { compareCost, configKey, describeConfig, effectiveConfig } from '../../serving/config.ts';
 import type { ServingConfig } from '../../serving/knobs.ts';
 import type { Trial } from './space.ts';
 import { rpsText } from '../../format/units.ts';
+import { ServebenchError } from '../../contract/errors.ts';
 
 export interface ConfigSummary {
   config: ServingConfig;
@@ -95,7 +95,7 @@ const spread = (s: ConfigSummary): string => (s.capacities.length > 1 ? `${rpsTe
 
 /** Picks the configuration to recommend from every trial so far. */
 export function pickRecommendation(trials: readonly Trial[], options: NoiseOptions = {}): Recommendation {
-  if (trials.length === 0) throw analysisError('SB_ERR_NO_DATA', 'pickRecommendation: no trials; measure at least one configuration');
+  if (trials.length === 0) throw new ServebenchError('SB_ERR_NO_DATA', 'pickRecommendation: no trials; measure at least one configuration');
   const summaries = summariseTrials(trials);
   const { noise } = pooledNoise(summaries, options);
   const z = options.z ?? 2;
@@ -104,8 +104,8 @@ export function pickRecommendation(trials: readonly Trial[], options: NoiseOptio
     return { chosen: best, runnerUp: summaries[1], overlap: summaries.length > 1, noise, reason: 'no configuration met the SLO at any rate; relax the SLO or the error limit, or add capacity' };
   }
   // What a cheaper configuration gives up is measured from the best's least favourable reading: its
-  // confirmatory runs, or all its runs when its first was the lower. A single confirmatory run above a
-  // low first one (cnn: 378 then 425 rps, a 2 ms delay against 399 rps without) is not an advantage.
+  // confirmatory runs, or all its runs when its first was the lower: a single confirmatory run above a
+  // low first one is noise, not an advantage.
   const maxSacrifice = options.maxSacrifice ?? 0.05;
   const floor = Math.min(best.estimateRps, best.medianRps) * (1 - maxSacrifice);
   const equivalent = summaries.filter((s) => s === best || (overlaps(s, best, noise, z) && s.estimateRps >= floor));

@@ -1,8 +1,8 @@
 // The search space of server knobs, named as the server's settings (src/server/config/settings.ts)
 // so a configuration goes to `servebench serve` or a scenario's `target.server` unchanged.
-import { analysisError } from '../../analyze/errors.ts';
 import { compareCost, configKey, effectiveConfig } from '../../serving/config.ts';
 import { DEFAULT_SERVING_CONFIG, knobExpected, knobValueOk, KNOBS, type Knob, type ServingConfig } from '../../serving/knobs.ts';
+import { ServebenchError } from '../../contract/errors.ts';
 
 export interface SearchSpace {
   /** Values to try per knob; a knob not listed stays at its base value. */
@@ -26,7 +26,7 @@ export interface Trial {
 /** Checks a space and returns its knob lists sorted ascending, naming any bad entry. */
 export function validateSpace(space: SearchSpace): Record<Knob, number[]> {
   const fail = (where: string, problem: string): never => {
-    throw analysisError('SB_ERR_SEARCH_SPACE', `search space ${where}: ${problem}`);
+    throw new ServebenchError('SB_ERR_SEARCH_SPACE', `search space ${where}: ${problem}`);
   };
   const base = space.base ?? DEFAULT_SERVING_CONFIG;
   const out = {} as Record<Knob, number[]>;

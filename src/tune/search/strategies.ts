@@ -1,12 +1,12 @@
 // Search strategies over the server's knobs behind one interface: given every trial so far, propose
 // the next configuration to measure, or say the search is done. Stateless: the same history gives
 // the same proposal, so a search can be resumed or replayed from its trials.
-import { analysisError } from '../../analyze/errors.ts';
 import { adaptiveStrategy, type AdaptiveOptions } from './adaptive.ts';
 import { candidatesToRepeat } from './noise.ts';
 import { configKey } from '../../serving/config.ts';
 import { gridConfigs, type SearchSpace, type Trial } from './space.ts';
 import type { ServingConfig } from '../../serving/knobs.ts';
+import { ServebenchError } from '../../contract/errors.ts';
 
 export type Proposal = { done: false; config: ServingConfig; reason: string } | { done: true; reason: string };
 
@@ -53,7 +53,7 @@ export function gridStrategy(space: SearchSpace, options: GridOptions = {}): Sea
 export function createStrategy(name: string, space: SearchSpace, options: GridOptions & AdaptiveOptions = {}): SearchStrategy {
   if (name === 'grid') return gridStrategy(space, options);
   if (name === 'adaptive') return adaptiveStrategy(space, options);
-  throw analysisError('SB_ERR_SEARCH_SPACE', `unknown search strategy "${name}"; expected grid or adaptive`);
+  throw new ServebenchError('SB_ERR_SEARCH_SPACE', `unknown search strategy "${name}"; expected grid or adaptive`);
 }
 
 /** Drives a strategy to the end against a measuring function (simulations, tests; the runner does this with real runs). */
@@ -64,7 +64,7 @@ export function runStrategy(strategy: SearchStrategy, measure: (config: ServingC
     if (p.done) return history;
     history.push(measure(p.config, history));
   }
-  throw analysisError('SB_ERR_SEARCH_STATE', `${strategy.name} search did not finish within ${maxTrials} trials`);
+  throw new ServebenchError('SB_ERR_SEARCH_STATE', `${strategy.name} search did not finish within ${maxTrials} trials`);
 }
 
 export { adaptiveStrategy, type AdaptiveOptions };
