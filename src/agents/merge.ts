@@ -8,6 +8,7 @@ import type { Phase } from '../contract/scenario.ts';
 import { evaluateThresholds, exitCodeOf, totalsOf } from '../runner/assemble.ts';
 import { DRIVEN_BY_AGENT_0, DRIVER_INDEX } from './shares.ts';
 import { ServebenchError } from '../contract/errors.ts';
+import { isSaturationWarning } from '../load/saturation.ts';
 
 /** Agents starting further apart than this did not send one load together: the merged run warns. */
 export const START_SPREAD_BOUND_MS = 50;
@@ -139,16 +140,17 @@ export function mergeTimeseries(perAgent: SecondRow[][]): { rows: SecondRow[]; e
   return { rows, exact };
 }
 
-function counted(results: RunResults, asked: boolean): number | undefined {
+/** The mean rate an agent's counted open-loop phases asked for. */
+function askedOpenRate(results: RunResults): number | undefined {
   const open = results.phases.filter((p) => p.counted && p.load.mode === 'open');
-  if (!asked || open.length === 0) return undefined;
+  if (open.length === 0) return undefined;
   return round3(open.reduce((a, p) => a + (p.load.rate ?? 0), 0) / open.length);
 }
 
 function agentSummary(input: AgentInput, index: number): AgentSummary {
   const r = input.results;
   if (!r) return { index, status: 'missing', source: input.source, requests: 0, ok: 0, error_rate: 0, throughput_rps: 0, start_lag_ms: null, saturated: [], drives: [], error: input.problem ?? 'no results' };
-  const askedRate = counted(r, true);
+  const askedRate = askedOpenRate(r);
   return {
     index,
     status: r.exit_code === 2 ? 'failed' : 'ok',
@@ -185,8 +187,6 @@ function indexAgents(inputs: readonly AgentInput[]): { count: number; byIndex: M
   }
   return { count, byIndex };
 }
-
-const SATURATION_WARNING = 'generator saturated in phase ';
 
 /** `agents 0, 2: text` once, where each agent would say the same text. */
 function byText(perAgent: { index: number; lines: string[] }[]): string[] {
@@ -242,7 +242,7 @@ export function mergeAgentResults(inputs: readonly AgentInput[], options: MergeO
   for (const c of clocks) if (Math.abs(c.offset) - c.within > bound) warnings.push(`agent ${c.index}'s clock is ${c.offset.toFixed(1)} ms off the target's (±${c.within.toFixed(1)}): T0 was a different instant for it; synchronise the machines' clocks (NTP)`);
   if (!exact) notes.push('some agents kept no per-second histograms: per-second percentiles in the timeseries are the worst agent\'s, not exact merges (phase and total percentiles are exact)');
   // The agents' own saturation warnings are the lines above, naming them; the rest is said once per text.
-  warnings.push(...byText(present.map(([index, input]) => ({ index, lines: input.results!.warnings.filter((w) => !w.startsWith(SATURATION_WARNING)) }))));
+  warnings.push(...byText(present.map(([index, input]) => ({ index, lines: input.results!.warnings.filter((w) => !isSaturationWarning(w)) }))));
   notes.push(...byText(present.map(([index, input]) => ({ index, lines: input.results!.notes }))));
 
   const complete = missing.length === 0 && failed.length === 0;

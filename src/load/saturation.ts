@@ -106,3 +106,14 @@ export function judgeSaturation(watch: SelfWatchReading, schedule?: ScheduleRead
     cpuPercent: watch.cpuPercent,
   };
 }
+
+const SATURATION_WARNING_PREFIX = 'generator saturated in phase ';
+
+/** The run's warning for a counted phase whose generator saturated. */
+export function saturationWarning(phase: string, reason: string): string {
+  return `${SATURATION_WARNING_PREFIX}${phase}: results describe the client, not the server (${reason})`;
+}
+
+export function isSaturationWarning(warning: string): boolean {
+  return warning.startsWith(SATURATION_WARNING_PREFIX);
+}

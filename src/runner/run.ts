@@ -5,6 +5,7 @@ import { RESULTS_SCHEMA } from '../contract/results.ts';
 import type { Scenario } from '../contract/scenario.ts';
 import type { RunEventListener } from '../contract/events.ts';
 import { evaluateThresholds, exitCodeOf, totalsOf } from './assemble.ts';
+import { saturationWarning } from '../load/saturation.ts';
 import { executePhase, plannedSeconds } from './phase.ts';
 import { RunSession } from './session.ts';
 import { effectiveServerConfig, type RunningTarget } from './target.ts';
@@ -69,7 +70,7 @@ async function runPhases(session: RunSession, measured: Measured, options: RunOp
     );
     measured.phases.push(result);
     measured.rows.push(...rows);
-    if (result.saturation && result.counted) session.warn(`generator saturated in phase ${phase.name}: results describe the client, not the server (${result.saturation.reason})`);
+    if (result.saturation && result.counted) session.warn(saturationWarning(phase.name, result.saturation.reason));
   }
   if (signal.aborted) session.warnings.push('interrupted: the run was stopped before all phases ran');
 }
