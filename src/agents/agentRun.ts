@@ -4,7 +4,7 @@ import type { AgentRunInfo, ClockReading, RunResults } from '../contract/results
 import type { RunEventListener } from '../contract/events.ts';
 import { runScenario } from '../runner/run.ts';
 import type { Scenario } from '../contract/scenario.ts';
-import { probeClock } from './clockProbe.ts';
+import { CLOCK_PROBE_BUDGET_MS, probeClock } from './clockProbe.ts';
 import { scenarioShare, type Shard } from './shares.ts';
 
 export interface AgentRunOptions {
@@ -27,8 +27,10 @@ export function withTargetUrl(scenario: Scenario, url: string): Scenario {
   return { ...scenario, target: { kind: 'url', url, protocol, ready_timeout_ms: scenario.target.ready_timeout_ms } };
 }
 
+/** Left between the probe's end and T0, for the first phase to set up. */
+const PROBE_MARGIN_MS = 300;
 /** Time before T0 the clock probe needs. */
-const PROBE_ROOM_MS = 1500;
+const PROBE_ROOM_MS = CLOCK_PROBE_BUDGET_MS + PROBE_MARGIN_MS;
 
 /** A timer may fire a little early on the monotonic clock: the last stretch is waited out in turns of the event loop. */
 async function sleepUntil(perfMs: number): Promise<void> {
@@ -51,7 +53,7 @@ export async function runAgent(options: AgentRunOptions): Promise<RunResults> {
     beforePhases: async (target, runStartUs) => {
       origin = target.origin;
       // The probe takes up to ~1.2 s: only when T0 leaves room, else after the phases (offsets drift slowly).
-      if (runStartUs / 1000 - performance.now() > PROBE_ROOM_MS) clock = await probeClock(target.origin, Math.min(1200, runStartUs / 1000 - performance.now() - 300));
+      if (runStartUs / 1000 - performance.now() > PROBE_ROOM_MS) clock = await probeClock(target.origin, Math.min(CLOCK_PROBE_BUDGET_MS, runStartUs / 1000 - performance.now() - PROBE_MARGIN_MS));
       else clock = { source: 'none', note: 'not measured: the agent was ready too close to T0' };
       await sleepUntil(runStartUs / 1000);
       lagMs = Math.round((performance.now() - runStartUs / 1000) * 1000) / 1000;

@@ -3,9 +3,10 @@ import type { ClockReading } from '../contract/results.ts';
 import { offsetFromDateTick, type DateExchange } from './clock.ts';
 
 const POLL_GAP_MS = 5;
-const BUDGET_MS = 1200;
+/** The longest a probe takes: the Date header turns a second within one. */
+export const CLOCK_PROBE_BUDGET_MS = 1200;
 
-export async function probeClock(origin: string, budgetMs = BUDGET_MS): Promise<ClockReading> {
+export async function probeClock(origin: string, budgetMs = CLOCK_PROBE_BUDGET_MS): Promise<ClockReading> {
   const exchanges: DateExchange[] = [];
   const until = Date.now() + budgetMs;
   try {
