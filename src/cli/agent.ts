@@ -10,7 +10,7 @@ import { writeRunFolder } from '../report/writeRun.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { startLiveView } from '../ui/liveView.ts';
 import { defineCommand, type CommandInput } from './command.ts';
-import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE, switchesGiven } from './flags.ts';
+import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE } from './flags.ts';
 import { ServebenchError } from '../contract/errors.ts';
 
 const flags = {
@@ -40,7 +40,7 @@ Thresholds are not judged here: the merge judges them on the whole load.`,
   run: runShare,
 });
 
-async function runShare({ flags: values, positionals: [file] }: CommandInput<typeof flags>): Promise<number> {
+async function runShare({ flags: values, given, positionals: [file] }: CommandInput<typeof flags>): Promise<number> {
   if (!file) throw new ServebenchError('SB_ERR_USAGE', 'agent needs a scenario file, e.g. servebench agent scenarios/quick.yaml --shard 0/2 --start-at 2026-12-07T10:00:00Z --out out/0');
   for (const name of ['shard', 'start-at', 'out'] as const) if (values[name] === undefined) throw new ServebenchError('SB_ERR_USAGE', `--${name} is required`);
   // Checked before the scenario loads or anything starts: a bad pod spec fails at once.
@@ -56,7 +56,7 @@ async function runShare({ flags: values, positionals: [file] }: CommandInput<typ
   await mkdir(outDir, { recursive: true });
 
   const controller = new AbortController();
-  const view = await startLiveView({ command: 'agent', flags: switchesGiven(flags, values), onStop: () => controller.abort() });
+  const view = await startLiveView({ command: 'agent', flags: given, onStop: () => controller.abort() });
   let results;
   try {
     results = await runAgent({

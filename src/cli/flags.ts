@@ -80,8 +80,3 @@ export const LIVE_VIEW_FLAGS = {
 
 export const LIVE_VIEW_NOTE = `In the dashboard, q or Ctrl-C ends the current measurement, writes the results and stops the server;
 a second Ctrl-C exits at once. NO_COLOR=1 turns colour off.`;
-
-/** The switches given, as the live view reads them (`no-dashboard`, `quiet`). */
-export function switchesGiven<F extends FlagDeclarations>(flags: F, values: FlagValues<F>): Set<string> {
-  return new Set(Object.keys(flags).filter((name) => flags[name].kind === 'switch' && values[name] === true));
-}

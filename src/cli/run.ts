@@ -12,7 +12,7 @@ import type { Scenario } from '../contract/scenario.ts';
 import { parseDurationMs } from '../scenario/units.ts';
 import { startLiveView } from '../ui/liveView.ts';
 import { defineCommand, type CommandInput } from './command.ts';
-import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE, switchesGiven } from './flags.ts';
+import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE } from './flags.ts';
 import { runSummaryJson } from './summaryJson.ts';
 import { schemaReference, scenarioYaml, URL_RUN_FLAGS, URL_VALUE_FLAGS, urlScenarioInput, type UrlRunValues } from './urlScenario.ts';
 import { ServebenchError } from '../contract/errors.ts';
@@ -113,7 +113,7 @@ dashboard shows the run; elsewhere (pipes, CI logs) one progress line a second g
     if (agents !== undefined && !file) throw new ServebenchError('SB_ERR_USAGE', '--agents needs a scenario file (each agent process loads it); write the --url run out with --print-scenario first');
 
     const controller = new AbortController();
-    const view = await startLiveView({ command: 'run', flags: switchesGiven(flags, values), onStop: () => controller.abort() });
+    const view = await startLiveView({ command: 'run', flags: input.given, onStop: () => controller.abort() });
     let results;
     try {
       if (agents !== undefined) {

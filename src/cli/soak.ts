@@ -12,7 +12,7 @@ import { formatSoakSummary } from '../soak/summary.ts';
 import { parseDurationSeconds, parseRate, parseSize } from '../scenario/units.ts';
 import { startLiveView } from '../ui/liveView.ts';
 import { defineCommand } from './command.ts';
-import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE, switchesGiven } from './flags.ts';
+import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE } from './flags.ts';
 import { runSummaryJson } from './summaryJson.ts';
 import { ServebenchError } from '../contract/errors.ts';
 
@@ -60,7 +60,7 @@ Exit code: 0 all passed, 1 a threshold or verdict failed, 2 the soak could not b
     const controller = new AbortController();
     let view: Awaited<ReturnType<typeof startLiveView>> | undefined;
     const startView = async () => {
-      view = await startLiveView({ command: 'soak', flags: switchesGiven(flags, values), onStop: () => controller.abort() });
+      view = await startLiveView({ command: 'soak', flags: given, onStop: () => controller.abort() });
     };
     const common = {
       signal: controller.signal,

@@ -8,7 +8,7 @@ import { loadTuneScenario } from '../tune/sweepSection.ts';
 import { runTune } from '../tune/tune.ts';
 import { startLiveView } from '../ui/liveView.ts';
 import { defineCommand } from './command.ts';
-import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE, switchesGiven } from './flags.ts';
+import { flag, LIVE_VIEW_FLAGS, LIVE_VIEW_NOTE } from './flags.ts';
 import { ServebenchError } from '../contract/errors.ts';
 
 const flags = {
@@ -56,7 +56,7 @@ Exit code: 0 a configuration met the SLO, 1 none did, 2 the run could not be fin
     const controller = new AbortController();
     // The same live view as run and soak: the dashboard (with its sweep panel) on a terminal, plain
     // lines elsewhere or with --no-dashboard, nothing with --quiet; q/Ctrl-C stop after the rate step.
-    const view = await startLiveView({ command: 'tune', flags: switchesGiven(flags, values), onStop: () => controller.abort() });
+    const view = await startLiveView({ command: 'tune', flags: given, onStop: () => controller.abort() });
     let outcome;
     try {
       outcome = await runTune(scenario, spec, {

@@ -11,7 +11,7 @@ import { createStopControl, type StopSource } from './stopControl.ts';
 export interface LiveViewOptions {
   /** The command, shown in the dashboard's title. */
   command: string;
-  /** The booleans the command parsed (`no-dashboard`, `quiet`; declared in src/cli/flags.ts LIVE_VIEW_FLAGS). */
+  /** The flags given on the command line; the view reads `no-dashboard` and `quiet` (src/cli/flags.ts LIVE_VIEW_FLAGS). */
   flags: ReadonlySet<string>;
   /** The first stop request: end the current measurement, write results, stop the server. */
   onStop: () => void;
