@@ -1,19 +1,14 @@
 // What to type after `servebench k8s`: the kubectl commands of the run, with its real names. Pure.
-import type { Phase, Scenario } from '../contract/scenario.ts';
+import type { Scenario } from '../contract/scenario.ts';
+import { plannedSeconds } from '../scenario/phases.ts';
 import { objectNames, resultPaths } from './manifests.ts';
-
-/** Seconds of load a phase plans, or undefined when it ends by a request count or a signal. */
-function phaseSeconds(phase: Phase): number | undefined {
-  if (phase.kind === 'ramp') return phase.steps.reduce((sum, step) => sum + step.duration_s, 0);
-  return phase.duration_s;
-}
 
 /**
  * How long `kubectl wait` should give the agents: until T0, every phase, the server's ready wait,
  * and five minutes for writing results; an hour after T0 when a phase has no fixed length.
  */
 export function agentsWaitSeconds(scenario: Scenario, startInS: number): number {
-  const phases = scenario.phases.map(phaseSeconds);
+  const phases = scenario.phases.map(plannedSeconds);
   const planned = phases.every((s) => s !== undefined) ? phases.reduce((a, b) => a + b, 0) : 3600;
   const ready = scenario.target.kind === 'url' ? scenario.target.ready_timeout_ms / 1000 : 0;
   return Math.ceil(startInS + planned + ready + 300);

@@ -2,6 +2,7 @@
 // the phase), drive the load (a ramp's steps one after another), and measure it: client-side
 // histograms, server-side /metrics, the verdict.
 import { runLoad } from '../load/engine.ts';
+import { plannedSeconds } from '../scenario/phases.ts';
 import type { SampleSink } from '../load/types.ts';
 import type { LoadRunSummary } from '../load/types.ts';
 import { LatencyRecorder } from '../measure/latencyRecorder.ts';
@@ -60,11 +61,6 @@ function idleFor(extent: PhaseExtent, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-export function plannedSeconds(phase: Phase): number | undefined {
-  if (phase.kind === 'ramp') return phase.steps.reduce((a, s) => a + s.duration_s, 0);
-  return phase.duration_s;
 }
 
 export async function executePhase(ctx: PhaseRunContext, phase: Phase, index: number): Promise<PhaseOutcome> {

@@ -6,7 +6,8 @@ import type { Scenario } from '../contract/scenario.ts';
 import type { RunEventListener } from '../contract/events.ts';
 import { evaluateThresholds, exitCodeOf, totalsOf } from './assemble.ts';
 import { saturationWarning } from '../load/saturation.ts';
-import { executePhase, plannedSeconds } from './phase.ts';
+import { plannedSeconds } from '../scenario/phases.ts';
+import { executePhase } from './phase.ts';
 import { RunSession } from './session.ts';
 import { effectiveServerConfig, type RunningTarget } from './target.ts';
 

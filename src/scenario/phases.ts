@@ -69,3 +69,9 @@ export function resolvePhases(raw: readonly PhaseInput[], ctx: PhaseContext): Ph
   });
   return phases;
 }
+
+/** Seconds of load a phase plans, or undefined when it ends by a request count or a signal. */
+export function plannedSeconds(phase: Phase): number | undefined {
+  if (phase.kind === 'ramp') return phase.steps.reduce((sum, step) => sum + step.duration_s, 0);
+  return phase.duration_s;
+}
