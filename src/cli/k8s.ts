@@ -7,7 +7,7 @@ import { agentsWaitSeconds, nextSteps } from '../k8s/steps.ts';
 import { type K8sRunOptions, manifestsYaml, readerPod, runManifests } from '../k8s/manifests.ts';
 import { defaultRunId, dns1123LabelProblem, dns1123SubdomainProblem, MAX_RUN_ID_LENGTH } from '../k8s/names.ts';
 import { fixtureKey, shippedScenario } from '../k8s/shippedScenario.ts';
-import { loadScenarioFile, parseScenario, parseScenarioText, readMalformedClasses } from '../scenario/load.ts';
+import { parseScenario, readMalformedClasses, readScenarioSource } from '../scenario/load.ts';
 import type { ScenarioInput } from '../scenario/input.ts';
 import { parseDurationMs } from '../scenario/units.ts';
 import { defineCommand } from './command.ts';
@@ -30,9 +30,9 @@ replaces the scenario's target, keeping its protocol and ready_timeout`),
   'results-pvc': flag.text('NAME', `an existing PersistentVolumeClaim every pod mounts (ReadWriteMany when
 pods land on several nodes); agent i writes <mount>/<run-id>/agent-<i>,
 the merge <mount>/<run-id>/merged`),
-  'results-mount': flag.text('P', 'where the claim is mounted in the pods', { defaultNote: DEFAULT_RESULTS_MOUNT }),
+  'results-mount': flag.text('P', 'where the claim is mounted in the pods', { default: DEFAULT_RESULTS_MOUNT }),
   'start-in': flag.text('D', `T0 is this long after now, room for pulling the image and scheduling;
-it is written into the manifests, so apply at once`, { defaultNote: DEFAULT_START_IN }),
+it is written into the manifests, so apply at once`, { default: DEFAULT_START_IN }),
   namespace: flag.text('NS', 'the namespace of every object', { defaultNote: 'kubectl\'s current one' }),
   'run-id': flag.text('ID', 'names the objects and the results folder', { defaultNote: '<scenario>-<date>-<time>' }),
   cpu: flag.text('Q', 'CPU request of each pod, e.g. 2 or 500m (no limit: throttling adds latency)'),
@@ -106,10 +106,10 @@ function checkedOptions(args: { positionals: string[]; values: Values }, now: Da
   const url = required(v, 'url', 'http://my-model.default.svc:8000');
   checkServerUrl(url);
   const resultsPvc = name('results-pvc', required(v, 'results-pvc', 'servebench-results'), dns1123SubdomainProblem(v['results-pvc']!));
-  const resultsMount = v['results-mount'] ?? DEFAULT_RESULTS_MOUNT;
+  const resultsMount = v['results-mount']!;
   if (!/^\/[^\s:]*$/.test(resultsMount) || resultsMount === '/') throw new ServebenchError('SB_ERR_USAGE', `--results-mount takes an absolute folder like /results, got ${JSON.stringify(resultsMount)}`);
   const namespace = v.namespace !== undefined ? name('namespace', v.namespace, dns1123LabelProblem(v.namespace)) : undefined;
-  const startMs = startInMs(v['start-in'] ?? DEFAULT_START_IN);
+  const startMs = startInMs(v['start-in']!);
   return {
     file,
     startInS: startMs / 1000,
@@ -132,12 +132,14 @@ function checkedOptions(args: { positionals: string[]; values: Values }, now: Da
 async function writeManifests(args: { positionals: string[]; values: Values }): Promise<number> {
   const now = new Date();
   const { options, startInS, file } = checkedOptions(args, now);
+  const { data, locate, absolute } = await readScenarioSource(file);
+  const baseDir = path.dirname(absolute);
+  const malformedClasses = (model: string) => readMalformedClasses(model);
   // The file as written is checked first, so its mistakes point at its lines.
-  await loadScenarioFile(file);
-  const { data } = parseScenarioText(readFileSync(file, 'utf8'), file);
+  parseScenario(data, file, { baseDir, malformedClasses, locate });
   const input = data as ScenarioInput;
   const shipped = shippedScenario(input, args.values.url!);
-  const scenario = parseScenario(shipped, `${file} (with its target at --url)`, { baseDir: path.dirname(path.resolve(file)), malformedClasses: (model) => readMalformedClasses(model) });
+  const scenario = parseScenario(shipped, `${file} (with its target at --url)`, { baseDir, malformedClasses });
   const fixture = readFixture(input, file);
   const o: K8sRunOptions = {
     ...options,
