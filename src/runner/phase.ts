@@ -12,6 +12,7 @@ import { summarizeServerSide } from '../measure/serverSide.ts';
 import type { PhaseResult, SecondRow, SystemSample } from '../contract/results.ts';
 import type { LoadSpec, Phase, PhaseExtent } from '../contract/scenario.ts';
 import { type DriverContext, type LoadStep, type PhaseDriver, phaseKindOf } from '../scenario/phaseKinds/index.ts';
+import { passiveDriver } from '../scenario/phaseKinds/common.ts';
 import { probeReady } from './readiness.ts';
 import type { RunningTarget } from './target.ts';
 
@@ -40,8 +41,8 @@ function stepsOf(phase: Phase): LoadStep[] {
 /** The phase's driver; a kind without one sends the scenario's requests to the target and has no verdict. */
 async function driverFor(ctx: PhaseRunContext, phase: Phase): Promise<PhaseDriver> {
   const driver = phaseKindOf(phase).driver;
-  if (!driver) return { origin: ctx.target.origin, sinks: [], begin() {}, finish: async () => undefined };
-  return driver({ ...ctx, ready: () => probeReady(ctx.target.origin, ctx.target.protocol) }, phase);
+  const driverContext = { ...ctx, ready: () => probeReady(ctx.target.origin, ctx.target.protocol) };
+  return driver ? driver(driverContext, phase) : passiveDriver(driverContext, async () => undefined);
 }
 
 /** No requests at all (an agent's share of a phase can be nothing: 2 connections over 3 agents). */

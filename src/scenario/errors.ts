@@ -41,6 +41,13 @@ export function isScenarioError(value: unknown): value is ScenarioError {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+/** The value at a path in parsed data, or undefined where the path leaves it. */
+export function valueAt(data: unknown, path: FieldPath): unknown {
+  let node = data;
+  for (const part of path) node = (node as Record<string | number, unknown> | undefined)?.[part];
+  return node;
+}
+
 /** ['phases', 2, 'load', 'rate'] -> `phases[2].load.rate`; odd keys quoted: `mix["a-b"]`. */
 export function formatPath(path: FieldPath): string {
   let out = '';

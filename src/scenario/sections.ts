@@ -3,7 +3,7 @@
 // The folders that own a section declare it; whoever loads a file passes the list it needs, so
 // this folder knows none of them. Every problem of every section is collected, never thrown one
 // at a time.
-import { type FieldPath, formatPath, Problems, ScenarioError, type ScenarioIssue } from './errors.ts';
+import { type FieldPath, formatPath, Problems, ScenarioError, type ScenarioIssue, valueAt } from './errors.ts';
 import type { JsonSchema } from './schema.ts';
 import { schemaProblems } from './validate.ts';
 
@@ -26,13 +26,7 @@ export interface ScenarioSection<T = unknown> {
   check(raw: unknown, problems: Problems, data: unknown): T;
 }
 
-export function valueAt(data: unknown, path: FieldPath): unknown {
-  let node = data;
-  for (const part of path) node = (node as Record<string | number, unknown> | undefined)?.[part];
-  return node;
-}
-
-const isUnder = (path: FieldPath, parent: FieldPath): boolean => parent.every((part, i) => path[i] === part);
+export const isUnder = (path: FieldPath, parent: FieldPath): boolean => parent.every((part, i) => path[i] === part);
 
 /**
  * A section's schema problems, then its own checks; where both speak of one field, the section's

@@ -4,7 +4,7 @@
 // thresholds or its soak section), its unit and the comparisons it takes. Parsing and evaluation are
 // pure; the runner and the soak decide which numbers a threshold is evaluated on.
 import type { LatencySummary, ThresholdResult } from '../contract/results.ts';
-import { parseDurationMs, parseGrowthRate, parseRate, parseRatio } from './units.ts';
+import { parseDurationMs, parseGrowthRate, parseRate, parseRatio, PERCENT_RE } from './units.ts';
 import { formatDurationMs, formatNumber, formatPercent } from '../format/units.ts';
 import { ServebenchError, isServebenchError } from '../contract/errors.ts';
 
@@ -101,7 +101,7 @@ const FAMILIES: readonly MetricFamily[] = [
   {
     scope: 'soak', names: ['p99_drift'], unit: '%', ops: UPPER_BOUNDS, opsMessage: SOAK_OPS, expected: 'a percentage like 10%',
     parse: (raw) => {
-      const match = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/.exec(raw);
+      const match = PERCENT_RE.exec(raw);
       if (!match) throw new ServebenchError('SB_ERR_UNIT', '');
       return Number(match[1]);
     },

@@ -78,7 +78,8 @@ export function parseGrowthRate(text: string): number {
   return (parseSize(match[1]) / 1e6) * (3600 / per);
 }
 
-const PERCENT_RE = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/;
+/** `30%`, `2.5 %`: the number of percent in group 1. */
+export const PERCENT_RE = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/;
 const PLAIN_RE = /^(\d+(?:\.\d+)?|\.\d+)$/;
 
 /** A percentage as a number of percent: `30%` -> 30, `30` -> 30. */

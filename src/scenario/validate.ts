@@ -1,7 +1,7 @@
 // JSON Schema validation of a scenario (ajv), with ajv's errors rewritten into
 // `path: expected X, got Y` and unknown fields answered with "did you mean".
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { closest, describeValue, type FieldPath, Problems } from './errors.ts';
+import { closest, describeValue, type FieldPath, Problems, valueAt } from './errors.ts';
 import { PHASE_FIELDS, SCENARIO_SCHEMA, type JsonSchema } from './schema.ts';
 import { parseThreshold, THRESHOLD_PATTERN } from './thresholds.ts';
 import { isServebenchError } from '../contract/errors.ts';
@@ -28,12 +28,6 @@ function pathOf(instancePath: string): (string | number)[] {
     .split('/')
     .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-
-function valueAt(data: unknown, path: FieldPath): unknown {
-  let node = data;
-  for (const part of path) node = (node as Record<string | number, unknown> | undefined)?.[part];
-  return node;
 }
 
 /** What a schema expects, in words, when it does not say so itself. */
