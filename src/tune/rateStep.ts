@@ -2,7 +2,6 @@
 // seconds, latency from the intended send time (LatencyRecorder), and the server's CPU and RSS
 // over the step, summed over its process tree (/proc).
 import { runLoad } from '../load/engine.ts';
-import { collectGarbageBeforeMeasuring } from '../load/quietHeap.ts';
 import type { RequestTemplate } from '../load/types.ts';
 import { LatencyRecorder, type PhaseMeasurements } from '../measure/latencyRecorder.ts';
 import { readTreeUsage, treeCpuBetween } from '../measure/processTree.ts';

@@ -23,7 +23,7 @@ import { configRecord, toSearchTrial, type TrialRecord } from './trialRecord.ts'
 import { checkTuneMode, settingsOf, TunedServer, tuneMode } from './tunedServer.ts';
 import { assembleTuneResults } from './tuneResults.ts';
 import { verifyAtLoad, type Verification } from './verify.ts';
-import { isServebenchError, ServebenchError } from '../contract/errors.ts';
+import { isServebenchError } from '../contract/errors.ts';
 
 export interface TuneOptions {
   runId: string;
